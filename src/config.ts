@@ -1,0 +1,175 @@
+/**
+ * The one configuration loader. Every variable Bosun reads is declared here, validated once, and
+ * documented in the README ("Configuration"). A bad value fails with one line naming the variable,
+ * what was found and what was expected — never a stack trace from a driver further down.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'expected host:port, e.g. localhost:7233');
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const databaseUrl = z
+  .string()
+  .refine(
+    (v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && canParseUrl(v),
+    'expected a PostgreSQL URL such as postgres://user:password@localhost:5432/bosun (leave it unset for the embedded PGlite database)',
+  );
+
+const artifactsUrl = z
+  .string()
+  .refine(
+    (v) => /^file:\/\/.+/.test(v) || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v),
+    'expected file://<directory> or s3://<bucket>[/<prefix>] (bucket names: lowercase letters, digits, dots and dashes)',
+  );
+
+const httpUrl = z.string().refine((v) => /^https?:\/\/[^\s]+$/.test(v) && canParseUrl(v), 'expected an http(s):// URL');
+
+const boolFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Variables, their validators and defaults. Keep README's table in step (a unit test checks it). */
+export const ENV_SCHEMA = {
+  BOSUN_HOME: z.string().min(1).default('.bosun'),
+  TEMPORAL_ADDRESS: hostPort.default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a namespace name').default('default'),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  BOSUN_TASK_QUEUE: z.string().min(1).default('bosun-pipelines'),
+  DATABASE_URL: databaseUrl.optional(),
+  BOSUN_ARTIFACTS_URL: artifactsUrl.optional(),
+  BOSUN_S3_ENDPOINT: httpUrl.default('http://localhost:9000'),
+  BOSUN_S3_ACCESS_KEY: z.string().min(3).optional(),
+  BOSUN_S3_SECRET_KEY: z.string().min(8, 'expected at least 8 characters').optional(),
+  BOSUN_S3_REGION: z.string().min(1).default('us-east-1'),
+  MINIO_PATH: z.string().min(1).optional(),
+  BOSUN_SERVE_PORT: port.default(8080),
+  BOSUN_SERVE_TOKEN: z.string().min(16, 'expected a token of at least 16 characters').optional(),
+  BOSUN_METRICS_PORT: port.default(9464),
+  BOSUN_CACHE_DIR: z.string().min(1).optional(),
+  BOSUN_USER: z.string().min(1).optional(),
+  BOSUN_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  BOSUN_NO_CACHE: boolFlag.default(false),
+} as const;
+
+export type EnvName = keyof typeof ENV_SCHEMA;
+
+export type ArtifactsConfig =
+  | { kind: 'file'; root: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      prefix: string;
+      endpoint: URL;
+      accessKey: string;
+      secretKey: string;
+      region: string;
+    };
+
+export type DatabaseConfig = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+
+export interface Config {
+  home: string;
+  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; cliPath?: string };
+  database: DatabaseConfig;
+  artifacts: ArtifactsConfig;
+  minioPath?: string;
+  serve: { port: number; token?: string };
+  metricsPort: number;
+  cacheDir: string;
+  user: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  noCache: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Load and validate configuration from an environment (process.env by default). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const raw: Record<string, unknown> = {};
+  for (const name of Object.keys(ENV_SCHEMA) as EnvName[]) {
+    const v = env[name];
+    raw[name] = v === undefined || v === '' ? undefined : v;
+  }
+  const parsed = z.object(ENV_SCHEMA).safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      const shown = raw[name] === undefined ? '(unset)' : JSON.stringify(redact(name, String(raw[name])));
+      return `${name}=${shown}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const home = path.resolve(cwd, e.BOSUN_HOME);
+
+  const database: DatabaseConfig = e.DATABASE_URL
+    ? { kind: 'postgres', url: e.DATABASE_URL }
+    : { kind: 'pglite', dataDir: path.join(home, 'pgdata') };
+
+  let artifacts: ArtifactsConfig;
+  const url = e.BOSUN_ARTIFACTS_URL ?? `file://${path.join(home, 'artifacts')}`;
+  if (url.startsWith('file://')) {
+    artifacts = { kind: 'file', root: path.resolve(cwd, url.slice('file://'.length)) };
+  } else {
+    if (!e.BOSUN_S3_ACCESS_KEY || !e.BOSUN_S3_SECRET_KEY) {
+      const missing = [!e.BOSUN_S3_ACCESS_KEY && 'BOSUN_S3_ACCESS_KEY', !e.BOSUN_S3_SECRET_KEY && 'BOSUN_S3_SECRET_KEY']
+        .filter(Boolean)
+        .join(' and ');
+      throw new ConfigError(
+        `invalid configuration:\n  BOSUN_ARTIFACTS_URL=${JSON.stringify(url)} needs ${missing}: set the object store's access key and secret key`,
+      );
+    }
+    const [bucket, ...rest] = url.slice('s3://'.length).split('/');
+    artifacts = {
+      kind: 's3',
+      bucket,
+      prefix: rest.filter(Boolean).join('/'),
+      endpoint: new URL(e.BOSUN_S3_ENDPOINT),
+      accessKey: e.BOSUN_S3_ACCESS_KEY,
+      secretKey: e.BOSUN_S3_SECRET_KEY,
+      region: e.BOSUN_S3_REGION,
+    };
+  }
+
+  return {
+    home,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.BOSUN_TASK_QUEUE,
+      uiPort: e.TEMPORAL_UI_PORT,
+      cliPath: e.TEMPORAL_CLI_PATH,
+    },
+    database,
+    artifacts,
+    minioPath: e.MINIO_PATH,
+    serve: { port: e.BOSUN_SERVE_PORT, token: e.BOSUN_SERVE_TOKEN },
+    metricsPort: e.BOSUN_METRICS_PORT,
+    cacheDir: e.BOSUN_CACHE_DIR ?? path.join(env.HOME ?? cwd, '.cache', 'bosun'),
+    user: e.BOSUN_USER ?? env.USER ?? 'unknown',
+    logLevel: e.BOSUN_LOG_LEVEL,
+    noCache: e.BOSUN_NO_CACHE,
+  };
+}
+
+function canParseUrl(v: string): boolean {
+  try {
+    new URL(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function redact(name: string, value: string): string {
+  if (/SECRET|TOKEN/.test(name)) return '***';
+  if (name === 'DATABASE_URL') return value.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  return value;
+}

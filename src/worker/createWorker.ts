@@ -1,0 +1,39 @@
+/**
+ * Builds the pipeline worker: the workflows bundle plus activities bound to their dependencies.
+ * Bundling the workflows takes seconds, so callers that start many workers (tests, bench) bundle once
+ * with `bundlePipelineWorkflows()` and pass the bundle.
+ */
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+
+export async function bundlePipelineWorkflows(): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+}
+
+export interface WorkerOptions {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  activities: object;
+  bundle?: WorkflowBundle;
+  maxConcurrentActivityTaskExecutions?: number;
+}
+
+export async function createPipelineWorker(o: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: o.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: o.namespace,
+    taskQueue: o.taskQueue,
+    activities: o.activities,
+    ...(o.bundle ? { workflowBundle: o.bundle } : { workflowsPath: WORKFLOWS_PATH }),
+    maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions ?? 8,
+    // Lets SIGTERM/SIGINT finish in-flight activities instead of abandoning them.
+    shutdownGraceTime: '10 seconds',
+  });
+  return { worker, connection };
+}
+
+const quietBundlerLogger = new DefaultLogger('WARN');

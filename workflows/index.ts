@@ -1,0 +1,3 @@
+// Every workflow the pipeline worker runs (the worker bundles this module).
+export { trainingPipeline } from './trainingPipeline';
+export { enginePipeline, bareChain } from './benchPipeline';

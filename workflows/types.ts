@@ -1,0 +1,110 @@
+/**
+ * The contract between workflows, activities and clients. Only references and small summaries travel in
+ * Temporal payloads: datasets, features and models are artifacts named by their sha256.
+ */
+
+export type StageName = 'ingest' | 'validate' | 'features' | 'train' | 'evaluate' | 'approve' | 'deploy' | 'monitor';
+
+export const PIPELINE_STAGES: readonly StageName[] = ['ingest', 'validate', 'features', 'train', 'evaluate', 'approve', 'deploy', 'monitor'];
+
+export type StageState = 'pending' | 'running' | 'succeeded' | 'cached' | 'failed' | 'skipped';
+
+export interface StageRecord {
+  name: string;
+  state: StageState;
+  startedAt?: string;
+  finishedAt?: string;
+  /** One line for `bosun status`: rows ingested, metric reached, version registered… */
+  summary?: string;
+}
+
+export interface TrainingPipelineInput {
+  pipeline: string;
+  /** The validated pipeline spec, stored as an artifact (JSON). */
+  specHash: string;
+  /** Overrides the spec's data source. */
+  dataUri?: string;
+  startedBy: string;
+  trigger: 'manual' | 'schedule' | 'drift';
+  noCache?: boolean;
+  codeVersion?: string;
+}
+
+export interface StepContext {
+  runId: string;
+  pipeline: string;
+  specHash: string;
+  noCache: boolean;
+}
+
+export interface IngestResult {
+  datasetVersionId: number;
+  tableHash: string;
+  contentHash: string;
+  rows: number;
+  columns: number;
+  cached: boolean;
+}
+
+export interface ValidateResult {
+  ok: boolean;
+  errors: number;
+  warnings: number;
+  reportHash: string;
+  summary: string;
+  cached: boolean;
+}
+
+export interface FeaturesResult {
+  featureSetId: number;
+  fittedHash: string;
+  trainHash: string;
+  testHash: string;
+  nFeatures: number;
+  trainRows: number;
+  testRows: number;
+  cached: boolean;
+}
+
+export interface TrialResult {
+  params: Record<string, unknown>;
+  score: number;
+  metric: string;
+}
+
+export interface TrainResult {
+  modelVersionId: number;
+  modelName: string;
+  version: number;
+  artifactHash: string;
+  params: Record<string, unknown>;
+  trials: number;
+  cached: boolean;
+}
+
+export interface EvaluateResult {
+  blessed: boolean;
+  reasons: string[];
+  metrics: Record<string, number>;
+  championVersion: number | null;
+  championMetrics: Record<string, number> | null;
+  reportHash: string;
+  primaryMetric: string;
+  cached: boolean;
+}
+
+export interface DeployResult {
+  modelName: string;
+  version: number;
+  previousVersion: number | null;
+  strategy: string;
+}
+
+export interface MonitorResult {
+  scheduleId: string | null;
+}
+
+export type RunOutcome =
+  | { status: 'succeeded'; modelVersion: number; deployed: boolean }
+  | { status: 'not_blessed'; modelVersion: number; reasons: string[] }
+  | { status: 'rejected'; modelVersion: number; reason: string };
