@@ -50,6 +50,7 @@ export const ENV_SCHEMA = {
   BOSUN_SERVE_PORT: port.default(8080),
   BOSUN_SERVE_TOKEN: z.string().min(16, 'expected a token of at least 16 characters').optional(),
   BOSUN_METRICS_PORT: port.default(9464),
+  BOSUN_WEBHOOK_URL: httpUrl.optional(),
   BOSUN_CACHE_DIR: z.string().min(1).optional(),
   BOSUN_USER: z.string().min(1).optional(),
   BOSUN_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -80,6 +81,7 @@ export interface Config {
   minioPath?: string;
   serve: { port: number; token?: string };
   metricsPort: number;
+  webhookUrl?: string;
   cacheDir: string;
   user: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -152,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     minioPath: e.MINIO_PATH,
     serve: { port: e.BOSUN_SERVE_PORT, token: e.BOSUN_SERVE_TOKEN },
     metricsPort: e.BOSUN_METRICS_PORT,
+    webhookUrl: e.BOSUN_WEBHOOK_URL,
     cacheDir: e.BOSUN_CACHE_DIR ?? path.join(env.HOME ?? cwd, '.cache', 'bosun'),
     user: e.BOSUN_USER ?? env.USER ?? 'unknown',
     logLevel: e.BOSUN_LOG_LEVEL,

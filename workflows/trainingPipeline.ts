@@ -23,8 +23,7 @@ import { PIPELINE_STAGES, type EvaluateResult, type RunOutcome, type StepContext
 export interface PipelinePlan {
   search: boolean;
   approval: ApprovalPolicy;
-  deploy: { strategy: 'direct' | 'canary' | 'shadow' };
-  monitor: { cron?: string };
+  deploy: { strategy: 'direct' };
 }
 
 const data = proxyActivities<PipelineActivities>({
@@ -77,16 +76,14 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
     const comment = typeof p.comment === 'string' ? p.comment : undefined;
     if (!approval) {
       const entry: AuditEntry = { at: new Date().toISOString(), decision: kind, reviewer, comment, accepted: false, reason: 'early: no candidate is awaiting approval yet' };
-      audit.push(entry);
-      await quick.recordApproval(ctx, entry, null);
+      await quick.recordApproval(ctx, entry, null, audit.push(entry) - 1);
       return;
     }
     const verdict = judgeDecision(plan.approval, approval, kind, payload);
     if (verdict.accepted && kind === 'approve') approval.approvals.push(reviewer.trim());
     if (verdict.accepted && verdict.outcome) approval.outcome = verdict.outcome;
     const entry: AuditEntry = { at: new Date().toISOString(), decision: kind, reviewer, comment, accepted: verdict.accepted, reason: verdict.reason };
-    audit.push(entry);
-    await quick.recordApproval(ctx, entry, approval.candidateVersion);
+    await quick.recordApproval(ctx, entry, approval.candidateVersion, audit.push(entry) - 1);
   };
   setHandler(approveSignal, (d) => decide('approve', d), { description: MESSAGE_DESCRIPTIONS.approve });
   setHandler(rejectSignal, (d) => decide('reject', d), { description: MESSAGE_DESCRIPTIONS.reject });
@@ -156,8 +153,7 @@ async function awaitApproval(ctx: StepContext, policy: ApprovalPolicy, state: Ap
   if (policy.autoApprove) {
     state.outcome = 'approved';
     const entry: AuditEntry = { at: new Date().toISOString(), decision: 'auto', reviewer: 'bosun', accepted: true, reason: 'auto-approved: policy allows it and every gate passed' };
-    audit.push(entry);
-    await quick.recordApproval(ctx, entry, state.candidateVersion);
+    await quick.recordApproval(ctx, entry, state.candidateVersion, audit.push(entry) - 1);
     return entry.reason;
   }
   tracker.enter('awaiting_approval');
@@ -168,8 +164,7 @@ async function awaitApproval(ctx: StepContext, policy: ApprovalPolicy, state: Ap
       if (policy.onTimeout === 'reject') {
         state.outcome = 'timed_out';
         const entry: AuditEntry = { at: new Date().toISOString(), decision: 'timeout', reviewer: 'bosun', accepted: true, reason: `no decision within ${policy.timeout}: rejected by policy` };
-        audit.push(entry);
-        await quick.recordApproval(ctx, entry, state.candidateVersion);
+        await quick.recordApproval(ctx, entry, state.candidateVersion, audit.push(entry) - 1);
         return entry.reason;
       }
       await quick.notify(ctx, 'approval_escalated', `run ${ctx.runId} (${ctx.pipeline}) has waited ${policy.timeout} for approval`);

@@ -15,6 +15,8 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface DbHandle {
   db: Db;
   kind: DatabaseConfig['kind'];
+  /** The embedded database itself (PGlite only), for `bosun dev` to serve it to other processes. */
+  pglite?: import('@electric-sql/pglite').PGlite;
   close(): Promise<void>;
 }
 
@@ -49,7 +51,7 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
   }
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });
-  return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() };
+  return { db: db as unknown as Db, kind: 'pglite', pglite: client, close: () => client.close() };
 }
 
 async function openPostgres(url: string): Promise<DbHandle> {

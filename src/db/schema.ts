@@ -198,6 +198,8 @@ export const approvals = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     runId: text('run_id').notNull(),
+    /** Position in the run's audit (deterministic in the workflow): a retried write finds its row. */
+    seq: integer('seq').notNull(),
     modelVersion: text('model_version'),
     decision: approvalDecision('decision').notNull(),
     reviewer: text('reviewer').notNull(),
@@ -206,7 +208,7 @@ export const approvals = pgTable(
     reason: text('reason'),
     createdAt: createdAt(),
   },
-  (t) => [index('approvals_run_idx').on(t.runId)],
+  (t) => [uniqueIndex('approvals_run_seq_idx').on(t.runId, t.seq)],
 );
 
 export const deployments = pgTable('deployments', {

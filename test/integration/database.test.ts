@@ -29,7 +29,7 @@ describe.each(backends)('metadata database on $name', (backend) => {
   it('keeps the approval audit append-only', async () => {
     const h = await backend.open();
     try {
-      const [row] = await h.db.insert(approvals).values({ runId: 'r1', decision: 'approve', reviewer: 'alice', accepted: true, reason: 'ok' }).returning();
+      const [row] = await h.db.insert(approvals).values({ runId: 'r1', seq: 0, decision: 'approve', reviewer: 'alice', accepted: true, reason: 'ok' }).returning();
       const update = await h.db.update(approvals).set({ accepted: false }).where(eq(approvals.id, row.id)).catch((e: Error) => e);
       expect(String((update as Error).cause)).toMatch(/append-only: UPDATE is not allowed/);
       const del = await h.db.delete(approvals).where(eq(approvals.id, row.id)).catch((e: Error) => e);
@@ -48,7 +48,7 @@ describe('PostgreSQL start-up', () => {
     try {
       const res = await handles[0].db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
       const n = ((Array.isArray(res) ? res : (res as { rows: unknown[] }).rows)[0] as { n: number }).n;
-      expect(n).toBe(2);
+      expect(n).toBe(3);
     } finally {
       await Promise.all(handles.map((h) => h.close()));
     }

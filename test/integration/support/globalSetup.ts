@@ -27,7 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const env = process.env;
   try {
     const temporal = env.BOSUN_TEST_TEMPORAL_ADDRESS
-      ? { address: env.BOSUN_TEST_TEMPORAL_ADDRESS, uiUrl: '' }
+      ? { address: env.BOSUN_TEST_TEMPORAL_ADDRESS, uiUrl: '' as string }
       : await startTemporalServer({
           binary: findProgram('temporal', { explicit: cfg.temporal.cliPath, cacheDir: cfg.cacheDir }),
           port: await freePort(),
@@ -35,7 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
           logFile: path.join(dir, 'temporal.log'),
         }).then((s) => (services.push(s), s));
 
-    const databaseUrl =
+    const databaseUrl: string =
       env.BOSUN_TEST_DATABASE_URL ??
       (await startPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), logFile: path.join(dir, 'postgres.log') }).then(
         (s) => (services.push(s), s.databaseUrl),

@@ -1,0 +1,164 @@
+/** The `bosun` command line. Each command is a small module; this file only wires them to commander. */
+import { Command, Option } from 'commander';
+import { openApp } from '../app';
+import { loadConfig } from '../config';
+import { listVersions, promote, rollback } from '../registry/registry';
+import { connectTemporal } from '../temporal/connection';
+import { reportError, printJson, printTable } from './output';
+
+const program = new Command('bosun').description('Pipeline orchestrator for machine-learning models, on Temporal').showHelpAfterError();
+
+/** Runs a command with Temporal (and optionally the database and store), closing them afterwards. */
+async function withTemporal<T>(fn: (c: Awaited<ReturnType<typeof connectTemporal>>) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const t = await connectTemporal(config.temporal);
+  try {
+    return await fn(t);
+  } finally {
+    await t.connection.close();
+  }
+}
+
+async function withApp<T>(fn: (app: Awaited<ReturnType<typeof openApp>>) => Promise<T>): Promise<T> {
+  const app = await openApp(loadConfig());
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+program
+  .command('dev')
+  .description('start the local stack: Temporal dev server + Web UI, database, artifact store, pipeline worker')
+  .option('--run <pipeline>', 'submit this pipeline file once the stack is up, and follow it')
+  .option('--exit-after-run', 'stop the stack when that run ends (scripts, CI)')
+  .addOption(new Option('--db-port <port>', 'port to serve the embedded database on').default(5433).argParser(Number))
+  .action(async (o) => {
+    const { devCommand } = await import('./dev');
+    await devCommand({ run: o.run, exitAfterRun: o.exitAfterRun, dbPort: o.dbPort });
+  });
+
+program
+  .command('init')
+  .description('write a working pipeline file from a data file')
+  .requiredOption('--from <file>', 'CSV, JSON Lines or Parquet file')
+  .requiredOption('--target <column>', 'the column to predict')
+  .option('--name <name>', 'pipeline name (default: from the file name)')
+  .option('--out <file>', 'where to write it (default: pipelines/<name>.ts)')
+  .option('--force', 'overwrite an existing file')
+  .action(async (o) => {
+    const { initCommand } = await import('./init');
+    const out = await initCommand(o);
+    console.log(`wrote ${out}\nnext: npx bosun run ${out} --follow`);
+  });
+
+program
+  .command('run <pipeline>')
+  .description('start a run of a pipeline file and print its id')
+  .option('--data <uri>', 'use this data instead of the spec source (file path, s3://, http(s)://)')
+  .option('--follow', 'show live per-stage progress until the run ends or waits for approval')
+  .option('--json', 'machine-readable output')
+  .option('--no-cache', 'recompute every step even when its inputs are unchanged')
+  .action(async (file, o) => {
+    const { runAndFollow } = await import('./run');
+    const ok = await withTemporal(({ client }) =>
+      withApp((app) => runAndFollow({ file, client, store: app.store, config: app.config, data: o.data, follow: o.follow, json: o.json, noCache: o.cache === false })),
+    );
+    if (!ok) process.exitCode = 1;
+  });
+
+program
+  .command('status <run>')
+  .description('stage, timings, evidence and approval audit of a run')
+  .option('--json', 'machine-readable output')
+  .action(async (run, o) => {
+    const { statusCommand } = await import('./runs');
+    await withTemporal(({ client }) => statusCommand(client, run, !!o.json));
+  });
+
+program
+  .command('runs')
+  .description('list runs (newest first)')
+  .option('--pipeline <name>', 'only this pipeline')
+  .option('--limit <n>', 'at most this many', (v) => Number(v), 20)
+  .option('--json', 'machine-readable output')
+  .action(async (o) => {
+    const { listRuns } = await import('./runs');
+    await withTemporal(({ client }) => listRuns(client, { pipeline: o.pipeline, json: !!o.json, limit: o.limit }));
+  });
+
+program
+  .command('pending')
+  .description('list runs waiting for approval')
+  .option('--json', 'machine-readable output')
+  .action(async (o) => {
+    const { listRuns } = await import('./runs');
+    await withTemporal(({ client }) => listRuns(client, { pending: true, json: !!o.json, limit: 100 }));
+  });
+
+for (const kind of ['approve', 'reject'] as const) {
+  program
+    .command(`${kind} <run>`)
+    .description(`${kind} the candidate waiting in a run (same signal as the Web UI's)`)
+    .requiredOption('--reviewer <id>', 'who decides')
+    .option('--comment <text>', 'why')
+    .option('--model-version <n>', 'the candidate version you reviewed (refused if another is waiting)')
+    .action(async (run, o) => {
+      const { decideCommand } = await import('./approve');
+      await withTemporal(({ client }) => decideCommand(client, kind, run, { reviewer: o.reviewer, comment: o.comment, modelVersion: o.modelVersion }));
+    });
+}
+
+const models = program.command('models').description('the model registry');
+models
+  .command('list [model]')
+  .description('model versions and their status')
+  .option('--json', 'machine-readable output')
+  .action(async (model, o) =>
+    withApp(async ({ db }) => {
+      const rows = (await listVersions(db, model)).map((v) => ({ model: v.modelName, version: v.version, status: v.status, algorithm: v.algorithm, run: v.runId, created: v.createdAt }));
+      if (o.json) printJson(rows);
+      else printTable(rows);
+    }),
+  );
+models
+  .command('show <model> <version>')
+  .description('one version: params, metrics, artifacts')
+  .action(async (model, version) =>
+    withApp(async ({ db }) => {
+      const row = (await listVersions(db, model)).find((v) => v.version === Number(version));
+      if (!row) throw new Error(`model "${model}" has no version ${version}`);
+      printJson(row);
+    }),
+  );
+models
+  .command('promote <model> <version>')
+  .description('make a version the production model (atomic)')
+  .option('--reason <text>', 'recorded with the deployment')
+  .action(async (model, version, o) =>
+    withApp(async ({ db }) => {
+      const r = await promote(db, model, Number(version), { strategy: 'manual', reason: o.reason ?? 'manual promotion' });
+      console.log(`${model}: production is v${r.version}${r.previousVersion && r.previousVersion !== r.version ? ` (was v${r.previousVersion})` : ''}`);
+    }),
+  );
+models
+  .command('rollback <model>')
+  .description('restore the previous production version')
+  .option('--reason <text>', 'recorded with the deployment')
+  .action(async (model, o) =>
+    withApp(async ({ db }) => {
+      const r = await rollback(db, model, o.reason);
+      console.log(`${model}: rolled back to v${r.version} (from v${r.previousVersion})`);
+    }),
+  );
+
+program
+  .command('worker')
+  .description('run a pipeline worker against TEMPORAL_ADDRESS (servers; `bosun dev` starts one itself)')
+  .action(async () => {
+    const { workerCommand } = await import('../../workers/pipeline');
+    await workerCommand();
+  });
+
+program.parseAsync(process.argv).catch(reportError);

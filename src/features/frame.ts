@@ -1,0 +1,148 @@
+/**
+ * The working set of columns while steps run. Steps replace columns by name; the frame keeps their order and knows
+ * which arrays it allocated itself, so elementwise steps can overwrite those in place instead of allocating again,
+ * while arrays borrowed from the caller's table are never modified.
+ */
+import type { CodedColumn, Column, ColumnType, FloatColumn, Table } from '../data/table';
+import { isFloatColumn } from '../data/table';
+import { kindProblem, type KindOptions } from './kinds';
+import { suggestion } from './nearest';
+import type { FeatureOp } from './spec';
+
+/** Where a value came from, for error messages: `column "color", row 12` or `instances[12].color`. */
+export type RowLabel = (row: number, column: string) => string;
+
+export const tableRowLabel: RowLabel = (row, column) => `column "${column}", row ${row}`;
+
+export interface StepContext {
+  /** Path of the step in the spec (`features[2].onehot`) or artifact (`steps[2].onehot`), prefixed to errors. */
+  where: string;
+  label: RowLabel;
+  /** Collects fit-time notes; absent at apply time. */
+  notes?: string[];
+}
+
+export class Frame {
+  private readonly order: string[] = [];
+  private readonly byName = new Map<string, Column>();
+  private readonly owned = new WeakSet<Float64Array>();
+  private readonly touchedNames = new Set<string>();
+
+  constructor(readonly nrows: number) {}
+
+  /** A frame over `inputs` of `table`; the table's arrays are borrowed, not copied. */
+  static fromTable(table: Table, inputs: readonly { name: string; type: ColumnType }[], where: string): Frame {
+    const frame = new Frame(table.nrows);
+    const available = table.columns.map((c) => c.name);
+    for (const input of inputs) {
+      const col = table.columns.find((c) => c.name === input.name);
+      if (!col) {
+        throw new Error(`${where}: the table has no column "${input.name}" (${input.type}), which the features were fitted on${suggestion(input.name, available)}`);
+      }
+      if (!compatible(col.type, input.type)) {
+        throw new Error(
+          `${where}: column "${input.name}" is ${col.type} here but was ${input.type} when the features were fitted; make the data reader type it as ${input.type}`,
+        );
+      }
+      const len = isFloatColumn(col) ? col.values.length : col.codes.length;
+      if (len !== table.nrows) throw new Error(`${where}: column "${input.name}" has ${len} values but the table has ${table.nrows} rows`);
+      frame.order.push(col.name);
+      frame.byName.set(col.name, col);
+    }
+    return frame;
+  }
+
+  names(): readonly string[] {
+    return this.order;
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** Whether a step has named or produced this column (columns only carried along are not touched). */
+  touched(name: string): boolean {
+    return this.touchedNames.has(name);
+  }
+
+  column(name: string, op: FeatureOp, ctx: StepContext, opts?: KindOptions): Column {
+    const col = this.byName.get(name);
+    if (!col) throw new Error(`${ctx.where}: column "${name}" does not exist at this step${suggestion(name, this.order)}`);
+    const problem = kindProblem(op, name, col.type, opts);
+    if (problem) throw new Error(`${ctx.where}: ${problem}`);
+    return col;
+  }
+
+  float(name: string, op: FeatureOp, ctx: StepContext, opts?: KindOptions): FloatColumn {
+    const col = this.column(name, op, ctx, opts);
+    if (!isFloatColumn(col)) throw new Error(`${ctx.where}: column "${name}" holds categories, but ${op} needs numbers`);
+    return col;
+  }
+
+  coded(name: string, op: FeatureOp, ctx: StepContext): CodedColumn {
+    const col = this.column(name, op, ctx);
+    if (isFloatColumn(col)) throw new Error(`${ctx.where}: column "${name}" holds numbers, but ${op} needs categories`);
+    return col;
+  }
+
+  /** A fresh zeroed array the frame owns. */
+  alloc(): Float64Array {
+    const out = new Float64Array(this.nrows);
+    this.owned.add(out);
+    return out;
+  }
+
+  /** Marks an array the caller allocated as owned, so later steps may overwrite it. */
+  adopt(values: Float64Array): void {
+    this.owned.add(values);
+  }
+
+  /** Where an elementwise step may write its result: the input itself if the frame owns it, else a fresh array. */
+  output(input: Float64Array): Float64Array {
+    return this.owned.has(input) ? input : this.alloc();
+  }
+
+  /** Replaces column `name` with `cols` at the same position (none removes it, several expand it). */
+  replace(name: string, cols: Column[], where = 'features'): void {
+    const at = this.order.indexOf(name);
+    if (at < 0) throw new Error(`internal: replace of unknown column "${name}"`);
+    this.byName.delete(name);
+    this.touchedNames.delete(name);
+    const names = cols.map((c) => c.name);
+    for (const c of cols) {
+      if (this.byName.has(c.name)) throw new Error(`${where}: would create column "${c.name}", but a column with that name already exists; rename or drop it first`);
+      this.byName.set(c.name, c);
+      this.touchedNames.add(c.name);
+    }
+    this.order.splice(at, 1, ...names);
+  }
+
+  /** Adds a new column at the end. */
+  append(col: Column, where: string): void {
+    if (this.byName.has(col.name)) throw new Error(`${where}: column "${col.name}" already exists; pick another name`);
+    this.order.push(col.name);
+    this.byName.set(col.name, col);
+    this.touchedNames.add(col.name);
+  }
+
+  remove(name: string): void {
+    if (this.byName.has(name)) this.replace(name, []);
+  }
+
+  /** The named columns, for the output matrix. */
+  floats(names: readonly string[]): FloatColumn[] {
+    return names.map((n) => {
+      const col = this.byName.get(n);
+      if (!col) throw new Error(`output column "${n}" was not produced; the fitted features are inconsistent (refit them)`);
+      if (!isFloatColumn(col)) throw new Error(`output column "${n}" is ${col.type}; only numeric columns can reach the model`);
+      return col;
+    });
+  }
+}
+
+/** Storage and meaning must match; numeric and boolean are interchangeable (both numbers), as are categorical and text. */
+function compatible(actual: ColumnType, expected: ColumnType): boolean {
+  if (actual === expected) return true;
+  const group = (t: ColumnType) => (t === 'numeric' || t === 'boolean' ? 'number' : t === 'categorical' || t === 'text' ? 'coded' : t);
+  return group(actual) === group(expected);
+}

@@ -1,0 +1,76 @@
+/**
+ * Which column types each transform accepts, and what to tell the user when it doesn't.
+ * Shared by submit-time validation and apply-time checks so both reject the same things with the same advice.
+ */
+import type { ColumnType } from '../data/table';
+import type { FeatureOp, ImputeStrategy } from './spec';
+
+const FLOAT_KINDS: readonly ColumnType[] = ['numeric', 'boolean'];
+const CODED_KINDS: readonly ColumnType[] = ['categorical', 'text'];
+
+export function isNumericKind(kind: ColumnType): boolean {
+  return FLOAT_KINDS.includes(kind);
+}
+export function isCodedKind(kind: ColumnType): boolean {
+  return CODED_KINDS.includes(kind);
+}
+
+function article(kind: ColumnType): string {
+  return kind === 'datetime' ? 'a datetime' : kind;
+}
+
+/** Advice for feeding a non-numeric column where a number is needed. */
+export function encodeAdvice(column: string, kind: ColumnType): string {
+  if (kind === 'datetime') return `extract numbers from it with a datetime step first (it turns "${column}" into "${column}__year", "${column}__month", ...)`;
+  if (kind === 'text') return 'drop it, or encode it with onehot (with maxCategories) if it is really a small set of labels';
+  return 'encode it first with onehot or ordinal';
+}
+
+export interface KindOptions {
+  strategy?: ImputeStrategy;
+  /** The impute constant, whose type must match the column's storage. */
+  value?: number | string;
+}
+
+/** Why `op` cannot take a column of `kind`, or null when it can. */
+export function kindProblem(op: FeatureOp, column: string, kind: ColumnType, opts: KindOptions = {}): string | null {
+  const what = `column "${column}" is ${article(kind)}`;
+  switch (op) {
+    case 'drop':
+      return null;
+    case 'impute': {
+      const strategy = opts.strategy ?? 'median';
+      if ((strategy === 'mean' || strategy === 'median') && isCodedKind(kind)) {
+        return `${what}, so strategy ${strategy} cannot apply; use strategy: most_frequent or strategy: constant`;
+      }
+      if (strategy === 'constant') {
+        if (isCodedKind(kind) && typeof opts.value !== 'string') return `${what}, so value must be a string (got ${JSON.stringify(opts.value)})`;
+        if (!isCodedKind(kind) && typeof opts.value !== 'number') return `${what}, so value must be a number (got ${JSON.stringify(opts.value)})`;
+      }
+      return null;
+    }
+    case 'standardize':
+    case 'minmax':
+    case 'log1p':
+    case 'clip':
+    case 'bucketize':
+    case 'derive':
+      if (isNumericKind(kind)) return null;
+      return `${what}, but ${op === 'derive' ? 'derive expressions need' : `${op} needs`} a numeric column; ${encodeAdvice(column, kind)}`;
+    case 'onehot':
+      if (kind !== 'datetime') return null;
+      return `${what}; ${encodeAdvice(column, kind)}`;
+    case 'ordinal':
+      if (isCodedKind(kind)) return null;
+      if (kind === 'datetime') return `${what}; ${encodeAdvice(column, kind)}`;
+      return `${what} and already numeric; ordinal encodes categories (use bucketize to bin numbers, or onehot to treat each value as a category)`;
+    case 'datetime':
+      if (kind === 'datetime') return null;
+      return `${what}, but datetime needs a datetime column (epoch milliseconds); check how the data reader typed it`;
+  }
+}
+
+/** The type a column has after `op` transforms it in place (impute keeps the type; everything else yields numbers). */
+export function kindAfter(op: FeatureOp, kind: ColumnType): ColumnType {
+  return op === 'impute' ? kind : 'numeric';
+}

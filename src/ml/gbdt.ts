@@ -1,0 +1,211 @@
+import type { Matrix } from './matrix';
+import type { FitProgress, Model } from './model';
+import type { GbdtParams } from './params';
+import type { Task } from './task';
+import { checkFitInput, checkPredictInput } from './checks';
+import { checkTargets } from './task';
+import { clearNegativeZeros } from './float';
+import { createRng } from './random';
+import { holdoutSplit } from './holdout';
+import { boostingLoss, softmaxRow } from './boost-loss';
+import { binRows, fitBinMapper, identity } from './tree/binning';
+import { histogramLayout } from './tree/histogram';
+import { GrowerContext, growTree } from './tree/grower';
+import { addForestPredictions, addTreePredictionsBinned, type Tree } from './tree/tree';
+
+/** sklearn's early_stopping='auto' threshold. */
+const AUTO_EARLY_STOPPING_ROWS = 10_000;
+
+export interface GbdtFitInfo {
+  /** Boosting iterations actually run (fewer than maxIter after early stopping). */
+  nIter: number;
+  earlyStopped: boolean;
+  /** Mean training loss after each iteration (only recorded when early stopping or progress is on). */
+  trainLoss: number[];
+  /** Validation loss before any tree, then after each iteration (early stopping only). */
+  validationLoss: number[];
+}
+
+/**
+ * Histogram gradient-boosted trees after sklearn's HistGradientBoostingClassifier/Regressor.
+ * trees[iteration * K + k] is the tree for output k (K = classes for multiclass, else 1).
+ */
+export class GbdtModel implements Model {
+  readonly algorithm = 'gbdt' as const;
+  featureNames?: string[];
+
+  constructor(
+    readonly task: Task,
+    readonly nFeatures: number,
+    readonly params: GbdtParams,
+    /** Raw prediction before any tree, one per output. */
+    readonly baseline: Float64Array,
+    readonly trees: Tree[],
+    readonly fitInfo?: GbdtFitInfo,
+  ) {
+    const K = treesPerIteration(task);
+    if (baseline.length !== K || trees.length % K !== 0) {
+      throw new Error(
+        `gbdt: a ${task.kind} model needs ${K} baseline value(s) and a multiple of ${K} trees, ` +
+          `got ${baseline.length} and ${trees.length}`,
+      );
+    }
+    clearNegativeZeros(baseline);
+    for (const tree of trees) {
+      clearNegativeZeros(tree.value);
+      clearNegativeZeros(tree.threshold);
+    }
+  }
+
+  get nIter(): number {
+    return this.trees.length / this.baseline.length;
+  }
+
+  /** Raw scores (log-odds / softmax logits / values), rows x K. */
+  predictRaw(X: Matrix): Float64Array {
+    checkPredictInput(X, this.nFeatures, this.algorithm);
+    const K = this.baseline.length;
+    const raw = new Float64Array(X.rows * K);
+    for (let i = 0; i < X.rows; i++) for (let k = 0; k < K; k++) raw[i * K + k] = this.baseline[k];
+    addForestPredictions(this.trees, X, raw, K);
+    return raw;
+  }
+
+  predict(X: Matrix): Float64Array {
+    const raw = this.predictRaw(X);
+    return rawToOutput(this.task, raw, X.rows);
+  }
+}
+
+export function fitGbdt(
+  X: Matrix,
+  y: Float64Array,
+  task: Task,
+  params: GbdtParams,
+  opts: { seed: number; onProgress?: (p: FitProgress) => void },
+): GbdtModel {
+  checkFitInput(X, 'gbdt');
+  checkTargets(y, task, X.rows);
+  const n = X.rows;
+  const p = X.cols;
+  const rng = createRng(opts.seed);
+  const loss = boostingLoss(task);
+  const K = loss.nTreesPerIteration;
+
+  const earlyStopping = params.earlyStopping === 'auto' ? n > AUTO_EARLY_STOPPING_ROWS : params.earlyStopping;
+  const { train, validation } = earlyStopping
+    ? holdoutSplit(n, params.validationFraction, rng, task.kind === 'regression' ? undefined : y)
+    : { train: identity(n), validation: new Int32Array(0) };
+  const nTrain = train.length;
+  const nVal = validation.length;
+  const yTrain = gather(y, train);
+  const yVal = gather(y, validation);
+
+  const mapper = fitBinMapper(X, train, params.maxBins, rng);
+  const binnedTrain = binRows(X, train, mapper);
+  const binnedVal = binRows(X, validation, mapper);
+  const missingBin = mapper.nBinsNonMissing;
+  const hasMissing = new Uint8Array(p);
+  for (let f = 0; f < p; f++) {
+    const col = binnedTrain.subarray(f * nTrain, (f + 1) * nTrain);
+    hasMissing[f] = col.includes(missingBin[f]) ? 1 : 0;
+  }
+  const ctx = new GrowerContext(binnedTrain, nTrain, histogramLayout(missingBin), hasMissing, mapper.thresholds);
+  const growerParams = {
+    maxLeafNodes: params.maxLeafNodes,
+    maxDepth: params.maxDepth,
+    minSamplesLeaf: params.minSamplesLeaf,
+    l2Regularization: params.l2Regularization,
+    learningRate: params.learningRate,
+  };
+
+  const baseline = loss.baseline(yTrain);
+  const raw = new Float64Array(nTrain * K);
+  for (let i = 0; i < nTrain; i++) raw.set(baseline, i * K);
+  const rawVal = new Float64Array(nVal * K);
+  for (let i = 0; i < nVal; i++) rawVal.set(baseline, i * K);
+  const grad = Array.from({ length: K }, () => new Float64Array(nTrain));
+  const hess = Array.from({ length: K }, () => (loss.constantHessian ? new Float64Array(0) : new Float64Array(nTrain)));
+
+  const trees: Tree[] = [];
+  const info: GbdtFitInfo = { nIter: 0, earlyStopped: false, trainLoss: [], validationLoss: [] };
+  if (earlyStopping) info.validationLoss.push(loss.loss(yVal, rawVal));
+  const trackLoss = earlyStopping || opts.onProgress !== undefined;
+
+  for (let iteration = 0; iteration < params.maxIter; iteration++) {
+    // All K trees of an iteration fit the gradients at the iteration's start, as in sklearn.
+    loss.gradients(yTrain, raw, grad, hess);
+    for (let k = 0; k < K; k++) {
+      const grown = growTree(ctx, grad[k], loss.constantHessian ? null : hess[k], growerParams);
+      trees.push(grown.tree);
+      const { leafStart, leafEnd, leafValue } = grown;
+      const idx = ctx.sampleIdx;
+      for (let leaf = 0; leaf < leafValue.length; leaf++) {
+        const v = leafValue[leaf];
+        for (let i = leafStart[leaf]; i < leafEnd[leaf]; i++) raw[idx[i] * K + k] += v;
+      }
+      if (earlyStopping) {
+        addTreePredictionsBinned(grown.tree, grown.binThreshold, binnedVal, nVal, missingBin, rawVal, K, k);
+      }
+    }
+    info.nIter = iteration + 1;
+
+    let trainLoss: number | undefined;
+    let validationLoss: number | undefined;
+    if (trackLoss) {
+      trainLoss = loss.loss(yTrain, raw);
+      info.trainLoss.push(trainLoss);
+    }
+    if (earlyStopping) {
+      validationLoss = loss.loss(yVal, rawVal);
+      info.validationLoss.push(validationLoss);
+    }
+    opts.onProgress?.({ iteration: iteration + 1, total: params.maxIter, loss: trainLoss, validationLoss });
+    if (earlyStopping && shouldStop(info.validationLoss, params.nIterNoChange, params.tol)) {
+      info.earlyStopped = true;
+      break;
+    }
+  }
+
+  return new GbdtModel(task, p, params, baseline, trees, info);
+}
+
+/**
+ * sklearn's rule: stop when none of the last nIterNoChange losses beats the loss nIterNoChange + 1
+ * iterations back by more than tol. Keeps all trees (no rollback), also like sklearn.
+ */
+export function shouldStop(losses: readonly number[], nIterNoChange: number, tol: number): boolean {
+  const ref = nIterNoChange + 1;
+  if (losses.length < ref) return false;
+  const reference = losses[losses.length - ref] - tol;
+  for (let i = losses.length - ref + 1; i < losses.length; i++) if (losses[i] < reference) return false;
+  return true;
+}
+
+export function treesPerIteration(task: Task): number {
+  return task.kind === 'multiclass' ? task.classes.length : 1;
+}
+
+function rawToOutput(task: Task, raw: Float64Array, rows: number): Float64Array {
+  if (task.kind === 'regression') return raw;
+  if (task.kind === 'binary') {
+    const out = new Float64Array(rows * 2);
+    for (let i = 0; i < rows; i++) {
+      const r = raw[i];
+      const prob = r >= 0 ? 1 / (1 + Math.exp(-r)) : Math.exp(r) / (1 + Math.exp(r));
+      out[2 * i] = 1 - prob;
+      out[2 * i + 1] = prob;
+    }
+    return out;
+  }
+  const k = task.classes.length;
+  const out = new Float64Array(rows * k);
+  for (let i = 0; i < rows; i++) softmaxRow(raw, i * k, k, out, i * k);
+  return out;
+}
+
+function gather(y: Float64Array, idx: Int32Array): Float64Array {
+  const out = new Float64Array(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = y[idx[i]];
+  return out;
+}

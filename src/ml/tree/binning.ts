@@ -1,0 +1,134 @@
+import type { Matrix } from '../matrix';
+import type { Rng } from '../random';
+
+/**
+ * Quantile binning of continuous features, as in sklearn's _BinMapper, so that trees search at most
+ * maxBins split points per feature instead of every distinct value.
+ *
+ * Feature f has nBinsNonMissing[f] = thresholds[f].length + 1 bins for values; value x goes to the
+ * number of thresholds strictly below it (x <= thresholds[b] lands in bin <= b). NaN goes to its own bin,
+ * index nBinsNonMissing[f], so that trees can learn which side missing values belong on.
+ */
+export interface BinMapper {
+  thresholds: Float64Array[];
+  nBinsNonMissing: Int32Array;
+}
+
+/** sklearn's default: quantiles from at most this many rows are as good as from all, and far cheaper. */
+export const BINNING_SUBSAMPLE = 200_000;
+
+/** Largest finite threshold: +Infinity is reserved for the "NaN vs everything else" split. */
+const ALMOST_INF = 1e300;
+
+/** Fits thresholds on the given rows of X (all rows when `rows` is null). */
+export function fitBinMapper(X: Matrix, rows: Int32Array | null, maxBins: number, rng: Rng): BinMapper {
+  let sample = rows ?? identity(X.rows);
+  if (sample.length > BINNING_SUBSAMPLE) {
+    // Partial Fisher-Yates on a copy; sorted afterwards so column reads stay in memory order.
+    const copy = Int32Array.from(sample);
+    for (let i = 0; i < BINNING_SUBSAMPLE; i++) {
+      const j = i + rng.int(copy.length - i);
+      const t = copy[i];
+      copy[i] = copy[j];
+      copy[j] = t;
+    }
+    sample = copy.subarray(0, BINNING_SUBSAMPLE).sort();
+  }
+
+  const p = X.cols;
+  const thresholds: Float64Array[] = [];
+  const nBinsNonMissing = new Int32Array(p);
+  const column = new Float64Array(sample.length);
+  for (let f = 0; f < p; f++) {
+    let m = 0;
+    for (let i = 0; i < sample.length; i++) {
+      const v = X.data[sample[i] * p + f];
+      if (v === v) column[m++] = v;
+    }
+    const t = featureThresholds(column.subarray(0, m).sort(), maxBins);
+    thresholds.push(t);
+    nBinsNonMissing[f] = t.length + 1;
+  }
+  return { thresholds, nBinsNonMissing };
+}
+
+/**
+ * Thresholds for one sorted, NaN-free column: midpoints between distinct values when there are few,
+ * otherwise the (maxBins-1) inner quantiles with numpy's "averaged_inverted_cdf" rule, as sklearn does.
+ */
+export function featureThresholds(sorted: Float64Array, maxBins: number): Float64Array {
+  const n = sorted.length;
+  let distinct = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+  if (distinct <= 1) return new Float64Array(0);
+
+  let out: Float64Array;
+  if (distinct <= maxBins) {
+    out = new Float64Array(distinct - 1);
+    let prev = sorted[0];
+    let k = 0;
+    for (let i = 1; i < n; i++) {
+      const v = sorted[i];
+      if (v !== prev) {
+        out[k++] = (prev + v) * 0.5;
+        prev = v;
+      }
+    }
+  } else {
+    const raw = new Float64Array(maxBins - 1);
+    const step = 100 / maxBins;
+    for (let b = 1; b < maxBins; b++) {
+      const q = (b * step) / 100;
+      const virtual = n * q - 1;
+      let lo = Math.floor(virtual);
+      const gamma = virtual - lo;
+      lo = Math.min(Math.max(lo, 0), n - 1);
+      const hi = Math.min(lo + 1, n - 1);
+      raw[b - 1] = gamma === 0 ? sorted[hi] - (sorted[hi] - sorted[lo]) * 0.5 : sorted[hi];
+    }
+    // Heavy ties give repeated quantiles; duplicates would only create empty bins.
+    let k = 0;
+    for (let i = 0; i < raw.length; i++) if (k === 0 || raw[i] !== raw[k - 1]) raw[k++] = raw[i];
+    out = raw.slice(0, k);
+  }
+  for (let i = 0; i < out.length; i++) if (out[i] > ALMOST_INF) out[i] = ALMOST_INF;
+  return out;
+}
+
+/**
+ * Bins the given rows of X into a column-major Uint8Array (feature f of row i at f * nRows + i):
+ * column-major because histogram building scans one feature at a time.
+ */
+export function binRows(X: Matrix, rows: Int32Array, mapper: BinMapper): Uint8Array {
+  const n = rows.length;
+  const p = X.cols;
+  const out = new Uint8Array(n * p);
+  for (let f = 0; f < p; f++) {
+    const t = mapper.thresholds[f];
+    const nt = t.length;
+    const missingBin = mapper.nBinsNonMissing[f];
+    const base = f * n;
+    for (let i = 0; i < n; i++) {
+      const v = X.data[rows[i] * p + f];
+      if (v !== v) {
+        out[base + i] = missingBin;
+        continue;
+      }
+      let lo = 0;
+      let hi = nt;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (v <= t[mid]) hi = mid;
+        else lo = mid + 1;
+      }
+      out[base + i] = lo;
+    }
+  }
+  return out;
+}
+
+export function identity(n: number): Int32Array {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}

@@ -1,0 +1,185 @@
+/**
+ * Gradient histograms: for every (feature, bin) the sums of gradients, hessians and the row count of a
+ * node's rows. Split finding then scans bins instead of rows.
+ *
+ * One Float64Array per node, entry (offsets[f] + bin) * 3 + {0: gradient, 1: hessian, 2: count};
+ * features get only as many bins as they use (+1 for NaN), so low-cardinality columns stay cheap.
+ */
+export interface HistogramLayout {
+  nFeatures: number;
+  /** offsets[f] = first bin slot of feature f; offsets[nFeatures] = total slots. */
+  offsets: Int32Array;
+  nBinsNonMissing: Int32Array;
+}
+
+export function histogramLayout(nBinsNonMissing: Int32Array): HistogramLayout {
+  const p = nBinsNonMissing.length;
+  const offsets = new Int32Array(p + 1);
+  for (let f = 0; f < p; f++) offsets[f + 1] = offsets[f] + nBinsNonMissing[f] + 1;
+  return { nFeatures: p, offsets, nBinsNonMissing };
+}
+
+export function histogramLength(layout: HistogramLayout): number {
+  return layout.offsets[layout.nFeatures] * 3;
+}
+
+/**
+ * Fills hist from rows sampleIdx[start..end). Gradients are "ordered": g[i] belongs to row sampleIdx[i]
+ * (gathered beforehand so the loops read them sequentially; at the root sampleIdx is the identity and
+ * the raw gradient arrays qualify as they are). hess === null means every hessian is 1: the count then
+ * doubles as the hessian sum (squared error), saving a third of the work.
+ */
+export function buildHistogram(
+  hist: Float64Array,
+  layout: HistogramLayout,
+  binned: Uint8Array,
+  nRows: number,
+  sampleIdx: Int32Array,
+  start: number,
+  end: number,
+  g: Float64Array,
+  hess: Float64Array | null,
+): void {
+  hist.fill(0);
+  const { nFeatures, offsets } = layout;
+  // Four features per pass over the rows: the row index and gradient loads are shared, which measured
+  // about 3x faster in V8 than one feature per pass.
+  let f = 0;
+  for (; f + 4 <= nFeatures; f += 4) {
+    if (hess) accumulate4(hist, binned, nRows, offsets, f, sampleIdx, start, end, g, hess);
+    else accumulate4Constant(hist, binned, nRows, offsets, f, sampleIdx, start, end, g);
+  }
+  for (; f < nFeatures; f++) {
+    if (hess) accumulate1(hist, binned, nRows, offsets, f, sampleIdx, start, end, g, hess);
+    else accumulate1Constant(hist, binned, nRows, offsets, f, sampleIdx, start, end, g);
+  }
+}
+
+// Each loop lives in its own small function: V8 then optimises each for its exact types, which measured
+// several times faster than the same loops inlined in one larger function.
+function accumulate1(
+  hist: Float64Array,
+  binned: Uint8Array,
+  nRows: number,
+  offsets: Int32Array,
+  f: number,
+  sampleIdx: Int32Array,
+  start: number,
+  end: number,
+  g: Float64Array,
+  h: Float64Array,
+): void {
+  const col = f * nRows;
+  const base = offsets[f] * 3;
+  for (let i = start; i < end; i++) {
+    const b = base + binned[col + sampleIdx[i]] * 3;
+    hist[b] += g[i];
+    hist[b + 1] += h[i];
+    hist[b + 2] += 1;
+  }
+}
+
+function accumulate1Constant(
+  hist: Float64Array,
+  binned: Uint8Array,
+  nRows: number,
+  offsets: Int32Array,
+  f: number,
+  sampleIdx: Int32Array,
+  start: number,
+  end: number,
+  g: Float64Array,
+): void {
+  const col = f * nRows;
+  const base = offsets[f] * 3;
+  for (let i = start; i < end; i++) {
+    const b = base + binned[col + sampleIdx[i]] * 3;
+    hist[b] += g[i];
+    hist[b + 2] += 1;
+  }
+}
+
+function accumulate4(
+  hist: Float64Array,
+  binned: Uint8Array,
+  nRows: number,
+  offsets: Int32Array,
+  f: number,
+  sampleIdx: Int32Array,
+  start: number,
+  end: number,
+  g: Float64Array,
+  h: Float64Array,
+): void {
+  const c0 = f * nRows;
+  const c1 = c0 + nRows;
+  const c2 = c1 + nRows;
+  const c3 = c2 + nRows;
+  const o0 = offsets[f] * 3;
+  const o1 = offsets[f + 1] * 3;
+  const o2 = offsets[f + 2] * 3;
+  const o3 = offsets[f + 3] * 3;
+  for (let i = start; i < end; i++) {
+    const s = sampleIdx[i];
+    const gi = g[i];
+    const hi = h[i];
+    let b = o0 + binned[c0 + s] * 3;
+    hist[b] += gi;
+    hist[b + 1] += hi;
+    hist[b + 2] += 1;
+    b = o1 + binned[c1 + s] * 3;
+    hist[b] += gi;
+    hist[b + 1] += hi;
+    hist[b + 2] += 1;
+    b = o2 + binned[c2 + s] * 3;
+    hist[b] += gi;
+    hist[b + 1] += hi;
+    hist[b + 2] += 1;
+    b = o3 + binned[c3 + s] * 3;
+    hist[b] += gi;
+    hist[b + 1] += hi;
+    hist[b + 2] += 1;
+  }
+}
+
+function accumulate4Constant(
+  hist: Float64Array,
+  binned: Uint8Array,
+  nRows: number,
+  offsets: Int32Array,
+  f: number,
+  sampleIdx: Int32Array,
+  start: number,
+  end: number,
+  g: Float64Array,
+): void {
+  const c0 = f * nRows;
+  const c1 = c0 + nRows;
+  const c2 = c1 + nRows;
+  const c3 = c2 + nRows;
+  const o0 = offsets[f] * 3;
+  const o1 = offsets[f + 1] * 3;
+  const o2 = offsets[f + 2] * 3;
+  const o3 = offsets[f + 3] * 3;
+  for (let i = start; i < end; i++) {
+    const s = sampleIdx[i];
+    const gi = g[i];
+    let b = o0 + binned[c0 + s] * 3;
+    hist[b] += gi;
+    hist[b + 2] += 1;
+    b = o1 + binned[c1 + s] * 3;
+    hist[b] += gi;
+    hist[b + 2] += 1;
+    b = o2 + binned[c2 + s] * 3;
+    hist[b] += gi;
+    hist[b + 2] += 1;
+    b = o3 + binned[c3 + s] * 3;
+    hist[b] += gi;
+    hist[b + 2] += 1;
+  }
+}
+
+/** parent -= child, in place: the sibling's histogram without touching its rows (the subtraction trick). */
+export function subtractHistogram(parent: Float64Array, child: Float64Array): void {
+  for (let i = 0; i < parent.length; i++) parent[i] -= child[i];
+}

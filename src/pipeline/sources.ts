@@ -1,0 +1,110 @@
+/**
+ * Where a dataset comes from: an artifact (local files are uploaded by `bosun run` so any worker can read
+ * them), a file on the worker's disk, an object in MinIO/S3, an HTTP(S) URL or a PostgreSQL query.
+ * Each source yields its bytes once; ingest hashes them so the same content is one dataset version.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Client } from 'minio';
+import type { Config } from '../config';
+import type { ArtifactStore } from '../storage';
+import { readAll } from '../storage';
+import { BadInputError } from './errors';
+import type { PipelineSpec } from './spec';
+
+export interface SourceBytes {
+  bytes: Buffer;
+  /** Normalised name of the source, the dataset's identity across versions. */
+  source: string;
+  fileName?: string;
+  format?: 'csv' | 'jsonl' | 'parquet';
+}
+
+const MAX_HTTP_BYTES = 2 * 1024 * 1024 * 1024;
+
+export type SourceSpec = PipelineSpec['source'];
+
+export async function fetchSource(spec: SourceSpec, deps: { store: ArtifactStore; config: Config }): Promise<SourceBytes> {
+  if (typeof spec === 'object' && 'query' in spec) return fetchQuery(spec.query, spec.databaseUrlEnv);
+  const uri = typeof spec === 'string' ? spec : spec.uri;
+  const format = typeof spec === 'object' && 'format' in spec ? spec.format : undefined;
+  // `artifact:sha256:<hash>#<original uri>`: a local file `bosun run` uploaded; the original keeps the
+  // dataset's identity across versions and its extension for format detection.
+  const art = /^artifact:sha256:([0-9a-f]{64})(?:#(.+))?$/.exec(uri);
+  if (art) {
+    const bytes = await deps.store.get(art[1]);
+    return { bytes, source: art[2] ?? uri, fileName: art[2] ? path.basename(art[2]) : undefined, format };
+  }
+  if (/^s3:\/\//.test(uri)) return { ...(await fetchS3(uri, deps.config)), format };
+  if (/^https?:\/\//.test(uri)) return { ...(await fetchHttp(uri)), format };
+  const file = uri.startsWith('file://') ? uri.slice(7) : uri;
+  if (!path.isAbsolute(file)) {
+    throw new BadInputError(`source "${uri}": a relative path cannot be read by a worker; submit with \`bosun run\` (which uploads local files) or give an absolute path`);
+  }
+  try {
+    return { bytes: await readFile(file), source: `file://${file}`, fileName: path.basename(file), format };
+  } catch (err) {
+    throw new BadInputError(`source "${file}": ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
+  }
+}
+
+async function fetchHttp(url: string): Promise<Omit<SourceBytes, 'format'>> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
+  } catch (err) {
+    throw new Error(`source ${url}: ${(err as Error).message}`); // network trouble: worth a retry
+  }
+  if (res.status === 404 || res.status === 410 || res.status === 401 || res.status === 403) {
+    throw new BadInputError(`source ${url}: HTTP ${res.status} ${res.statusText}`);
+  }
+  if (!res.ok || !res.body) throw new Error(`source ${url}: HTTP ${res.status} ${res.statusText}`);
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  if (declared > MAX_HTTP_BYTES) throw new BadInputError(`source ${url}: ${declared} bytes is more than the ${MAX_HTTP_BYTES}-byte limit`);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  return { bytes, source: url, fileName: new URL(url).pathname.split('/').pop() || undefined };
+}
+
+async function fetchS3(uri: string, config: Config): Promise<Omit<SourceBytes, 'format'>> {
+  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+  if (!m) throw new BadInputError(`source "${uri}": expected s3://<bucket>/<key>`);
+  const a = config.artifacts;
+  const endpoint = a.kind === 's3' ? a.endpoint : new URL(process.env.BOSUN_S3_ENDPOINT ?? 'http://localhost:9000');
+  const accessKey = a.kind === 's3' ? a.accessKey : process.env.BOSUN_S3_ACCESS_KEY;
+  const secretKey = a.kind === 's3' ? a.secretKey : process.env.BOSUN_S3_SECRET_KEY;
+  if (!accessKey || !secretKey) throw new BadInputError(`source "${uri}": set BOSUN_S3_ACCESS_KEY and BOSUN_S3_SECRET_KEY to read from the object store`);
+  const client = new Client({
+    endPoint: endpoint.hostname,
+    port: endpoint.port ? Number(endpoint.port) : undefined,
+    useSSL: endpoint.protocol === 'https:',
+    accessKey,
+    secretKey,
+  });
+  try {
+    const bytes = await readAll(await client.getObject(m[1], m[2]));
+    return { bytes, source: uri, fileName: m[2].split('/').pop() };
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'NoSuchKey' || code === 'NoSuchBucket' || code === 'NotFound') throw new BadInputError(`source "${uri}": no such object`);
+    throw err;
+  }
+}
+
+async function fetchQuery(query: string, envName: string): Promise<Omit<SourceBytes, 'format'> & { format: 'jsonl' }> {
+  const url = process.env[envName];
+  if (!url) throw new BadInputError(`source query: environment variable ${envName} (the PostgreSQL URL to query) is not set on the worker`);
+  const { default: postgres } = await import('postgres');
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql.unsafe(query);
+    const lines = rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v)));
+    return { bytes: Buffer.from(lines.join('\n')), source: `postgres-query:${query}`, format: 'jsonl' };
+  } catch (err) {
+    const e = err as { code?: string; message: string };
+    // SQLSTATE classes 42 (syntax, undefined table/column) are the query's fault, not the network's.
+    if (e.code?.startsWith('42')) throw new BadInputError(`source query: ${e.message}`);
+    throw err;
+  } finally {
+    await sql.end({ timeout: 2 });
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Pipelines as code. `definePipeline` types the spec for the editor; `parsePipelineSpec` validates it at
+ * submit time and says which field is wrong and how to fix it. Each section's schema belongs to the module
+ * that uses it (data, validation, features, ml, evaluate, drift, approval); this file only composes them.
+ */
+import { z } from 'zod';
+import { approvalSpecSchema } from '../approval/spec';
+import { schemaSpecSchema } from '../data/schema';
+import { driftPolicySchema } from '../drift/policy';
+import { evaluationSpecSchema } from '../evaluate/spec';
+import { featuresSpecSchema } from '../features/spec';
+import { modelSpecSchema } from '../ml/spec';
+import { expectationsSchema } from '../validation';
+
+const nameRe = /^[a-z][a-z0-9-]{0,62}$/;
+
+const sourceSchema = z.union([
+  z.string().min(1),
+  z.strictObject({
+    uri: z.string().min(1),
+    format: z.enum(['csv', 'jsonl', 'parquet']).optional(),
+  }),
+  z.strictObject({
+    query: z.string().min(1),
+    /** Name of the environment variable holding the PostgreSQL URL to run the query against. */
+    databaseUrlEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('SOURCE_DATABASE_URL'),
+  }),
+]);
+
+const splitSchema = z
+  .strictObject({
+    strategy: z.enum(['random', 'stratified', 'time']).default('stratified'),
+    testSize: z.number().gt(0).lt(1).default(0.25),
+    timeColumn: z.string().optional(),
+  })
+  .refine((s) => s.strategy !== 'time' || !!s.timeColumn, { message: 'a time split needs timeColumn: the datetime column to split on', path: ['timeColumn'] });
+
+const deploySchema = z.strictObject({
+  // Canary and shadow deployments come with the serving work; until then only direct promotion exists.
+  strategy: z.enum(['direct'], { message: 'only "direct" deployment is available in this version' }).default('direct'),
+  canaryPercent: z.number().gt(0).lt(100).default(10),
+  verifyWindow: z.string().regex(/^\d+(ms|s|m|h)$/, 'expected a duration such as "30s", "5m" or "1h"').default('1m'),
+  maxErrorRate: z.number().min(0).max(1).default(0.05),
+  maxP99LatencyMs: z.number().positive().default(250),
+});
+
+const monitorSchema = z.strictObject({
+  // Scheduled drift checks are not built yet: refuse a cron rather than silently never run it.
+  cron: z.never({ message: 'scheduled drift checks are not available in this version; remove monitor.cron' }).optional(),
+  window: z.string().regex(/^\d+(m|h|d)$/, 'expected a window such as "24h" or "7d"').default('24h'),
+  drift: driftPolicySchema.optional(),
+});
+
+export const pipelineSpecSchema = z.strictObject({
+  name: z.string().regex(nameRe, 'expected lowercase letters, digits and dashes, starting with a letter (e.g. "credit-risk")'),
+  description: z.string().optional(),
+  source: sourceSchema,
+  schema: schemaSpecSchema.optional(),
+  target: z.string().min(1),
+  task: z.enum(['binary', 'multiclass', 'regression']).optional(),
+  /** For binary tasks: the class that counts as positive (defaults to the second level in sorted order). */
+  positiveClass: z.string().optional(),
+  seed: z.number().int().min(0).default(42),
+  validation: expectationsSchema.optional(),
+  features: featuresSpecSchema.prefault('auto'),
+  split: splitSchema.default({ strategy: 'stratified', testSize: 0.25 }),
+  model: modelSpecSchema,
+  evaluation: evaluationSpecSchema.default({}),
+  approval: approvalSpecSchema.prefault({}),
+  deploy: deploySchema.default({ strategy: 'direct', canaryPercent: 10, verifyWindow: '1m', maxErrorRate: 0.05, maxP99LatencyMs: 250 }),
+  monitor: monitorSchema.default({ window: '24h' }),
+});
+
+export type PipelineSpecInput = z.input<typeof pipelineSpecSchema>;
+export type PipelineSpec = z.output<typeof pipelineSpecSchema>;
+
+/** Types a pipeline for the editor; validation happens when it is submitted. */
+export function definePipeline(spec: PipelineSpecInput): PipelineSpecInput {
+  return spec;
+}
+
+export class SpecError extends Error {
+  override name = 'SpecError';
+  constructor(readonly problems: string[]) {
+    super(`the pipeline spec is invalid:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+export function parsePipelineSpec(raw: unknown): PipelineSpec {
+  const res = pipelineSpecSchema.safeParse(raw);
+  if (!res.success) throw new SpecError(res.error.issues.map(formatIssue));
+  return res.data;
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') : '(spec)';
+  if (issue.code === 'unrecognized_keys') {
+    const keys = (issue as { keys: string[] }).keys;
+    return `${where === '(spec)' ? '' : `${where}: `}unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
+  }
+  // Section schemas already prefix their messages with the field they name.
+  return issue.message.includes(':') && !issue.path.length ? issue.message : `${where}: ${issue.message}`;
+}

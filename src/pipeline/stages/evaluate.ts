@@ -1,0 +1,141 @@
+/**
+ * Evaluate: the candidate's metrics on the untouched test split, the production model (champion) scored on
+ * the very same rows through its own fitted features, slices with fairness gaps, permutation importance,
+ * the gates' verdict, and a self-contained HTML report stored as an artifact.
+ */
+import { eq } from 'drizzle-orm';
+import { decodeTable } from '../../data/codec';
+import { takeRows, type Table } from '../../data/table';
+import { datasetVersions, evaluations, featureSets } from '../../db/schema';
+import { computeSlices, decide, defaultPrimaryMetric, permutationImportance } from '../../evaluate';
+import { metricScorer } from '../../evaluate/importance';
+import { deserializeFeatures, transformTable } from '../../features';
+import { matrix } from '../../ml/matrix';
+import { computeMetrics, type Metrics } from '../../ml/metrics';
+import type { Model } from '../../ml/model';
+import { createRng } from '../../ml/random';
+import { deserializeModel } from '../../ml/serialize';
+import { getAlias, type ModelVersion } from '../../registry/registry';
+import { renderEvaluationReport } from '../../report';
+import type { EvaluateResult, FeaturesResult, StepContext, TrainResult } from '../../../workflows/types';
+import { hashOf } from '../canonical';
+import type { StageDeps } from '../deps';
+import { decodeDesign, type Design } from '../design';
+import { indexArtifact, link } from '../records';
+import { loadSpec } from '../specStore';
+import { runStep } from '../stepRunner';
+
+/** Permutation importance on at most this many rows keeps evaluation quick on big holdouts. */
+const IMPORTANCE_ROWS = 5000;
+
+export async function evaluateStage(deps: StageDeps, ctx: StepContext, features: FeaturesResult, trained: TrainResult): Promise<EvaluateResult> {
+  const spec = await loadSpec(deps.store, ctx.specHash);
+  const champion = await getAlias(deps.db, trained.modelName, 'production');
+  const championVersion = champion && champion.version !== trained.version ? champion : null;
+  const key = hashOf('evaluate', features.testHash, trained.artifactHash, championVersion?.artifactHash ?? null, spec.evaluation, spec.seed);
+  return runStep<EvaluateResult>(deps.db, ctx, 'evaluate', key, async () => {
+    const test = decodeDesign(await deps.store.get(features.testHash));
+    const model = deserializeModel((await deps.store.get(trained.artifactHash)).toString('utf8'));
+    const preds = model.predict(test.X);
+    const metrics = metricsOf(test, preds);
+    const primary = spec.evaluation.primaryMetric ?? defaultPrimaryMetric(metrics);
+
+    deps.progress?.({ stage: 'evaluate', step: 'champion' });
+    const testTable = await rawTestRows(deps, features.featureSetId, test);
+    const champ = championVersion ? await scoreChampion(deps, championVersion, testTable, test) : null;
+
+    const slices = spec.evaluation.slices?.length ? computeSlices(testTable, test.y, preds, metrics.task, { columns: spec.evaluation.slices }) : undefined;
+    const fairness = slices?.columns.map((c) => ({ column: c.column, gap: c.fairness }));
+    const decision = decide({ metrics, fairness }, champ?.metrics ? { metrics: champ.metrics } : null, { ...spec.evaluation, primaryMetric: primary });
+    if (champ?.problem) decision.reasons.push(`champion v${championVersion!.version} could not be compared: ${champ.problem}`);
+
+    deps.progress?.({ stage: 'evaluate', step: 'importance' });
+    const importance = importanceOf(test, model, primary, spec.seed);
+    const classNames = test.task.kind === 'regression' ? undefined : test.task.classes;
+    const html = renderEvaluationReport({
+      metadata: {
+        pipeline: ctx.pipeline,
+        runId: ctx.runId,
+        modelVersion: String(trained.version),
+        championVersion: championVersion ? String(championVersion.version) : undefined,
+        params: trained.params,
+        seed: spec.seed,
+      },
+      candidate: { label: `v${trained.version}`, metrics },
+      champion: champ?.metrics ? { label: `champion v${championVersion!.version}`, metrics: champ.metrics } : null,
+      classNames,
+      decision,
+      slices,
+      importance,
+      predictions: test.task.kind === 'regression' ? { yTrue: test.y, predicted: preds } : undefined,
+    });
+    const report = await deps.store.put(html);
+    await indexArtifact(deps.db, report, 'report', 'text/html');
+
+    const scores = metrics.scores as Record<string, number>;
+    const championScores = (champ?.metrics?.scores as Record<string, number> | undefined) ?? null;
+    await deps.db
+      .insert(evaluations)
+      .values({
+        runId: ctx.runId,
+        modelVersionId: trained.modelVersionId,
+        championVersionId: championVersion?.id ?? null,
+        metrics: scores,
+        championMetrics: championScores,
+        blessed: decision.blessed,
+        reasons: decision.reasons,
+        reportHash: report.hash,
+      })
+      .onConflictDoNothing();
+    await link(deps.db, ['model_version', trained.modelVersionId], ['evaluation', ctx.runId], 'evaluated_in');
+    return {
+      blessed: decision.blessed,
+      reasons: decision.reasons,
+      metrics: finiteOnly(scores),
+      championVersion: championVersion?.version ?? null,
+      championMetrics: championScores && finiteOnly(championScores),
+      reportHash: report.hash,
+      primaryMetric: primary,
+    };
+  });
+}
+
+function metricsOf(d: Design, preds: Float64Array): Metrics {
+  return d.task.kind === 'regression' ? computeMetrics('regression', d.y, preds) : computeMetrics('classification', d.y, preds);
+}
+
+/** The test rows as they were ingested: what slices group by and what the champion's own features need. */
+async function rawTestRows(deps: StageDeps, featureSetId: number, test: Design): Promise<Table> {
+  const [row] = await deps.db
+    .select({ tableHash: datasetVersions.tableHash })
+    .from(featureSets)
+    .innerJoin(datasetVersions, eq(featureSets.datasetVersionId, datasetVersions.id))
+    .where(eq(featureSets.id, featureSetId));
+  return takeRows(decodeTable(await deps.store.get(row.tableHash)), test.rowIndex);
+}
+
+async function scoreChampion(deps: StageDeps, champion: ModelVersion, rows: Table, test: Design): Promise<{ metrics: Metrics | null; problem?: string }> {
+  try {
+    const [fs] = await deps.db.select().from(featureSets).where(eq(featureSets.id, champion.featureSetId!));
+    const fitted = deserializeFeatures((await deps.store.get(fs.fittedHash)).toString('utf8'));
+    const model = deserializeModel((await deps.store.get(champion.artifactHash)).toString('utf8'));
+    if (JSON.stringify(model.task) !== JSON.stringify(test.task)) return { metrics: null, problem: 'it predicts a different task or class set' };
+    return { metrics: metricsOf(test, model.predict(transformTable(fitted, rows))) };
+  } catch (err) {
+    return { metrics: null, problem: (err as Error).message };
+  }
+}
+
+function importanceOf(test: Design, model: Model, primary: ReturnType<typeof defaultPrimaryMetric>, seed: number) {
+  const rows = Math.min(test.X.rows, IMPORTANCE_ROWS);
+  const X = rows === test.X.rows ? test.X : matrix(rows, test.X.cols, test.X.data.slice(0, rows * test.X.cols));
+  const y = test.y.subarray(0, rows);
+  const scorer = metricScorer(primary);
+  const rng = createRng(seed);
+  return permutationImportance({ X, y, predict: (m) => model.predict(m), score: scorer.score, higherIsBetter: scorer.higherIsBetter, rand: () => rng.next(), nRepeats: 3, featureNames: test.featureNames });
+}
+
+/** Temporal payloads are JSON: NaN would arrive as null, so leave undefined metrics out. */
+function finiteOnly(scores: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(scores).filter(([, v]) => Number.isFinite(v)));
+}

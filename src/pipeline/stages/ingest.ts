@@ -1,0 +1,51 @@
+/** Ingest: read the source, infer or apply the schema, profile the columns, store one version per content hash. */
+import { and, eq } from 'drizzle-orm';
+import { encodeTable } from '../../data/codec';
+import { DataError } from '../../data/errors';
+import { readTable } from '../../data/read';
+import { schemaOf, type Schema } from '../../data/schema';
+import { tableStats } from '../../data/stats';
+import { datasets, datasetVersions } from '../../db/schema';
+import type { IngestResult, StepContext } from '../../../workflows/types';
+import { hashOf } from '../canonical';
+import type { StageDeps } from '../deps';
+import { BadInputError } from '../errors';
+import { indexArtifact, link } from '../records';
+import { fetchSource } from '../sources';
+import { loadSpec } from '../specStore';
+import { runStep } from '../stepRunner';
+import { sha256 } from '../../storage';
+
+export async function ingestStage(deps: StageDeps, ctx: StepContext, dataUri: string | null): Promise<IngestResult> {
+  const spec = await loadSpec(deps.store, ctx.specHash);
+  const source = await fetchSource(dataUri ?? spec.source, deps);
+  const contentHash = sha256(source.bytes);
+  const key = hashOf('ingest', contentHash, spec.schema ?? null, source.format ?? null);
+  return runStep<IngestResult>(deps.db, ctx, 'ingest', key, async () => {
+    deps.progress?.({ stage: 'ingest', step: 'parsing', bytes: source.bytes.length });
+    let table;
+    try {
+      table = await readTable(source.bytes, { format: source.format ?? 'auto', fileName: source.fileName, schema: spec.schema } as never);
+    } catch (err) {
+      if (err instanceof DataError) throw new BadInputError(`${source.source}: ${err.message}`);
+      throw err;
+    }
+    const schema: Schema = schemaOf(table);
+    const stats = tableStats(table);
+    const ref = await deps.store.put(encodeTable(table));
+    await indexArtifact(deps.db, ref, 'dataset', 'application/x-bosun-table');
+
+    await deps.db.insert(datasets).values({ source: source.source }).onConflictDoNothing();
+    const [ds] = await deps.db.select().from(datasets).where(eq(datasets.source, source.source));
+    await deps.db
+      .insert(datasetVersions)
+      .values({ datasetId: ds.id, contentHash, tableHash: ref.hash, rows: table.nrows, schema, statistics: stats })
+      .onConflictDoNothing();
+    const [version] = await deps.db
+      .select()
+      .from(datasetVersions)
+      .where(and(eq(datasetVersions.datasetId, ds.id), eq(datasetVersions.contentHash, contentHash)));
+    await link(deps.db, ['run', ctx.runId], ['dataset_version', version.id], 'ingested');
+    return { datasetVersionId: version.id, tableHash: version.tableHash, contentHash, rows: table.nrows, columns: table.columns.length };
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * Validate: the spec's expectations (and sensible defaults) against the ingested table. Errors stop the run
+ * with the readable report and are not retried; warnings are recorded and shown.
+ */
+import { and, desc, eq, ne } from 'drizzle-orm';
+import { decodeTable } from '../../data/codec';
+import type { Schema } from '../../data/schema';
+import { schemaOf } from '../../data/schema';
+import { datasetVersions } from '../../db/schema';
+import { renderValidationReport, validateTable } from '../../validation';
+import type { IngestResult, StepContext, ValidateResult } from '../../../workflows/types';
+import { hashOf } from '../canonical';
+import type { StageDeps } from '../deps';
+import { BadInputError } from '../errors';
+import { indexArtifact } from '../records';
+import { loadSpec } from '../specStore';
+import { runStep } from '../stepRunner';
+import { resolveTask } from '../target';
+
+export async function validateStage(deps: StageDeps, ctx: StepContext, ingested: IngestResult): Promise<ValidateResult> {
+  const spec = await loadSpec(deps.store, ctx.specHash);
+  const previous = await previousSchema(deps, ingested.datasetVersionId);
+  const key = hashOf('validate', ingested.tableHash, spec.validation ?? {}, spec.target, spec.task ?? null, previous);
+  return runStep<ValidateResult>(deps.db, ctx, 'validate', key, async () => {
+    const table = decodeTable(await deps.store.get(ingested.tableHash));
+    const resolved = table.columns.some((c) => c.name === spec.target) ? safeTask(spec, table) : undefined;
+    const task = resolved && (resolved.kind === 'regression' ? 'regression' : 'classification');
+    const report = validateTable(table, schemaOf(table), spec.validation ?? {}, { target: spec.target, task, previousSchema: previous ?? undefined });
+    const text = renderValidationReport(report);
+    const ref = await deps.store.put(JSON.stringify({ ...report, text }));
+    await indexArtifact(deps.db, ref, 'validation_report', 'application/json');
+    if (!report.ok) throw new BadInputError(`validation failed:\n${text}`);
+    const summary = `${report.errors.length} errors, ${report.warnings.length} warnings${report.warnings.length ? `: ${report.warnings.map((w) => w.message).slice(0, 3).join('; ')}` : ''}`;
+    return { ok: true, errors: 0, warnings: report.warnings.length, reportHash: ref.hash, summary };
+  });
+}
+
+/** Schema of the latest earlier version of the same dataset, for the schema-change rule. */
+async function previousSchema(deps: StageDeps, versionId: number): Promise<Schema | null> {
+  const [me] = await deps.db.select().from(datasetVersions).where(eq(datasetVersions.id, versionId));
+  const [prev] = await deps.db
+    .select()
+    .from(datasetVersions)
+    .where(and(eq(datasetVersions.datasetId, me.datasetId), ne(datasetVersions.id, versionId)))
+    .orderBy(desc(datasetVersions.createdAt))
+    .limit(1);
+  return (prev?.schema as Schema | undefined) ?? null;
+}
+
+/** Target rules report a missing or single-class target themselves; don't fail before they can. */
+function safeTask(spec: Parameters<typeof resolveTask>[0], table: Parameters<typeof resolveTask>[1]) {
+  try {
+    return resolveTask(spec, table);
+  } catch {
+    return undefined;
+  }
+}

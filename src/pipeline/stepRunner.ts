@@ -1,0 +1,62 @@
+/**
+ * Runs one step of a run idempotently and with caching:
+ * - a step that already succeeded in this run (the activity is being retried after a crash) returns its
+ *   recorded output instead of doing the work again;
+ * - a step whose cache key (step name + input hashes + the spec section it reads) matches an earlier
+ *   successful step of any run reuses that output, unless the run asked for --no-cache.
+ */
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { steps } from '../db/schema';
+import type { StepContext } from '../../workflows/types';
+
+export interface StepOutput {
+  cached: boolean;
+}
+
+export async function runStep<T extends StepOutput>(
+  db: Db,
+  ctx: StepContext,
+  name: string,
+  cacheKey: string,
+  compute: () => Promise<Omit<T, 'cached'>>,
+): Promise<T> {
+  const [mine] = await db.select().from(steps).where(and(eq(steps.runId, ctx.runId), eq(steps.name, name)));
+  if (mine && (mine.status === 'succeeded' || mine.status === 'cached') && mine.cacheKey === cacheKey) {
+    return { ...(mine.output as T), cached: mine.status === 'cached' };
+  }
+  if (!ctx.noCache) {
+    const [hit] = await db
+      .select()
+      .from(steps)
+      .where(and(eq(steps.cacheKey, cacheKey), eq(steps.name, name), inArray(steps.status, ['succeeded', 'cached'])))
+      .orderBy(desc(steps.finishedAt))
+      .limit(1);
+    if (hit) {
+      const output = hit.output as T;
+      await record(db, ctx, name, cacheKey, 'cached', output, 0, hit.cachedFromRun ?? hit.runId);
+      return { ...output, cached: true };
+    }
+  }
+  const started = Date.now();
+  await db
+    .insert(steps)
+    .values({ runId: ctx.runId, name, status: 'running', cacheKey })
+    .onConflictDoUpdate({ target: [steps.runId, steps.name], set: { status: 'running', cacheKey, startedAt: new Date() } });
+  try {
+    const output = (await compute()) as T;
+    await record(db, ctx, name, cacheKey, 'succeeded', output, Date.now() - started, null);
+    return { ...output, cached: false };
+  } catch (err) {
+    await db
+      .update(steps)
+      .set({ status: 'failed', finishedAt: new Date(), durationMs: Date.now() - started, output: { error: (err as Error).message } })
+      .where(and(eq(steps.runId, ctx.runId), eq(steps.name, name)));
+    throw err;
+  }
+}
+
+async function record(db: Db, ctx: StepContext, name: string, cacheKey: string, status: 'succeeded' | 'cached', output: unknown, durationMs: number, cachedFromRun: string | null) {
+  const values = { runId: ctx.runId, name, status, cacheKey, output, durationMs, cachedFromRun, finishedAt: new Date() } as const;
+  await db.insert(steps).values(values).onConflictDoUpdate({ target: [steps.runId, steps.name], set: values });
+}

@@ -1,0 +1,55 @@
+/** Starts a training-pipeline run on Temporal: the one place a run is submitted (CLI, drift trigger, tests). */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { ArtifactStore } from '../storage';
+import { BOSUN_PIPELINE, BOSUN_STAGE, BOSUN_TRIGGER } from '../../workflows/searchAttributes';
+import type { PipelinePlan, trainingPipeline } from '../../workflows/trainingPipeline';
+import type { TrainingPipelineInput } from '../../workflows/types';
+import type { PreparedSpec } from './loadPipeline';
+import { storeSpec } from './specStore';
+
+export interface SubmitOptions {
+  client: Client;
+  store: ArtifactStore;
+  taskQueue: string;
+  prepared: PreparedSpec;
+  startedBy: string;
+  trigger?: TrainingPipelineInput['trigger'];
+  noCache?: boolean;
+  workflowId?: string;
+}
+
+export async function submitRun(o: SubmitOptions): Promise<WorkflowHandle<typeof trainingPipeline>> {
+  const { spec, raw } = o.prepared;
+  const specHash = await storeSpec(o.store, raw);
+  const input: TrainingPipelineInput = {
+    pipeline: spec.name,
+    specHash,
+    startedBy: o.startedBy,
+    trigger: o.trigger ?? 'manual',
+    noCache: o.noCache,
+    codeVersion: gitCommit(),
+  };
+  const plan: PipelinePlan = { search: !!spec.model.search, approval: spec.approval, deploy: { strategy: spec.deploy.strategy } };
+  const workflowId = o.workflowId ?? `${spec.name}-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`;
+  return o.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+    taskQueue: o.taskQueue,
+    workflowId,
+    args: [input, plan],
+    typedSearchAttributes: [
+      { key: BOSUN_PIPELINE, value: spec.name },
+      { key: BOSUN_STAGE, value: 'starting' },
+      { key: BOSUN_TRIGGER, value: input.trigger },
+    ],
+    memo: { pipeline: spec.name, startedBy: o.startedBy },
+  });
+}
+
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}

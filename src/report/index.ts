@@ -1,0 +1,2 @@
+export { renderEvaluationReport } from './render';
+export type { EvaluationReportInput, ReportModel, RunMetadata } from './render';

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { checkSpecForTask, decide, formatNumber, parseEvaluationSpec } from '../../../src/evaluate/gates';
+import type { FairnessGap } from '../../../src/evaluate/slices';
+import { CLASSIFICATION_METRIC_NAMES, type ClassificationMetrics, type RegressionMetrics } from '../../../src/ml/metrics';
+
+function binary(scores: Partial<ClassificationMetrics['scores']>): ClassificationMetrics {
+  const all = Object.fromEntries(CLASSIFICATION_METRIC_NAMES.map((n) => [n, 0.5])) as ClassificationMetrics['scores'];
+  return { task: 'classification', n: 100, nClasses: 2, scores: { ...all, ...scores }, confusionMatrix: [], perClass: [], curves: null };
+}
+const regression = (rmse: number): RegressionMetrics => ({ task: 'regression', n: 10, scores: { rmse, mae: 1, r2: 0.5 } });
+
+describe('decide', () => {
+  it('passes and fails gates with readable reasons', () => {
+    const spec = parseEvaluationSpec({ gates: [{ metric: 'roc_auc', min: 0.9 }, { metric: 'f1', min: 0.75 }] });
+    const d = decide(binary({ roc_auc: 0.981, f1: 0.71 }), null, spec);
+    expect(d.blessed).toBe(false);
+    expect(d.reasons).toEqual(['roc_auc 0.981 ≥ min 0.90 ✓', 'f1 0.71 < min 0.75 ✗']);
+  });
+
+  it('checks max gates on losses', () => {
+    const spec = parseEvaluationSpec({ gates: [{ metric: 'log_loss', max: 0.4 }] });
+    expect(decide(binary({ log_loss: 0.31 }), null, spec)).toEqual({ blessed: true, reasons: ['log_loss 0.31 ≤ max 0.40 ✓'] });
+    expect(decide(binary({ log_loss: 0.45 }), null, spec).reasons).toEqual(['log_loss 0.45 > max 0.40 ✗']);
+  });
+
+  it('never prints a failing value equal to its threshold', () => {
+    const spec = parseEvaluationSpec({ gates: [{ metric: 'roc_auc', min: 0.9 }] });
+    expect(decide(binary({ roc_auc: 0.89996 }), null, spec).reasons).toEqual(['roc_auc 0.89996 < min 0.90 ✗']);
+  });
+
+  it('fails closed on an undefined metric (NaN, or null after JSON)', () => {
+    const spec = parseEvaluationSpec({ gates: [{ metric: 'roc_auc', min: 0.5 }] });
+    const viaJson = JSON.parse(JSON.stringify(binary({ roc_auc: NaN }))) as ClassificationMetrics;
+    const d = decide(viaJson, null, spec);
+    expect(d.blessed).toBe(false);
+    expect(d.reasons[0]).toMatch(/roc_auc is undefined on this evaluation set.*✗/);
+    expect(decide(binary({}), null, parseEvaluationSpec({ gates: [{ metric: 'rmse', max: 1 }] })).reasons).toEqual([
+      'rmse does not apply to a classification model ✗',
+    ]);
+  });
+
+  it('compares with the champion on the primary metric', () => {
+    const spec = parseEvaluationSpec({ champion: {} });
+    expect(decide(binary({ roc_auc: 0.95 }), binary({ roc_auc: 0.96 }), spec)).toEqual({
+      blessed: false,
+      reasons: ['candidate roc_auc 0.95 vs champion 0.96: does not beat champion by 0.00 ✗'],
+    });
+    const margin = parseEvaluationSpec({ champion: { mustBeatBy: 0.01 } });
+    // 0.96 − 0.95 is 0.00999… in floating point; that still counts as beating by 0.01
+    expect(decide(binary({ roc_auc: 0.96 }), binary({ roc_auc: 0.95 }), margin).blessed).toBe(true);
+    expect(decide(binary({ roc_auc: 0.955 }), binary({ roc_auc: 0.95 }), margin).blessed).toBe(false);
+    expect(decide(binary({ roc_auc: 0.5 }), null, spec).reasons).toEqual(['no champion yet: nothing to beat on roc_auc ✓']);
+  });
+
+  it('lower is better for rmse when comparing champions', () => {
+    const spec = parseEvaluationSpec({ primaryMetric: 'rmse', champion: { mustBeatBy: 0.1 } });
+    const d = decide(regression(1.0), regression(1.5), spec);
+    expect(d.blessed).toBe(true);
+    expect(d.reasons[0]).toBe('candidate rmse 1.00 vs champion 1.50: beats champion by 0.50 (needs 0.10) ✓');
+  });
+
+  it('checks fairness gaps per sliced column', () => {
+    const gap = (dp: number, eo: number): FairnessGap => ({
+      demographicParityDiff: dp,
+      equalOpportunityDiff: eo,
+      demographicParity: { highest: 'A', lowest: 'B' },
+      equalOpportunity: { highest: 'A', lowest: 'B' },
+    });
+    const spec = parseEvaluationSpec({ slices: ['sex'], fairness: { maxDemographicParityDiff: 0.1, maxEqualOpportunityDiff: 0.2 } });
+    const d = decide({ metrics: binary({}), fairness: [{ column: 'sex', gap: gap(0.05, 0.3) }] }, null, spec);
+    expect(d.blessed).toBe(false);
+    expect(d.reasons).toEqual([
+      'demographic parity difference on "sex" 0.05 ≤ max 0.10 between "A" and "B" ✓',
+      'equal opportunity difference on "sex" 0.30 > max 0.20 between "A" and "B" ✗',
+    ]);
+    expect(decide(binary({}), null, spec).reasons[0]).toMatch(/no slice fairness was computed/);
+  });
+
+  it('blesses when nothing is configured, and says so', () => {
+    expect(decide(binary({}), null, parseEvaluationSpec(undefined))).toEqual({
+      blessed: true,
+      reasons: ['no gates, fairness limits or champion rule configured ✓'],
+    });
+  });
+});
+
+describe('evaluation spec', () => {
+  it('rejects an unknown metric and lists the valid ones, with the path', () => {
+    expect(() => parseEvaluationSpec({ gates: [{ metric: 'auc', min: 0.9 }] })).toThrow(
+      /evaluation\.gates\[0\]\.metric: unknown metric "auc"; valid metrics are: accuracy, precision, .*roc_auc.*rmse, mae, r2/,
+    );
+  });
+
+  it('rejects gates without bounds, swapped bounds and unknown keys', () => {
+    expect(() => parseEvaluationSpec({ gates: [{ metric: 'f1' }] })).toThrow(/needs "min", "max" or both/);
+    expect(() => parseEvaluationSpec({ gates: [{ metric: 'f1', min: 0.9, max: 0.8 }] })).toThrow(/above its "max"/);
+    expect(() => parseEvaluationSpec({ gate: [] })).toThrow(/evaluation/);
+  });
+
+  it('checkSpecForTask rejects metrics of the other task and fairness on regression', () => {
+    const spec = parseEvaluationSpec({ gates: [{ metric: 'roc_auc', min: 0.9 }], slices: ['x'], fairness: { maxDemographicParityDiff: 0.1 } });
+    expect(() => checkSpecForTask(spec, 'regression')).toThrow(/gates\[0\]\.metric: "roc_auc" does not apply to regression[\s\S]*binary classification only/);
+    expect(() => checkSpecForTask(spec, 'classification', 2)).not.toThrow();
+  });
+
+  it('formats numbers with 2 to 3 decimals', () => {
+    expect([0.981, 0.9, 0.71, 0, 1523.2, 0.12345].map((v) => formatNumber(v))).toEqual(['0.981', '0.90', '0.71', '0.00', '1523.20', '0.123']);
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { fitLogistic, logisticObjective } from '../../../src/ml/logistic';
+import { resolveParams } from '../../../src/ml/params';
+import { matrix } from '../../../src/ml/matrix';
+import { createRng } from '../../../src/ml/random';
+import type { ClassificationTask } from '../../../src/ml/task';
+import { accuracy, fromRows, maxAbsDiff, randomMatrix, sklearnFixtures } from './helpers';
+
+const binary: ClassificationTask = { kind: 'binary', classes: ['no', 'yes'] };
+const three: ClassificationTask = { kind: 'multiclass', classes: ['a', 'b', 'c'] };
+const params = (over: Record<string, number> = {}) => resolveParams('logistic_regression', { tol: 1e-9, ...over });
+
+describe('logistic regression', () => {
+  it('matches sklearn LogisticRegression(C=0.5) coefficients on a binary problem', () => {
+    const f = sklearnFixtures().logistic_binary;
+    const model = fitLogistic(fromRows(f.X), Float64Array.from(f.y), binary, params({ c: f.C }));
+    expect(model.fitInfo.converged).toBe(true);
+    expect(maxAbsDiff(model.coef, f.coef)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(model.intercept, f.intercept)).toBeLessThan(1e-6);
+  });
+
+  it('matches sklearn multinomial coefficients (C=2, 3 classes)', () => {
+    const f = sklearnFixtures().logistic_multiclass;
+    const model = fitLogistic(fromRows(f.X), Float64Array.from(f.y), three, params({ c: f.C }));
+    expect(maxAbsDiff(model.coef, f.coef)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(model.intercept, f.intercept)).toBeLessThan(1e-6);
+  });
+
+  it('stops at a point where the gradient of the objective vanishes', () => {
+    const X = randomMatrix(200, 5, 1);
+    const rng = createRng(2);
+    const y = Float64Array.from({ length: 200 }, (_, i) => (X.data[i * 5] - X.data[i * 5 + 3] + rng.normal() > 0 ? 1 : 0));
+    const model = fitLogistic(X, y, binary, params({ c: 0.3 }));
+    const w = new Float64Array(6);
+    w.set(model.coef);
+    w[5] = model.intercept[0];
+    const grad = new Float64Array(6);
+    logisticObjective(X, y, binary, 0.3)(w, grad);
+    expect(maxAbsDiff(grad, new Float64Array(6))).toBeLessThan(1e-8);
+    // Perturbing the solution in any coordinate must not lower the objective.
+    const f0 = logisticObjective(X, y, binary, 0.3)(w, grad);
+    for (let j = 0; j < 6; j++) {
+      const moved = Float64Array.from(w);
+      moved[j] += 1e-3;
+      expect(logisticObjective(X, y, binary, 0.3)(moved, new Float64Array(6))).toBeGreaterThan(f0);
+    }
+  });
+
+  it('classifies well-separated data accurately and puts probability on the right class', () => {
+    const X = randomMatrix(400, 3, 5);
+    const y = Float64Array.from({ length: 400 }, (_, i) => (2 * X.data[i * 3] + X.data[i * 3 + 1] > 0 ? 1 : 0));
+    const model = fitLogistic(X, y, binary, params({ c: 10 }));
+    const probs = model.predict(X);
+    expect(accuracy(probs, y, 2)).toBeGreaterThan(0.97);
+    for (let i = 0; i < 400; i++) expect(probs[2 * i] + probs[2 * i + 1]).toBeCloseTo(1, 12);
+  });
+
+  it('gives multinomial probabilities that sum to 1 and learn three classes', () => {
+    const X = randomMatrix(300, 2, 9);
+    const y = Float64Array.from({ length: 300 }, (_, i) => {
+      const a = X.data[i * 2];
+      const b = X.data[i * 2 + 1];
+      return a > 0.5 ? 2 : b > 0 ? 1 : 0;
+    });
+    const model = fitLogistic(X, y, three, params({ c: 5 }));
+    const probs = model.predict(X);
+    for (let i = 0; i < 300; i++) expect(probs[3 * i] + probs[3 * i + 1] + probs[3 * i + 2]).toBeCloseTo(1, 12);
+    expect(accuracy(probs, y, 3)).toBeGreaterThan(0.85);
+    let interceptSum = 0;
+    for (const b of model.intercept) interceptSum += b;
+    expect(Math.abs(interceptSum)).toBeLessThan(1e-12);
+  });
+
+  it('shrinks weights more as C decreases', () => {
+    const X = randomMatrix(150, 4, 3);
+    const y = Float64Array.from({ length: 150 }, (_, i) => (X.data[i * 4] + X.data[i * 4 + 1] > 0 ? 1 : 0));
+    const norm = (c: number) => Math.hypot(...fitLogistic(X, y, binary, params({ c })).coef);
+    expect(norm(0.01)).toBeLessThan(norm(0.1));
+    expect(norm(0.1)).toBeLessThan(norm(1));
+  });
+
+  it('reports progress once per L-BFGS iteration with a decreasing loss', () => {
+    const X = randomMatrix(100, 3, 4);
+    const y = Float64Array.from({ length: 100 }, (_, i) => (X.data[i * 3] > 0 ? 1 : 0));
+    const losses: number[] = [];
+    const model = fitLogistic(X, y, binary, params(), (p) => {
+      expect(p.total).toBe(1000);
+      losses.push(p.loss!);
+    });
+    expect(losses.length).toBe(model.fitInfo.iterations);
+    for (let i = 1; i < losses.length; i++) expect(losses[i]).toBeLessThanOrEqual(losses[i - 1]);
+  });
+
+  it('explains bad input: one class only, NaN features, wrong column count', () => {
+    const X = randomMatrix(10, 2, 1);
+    expect(() => fitLogistic(X, new Float64Array(10), binary, params())).toThrow(/every training row has class "no"/);
+    const withNaN = matrix(2, 1, Float64Array.of(1, NaN));
+    expect(() => fitLogistic(withNaN, Float64Array.of(0, 1), binary, params())).toThrow(/row 1, column 0 is NaN.*impute/);
+    expect(() => fitLogistic(X, Float64Array.from({ length: 10 }, (_, i) => i % 3), binary, params())).toThrow(
+      /class target at row 2 is 2; expected a class index 0..1/,
+    );
+    const model = fitLogistic(X, Float64Array.from({ length: 10 }, (_, i) => i % 2), binary, params());
+    expect(() => model.predict(randomMatrix(3, 3, 1))).toThrow(/trained on 2 features but got a matrix with 3 columns/);
+  });
+});
