@@ -218,8 +218,10 @@ export const deployments = pgTable('deployments', {
     .notNull()
     .references(() => modelVersions.id),
   runId: text('run_id'),
-  strategy: text('strategy').notNull(), // direct, canary, shadow
+  strategy: text('strategy').notNull(), // direct, canary, shadow, manual, rollback
   status: text('status').notNull(), // verifying, live, rolled_back, superseded
+  /** Canary: share of traffic (0-100) the version under verification answers. */
+  trafficPercent: integer('traffic_percent'),
   reason: text('reason'),
   createdAt: createdAt(),
   finishedAt: timestamp('finished_at', { withTimezone: true }),
@@ -234,6 +236,10 @@ export const predictionLog = pgTable(
     requestId: text('request_id').notNull(),
     features: jsonb('features').notNull(),
     output: jsonb('output').notNull(),
+    /** Set when scoring this instance failed (the verification window counts these). */
+    error: text('error'),
+    /** True for a shadow prediction: computed and logged, never returned to the caller. */
+    shadow: boolean('shadow').notNull().default(false),
     latencyMs: doublePrecision('latency_ms').notNull(),
     createdAt: createdAt(),
   },

@@ -15,7 +15,7 @@ import {
   PREDICTION_FEATURE,
   driftProfileSchema,
 } from './profile-schema';
-import { binIndex, quantileEdges } from './quantile';
+import { quantileEdges } from './quantile';
 
 export * from './profile-schema';
 
@@ -70,6 +70,18 @@ function runLengths(sorted: ArrayLike<number>): { values: number[]; counts: numb
   return { values, counts };
 }
 
+/** Number of entries of the ascending array that are <= x. */
+function upperBound(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function ksSummary(sorted: Float64Array, size: number): KsSummary {
   const n = sorted.length;
   if (n <= size) return { n, exact: true, ...runLengths(sorted) };
@@ -97,8 +109,15 @@ export function profileNumeric(name: string, values: ArrayLike<number>, options?
   }
   const sorted = finiteValues.subarray(0, n).sort();
   const edges = n > 0 ? quantileEdges(sorted, o.bins) : [];
-  const binCounts = new Array<number>(edges.length + 1).fill(0);
-  for (let i = 0; i < n; i++) binCounts[binIndex(edges, sorted[i])]++;
+  // Sorted values: bin j holds the values between two upper-bound positions, no per-value search needed.
+  const binCounts: number[] = [];
+  let below = 0;
+  for (const e of edges) {
+    const upTo = upperBound(sorted, e);
+    binCounts.push(upTo - below);
+    below = upTo;
+  }
+  binCounts.push(n - below);
   let mean: number | null = null;
   let std: number | null = null;
   if (n > 0) {

@@ -32,20 +32,13 @@ export class Frame {
 
   /** A frame over `inputs` of `table`; the table's arrays are borrowed, not copied. */
   static fromTable(table: Table, inputs: readonly { name: string; type: ColumnType }[], where: string): Frame {
-    const frame = new Frame(table.nrows);
-    const available = table.columns.map((c) => c.name);
-    for (const input of inputs) {
-      const col = table.columns.find((c) => c.name === input.name);
-      if (!col) {
-        throw new Error(`${where}: the table has no column "${input.name}" (${input.type}), which the features were fitted on${suggestion(input.name, available)}`);
-      }
-      if (!compatible(col.type, input.type)) {
-        throw new Error(
-          `${where}: column "${input.name}" is ${col.type} here but was ${input.type} when the features were fitted; make the data reader type it as ${input.type}`,
-        );
-      }
-      const len = isFloatColumn(col) ? col.values.length : col.codes.length;
-      if (len !== table.nrows) throw new Error(`${where}: column "${input.name}" has ${len} values but the table has ${table.nrows} rows`);
+    return Frame.fromColumns(resolveInputs(table, inputs, where), table.nrows);
+  }
+
+  /** A frame over already-resolved input columns (which may be views of a larger table's arrays). */
+  static fromColumns(columns: readonly Column[], nrows: number): Frame {
+    const frame = new Frame(nrows);
+    for (const col of columns) {
       frame.order.push(col.name);
       frame.byName.set(col.name, col);
     }
@@ -138,6 +131,23 @@ export class Frame {
       return col;
     });
   }
+}
+
+/** The table's columns named by `inputs`, checked for presence, type and length. */
+export function resolveInputs(table: Table, inputs: readonly { name: string; type: ColumnType }[], where: string): Column[] {
+  const available = table.columns.map((c) => c.name);
+  return inputs.map((input) => {
+    const col = table.columns.find((c) => c.name === input.name);
+    if (!col) {
+      throw new Error(`${where}: the table has no column "${input.name}" (${input.type}), which the features were fitted on${suggestion(input.name, available)}`);
+    }
+    if (!compatible(col.type, input.type)) {
+      throw new Error(`${where}: column "${input.name}" is ${col.type} here but was ${input.type} when the features were fitted; make the data reader type it as ${input.type}`);
+    }
+    const len = isFloatColumn(col) ? col.values.length : col.codes.length;
+    if (len !== table.nrows) throw new Error(`${where}: column "${input.name}" has ${len} values but the table has ${table.nrows} rows`);
+    return col;
+  });
 }
 
 /** Storage and meaning must match; numeric and boolean are interchangeable (both numbers), as are categorical and text. */

@@ -99,3 +99,76 @@ export async function listVersions(db: Db, modelName?: string): Promise<ModelVer
   const q = db.select().from(modelVersions);
   return (modelName ? q.where(eq(modelVersions.modelName, modelName)) : q).orderBy(modelVersions.modelName, desc(modelVersions.version));
 }
+
+/** What serving should do for a model right now: who answers, and who is being verified beside it. */
+export interface Routing {
+  modelName: string;
+  production: ModelVersion | null;
+  challenger: { version: ModelVersion; deploymentId: number; strategy: 'canary' | 'shadow'; trafficPercent: number } | null;
+}
+
+export async function getRouting(db: Db, modelName: string): Promise<Routing> {
+  const production = (await getAlias(db, modelName, 'production')) ?? null;
+  const [verifying] = await db
+    .select({ d: deployments, v: modelVersions })
+    .from(deployments)
+    .innerJoin(modelVersions, eq(deployments.versionId, modelVersions.id))
+    .where(and(eq(deployments.modelName, modelName), eq(deployments.status, 'verifying')))
+    .orderBy(desc(deployments.id))
+    .limit(1);
+  const challenger =
+    verifying && (verifying.d.strategy === 'canary' || verifying.d.strategy === 'shadow')
+      ? { version: verifying.v, deploymentId: verifying.d.id, strategy: verifying.d.strategy as 'canary' | 'shadow', trafficPercent: verifying.d.trafficPercent ?? 0 }
+      : null;
+  return { modelName, production, challenger };
+}
+
+/** Names of models with a production version (what a serving process loads). */
+export async function servedModels(db: Db): Promise<string[]> {
+  const rows = await db.selectDistinct({ name: modelAliases.modelName }).from(modelAliases).where(eq(modelAliases.alias, 'production'));
+  return rows.map((r) => r.name);
+}
+
+/**
+ * Puts a candidate beside production for verification (canary: it answers `trafficPercent`% of requests;
+ * shadow: it scores every request but never answers). Idempotent per run.
+ */
+export async function startVerification(db: Db, modelName: string, version: number, o: { strategy: 'canary' | 'shadow'; trafficPercent: number; runId: string }): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'model:' + modelName}))`);
+    const [target] = await tx.select().from(modelVersions).where(and(eq(modelVersions.modelName, modelName), eq(modelVersions.version, version)));
+    if (!target) throw new Error(`model "${modelName}" has no version ${version}`);
+    const [mine] = await tx.select().from(deployments).where(and(eq(deployments.runId, o.runId), eq(deployments.versionId, target.id), eq(deployments.strategy, o.strategy)));
+    if (mine) return mine.id;
+    // One verification at a time: an older one still open is superseded by this newer candidate.
+    await tx.update(deployments).set({ status: 'rolled_back', reason: 'superseded by a newer candidate', finishedAt: new Date() }).where(and(eq(deployments.modelName, modelName), eq(deployments.status, 'verifying')));
+    await tx
+      .insert(modelAliases)
+      .values({ modelName, alias: 'staging', versionId: target.id })
+      .onConflictDoUpdate({ target: [modelAliases.modelName, modelAliases.alias], set: { versionId: target.id, updatedAt: new Date() } });
+    await tx.update(modelVersions).set({ status: 'staging' }).where(eq(modelVersions.id, target.id));
+    const [d] = await tx
+      .insert(deployments)
+      .values({ modelName, versionId: target.id, runId: o.runId, strategy: o.strategy, status: 'verifying', trafficPercent: o.strategy === 'canary' ? o.trafficPercent : 0 })
+      .returning();
+    return d.id;
+  });
+}
+
+/** Ends a verification: promote the challenger, or roll it back with the reason. */
+export async function concludeVerification(db: Db, deploymentId: number, outcome: { promote: boolean; reason: string }): Promise<PromoteResult | null> {
+  const [d] = await db.select({ d: deployments, v: modelVersions }).from(deployments).innerJoin(modelVersions, eq(deployments.versionId, modelVersions.id)).where(eq(deployments.id, deploymentId));
+  if (!d) throw new Error(`no deployment ${deploymentId}`);
+  if (d.d.status !== 'verifying') return null; // already concluded (a retried activity)
+  if (outcome.promote) {
+    await db.update(deployments).set({ status: 'superseded', reason: outcome.reason, finishedAt: new Date() }).where(eq(deployments.id, deploymentId));
+    await db.delete(modelAliases).where(and(eq(modelAliases.modelName, d.d.modelName), eq(modelAliases.alias, 'staging')));
+    return promote(db, d.d.modelName, d.v.version, { runId: d.d.runId ?? undefined, strategy: d.d.strategy, reason: outcome.reason });
+  }
+  await db.transaction(async (tx) => {
+    await tx.update(deployments).set({ status: 'rolled_back', reason: outcome.reason, finishedAt: new Date() }).where(eq(deployments.id, deploymentId));
+    await tx.delete(modelAliases).where(and(eq(modelAliases.modelName, d.d.modelName), eq(modelAliases.alias, 'staging')));
+    await tx.update(modelVersions).set({ status: 'rejected' }).where(eq(modelVersions.id, d.v.id));
+  });
+  return null;
+}

@@ -46,7 +46,7 @@ export function nodeValue(sumGrad: number, sumHess: number, l2: number): number 
 /**
  * Scans every feature's histogram for the split with the largest loss reduction (XGBoost eq. 7, without
  * the constant 1/2, as sklearn). Missing values are tried on both sides: left-to-right puts NaN right,
- * right-to-left (only for features that had NaN in training) puts it left. Returns false (out.gain = -1)
+ * right-to-left (only when the node has NaN rows for that feature) puts it left. Returns false (out.gain = -1)
  * when no split satisfies the constraints with positive gain; ties keep the first feature/bin found.
  */
 export function findBestSplit(
@@ -69,7 +69,10 @@ export function findBestSplit(
   for (let f = 0; f < nFeatures; f++) {
     const base = offsets[f];
     const nb = nBinsNonMissing[f];
-    const missing = hasMissing[f] === 1;
+    // Only scan for NaN placement when this node actually holds NaN rows: otherwise the right-to-left
+    // scan repeats the left-to-right partitions, and rounding noise would pick between equal splits
+    // arbitrarily (and differently from sklearn).
+    const missing = hasMissing[f] === 1 && hist[(base + nb) * 3 + 2] > 0;
 
     // Left to right: bins 0..bin go left, NaN goes right. With NaN present, the last real bin is also a
     // candidate ("all real values left, NaN right").

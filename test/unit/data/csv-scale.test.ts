@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../../../src/data/csv';
 import { mulberry32 } from '../../../src/data/random';
-import { cells, chunkedStream, typesOf } from './helpers';
+import { cells, chunkedStream, sameTable, typesOf } from './helpers';
 
 function synthetic(rows: number): string {
   const rand = mulberry32(11);
@@ -18,17 +18,19 @@ function synthetic(rows: number): string {
 }
 
 describe('readCsv at scale', () => {
-  it('reads 30k rows identically from a buffer and a stream', async () => {
-    const text = synthetic(30_000);
+  it('reads 8k rows identically from a buffer and a stream', async () => {
+    const text = synthetic(8_000);
     const a = await readCsv(Buffer.from(text));
-    expect(a.nrows).toBe(30_000);
+    expect(a.nrows).toBe(8_000);
     expect(typesOf(a)).toEqual({ x: 'numeric', k: 'categorical', flag: 'boolean', day: 'datetime', id: 'text', note: 'categorical' });
-    expect(cells(a, 'id')[29_999]).toBe('row-29999');
+    expect(cells(a, 'id')[7_999]).toBe('row-7999');
     expect(cells(a, 'note')[1000]).toBe('multi\nline, quoted');
-    for (const c of a.columns) expect('values' in c ? c.values.length : c.codes.length).toBe(30_000);
+    for (const c of a.columns) expect('values' in c ? c.values.length : c.codes.length).toBe(8_000);
     const b = await readCsv(chunkedStream(text, 64 * 1024 + 13));
-    expect(b).toEqual(a);
+    expect(sameTable(b, a)).toBe(true);
+    (b.columns[0] as { values: Float64Array }).values[5] += 1;
+    expect(sameTable(b, a)).toBe(false);
     // Plain Uint8Array input takes the buffer path too.
-    expect(await readCsv(new Uint8Array(Buffer.from(text)))).toEqual(a);
+    expect(sameTable(await readCsv(new Uint8Array(Buffer.from(text))), a)).toBe(true);
   });
 });

@@ -35,3 +35,21 @@ export async function rejection(p: Promise<unknown>): Promise<Error & { code?: s
   }
   throw new Error('expected the promise to reject');
 }
+
+/**
+ * Cheap exact table equality: vitest's deep equality walks typed arrays element by element, which takes seconds on
+ * tables of a few thousand rows. NaN cells compare by bit pattern, which the readers keep canonical.
+ */
+export function sameTable(a: Table, b: Table): boolean {
+  if (a.nrows !== b.nrows || a.columns.length !== b.columns.length) return false;
+  return a.columns.every((ca, i) => {
+    const cb = b.columns[i];
+    if (ca.name !== cb.name || ca.type !== cb.type) return false;
+    const bytes = (c: Column) => {
+      const arr = isFloatColumn(c) ? c.values : c.codes;
+      return Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength);
+    };
+    const levels = (c: Column) => (isFloatColumn(c) ? '' : JSON.stringify(c.levels));
+    return bytes(ca).equals(bytes(cb)) && levels(ca) === levels(cb);
+  });
+}
