@@ -117,10 +117,10 @@ export async function runDriftBench(options: DriftBenchOptions = {}): Promise<Dr
     const batch: Table = { nrows: n, columns: columns.map((c) => ({ ...c, values: c.values.subarray(0, n) })) };
     batch.columns.forEach((c, j) => fillColumn((c as FloatColumn).values, start, j, CUR_STREAM));
     t = performance.now();
-    let c = cpuNow();
+    const c0 = cpuNow();
     acc.addTable(batch);
     timed += performance.now() - t;
-    cpu += cpuNow() - c;
+    cpu += cpuNow() - c0;
   }
   t = performance.now();
   const c = cpuNow();

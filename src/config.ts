@@ -49,6 +49,8 @@ export const ENV_SCHEMA = {
   MINIO_PATH: z.string().min(1).optional(),
   BOSUN_SERVE_PORT: port.default(8080),
   BOSUN_SERVE_TOKEN: z.string().min(16, 'expected a token of at least 16 characters').optional(),
+  /** Largest prediction request body the serving process reads (bytes); bigger ones get 413. */
+  BOSUN_SERVE_MAX_BODY_BYTES: z.coerce.number().int().min(1024, 'expected at least 1024 bytes').default(1024 * 1024),
   BOSUN_METRICS_PORT: port.default(9464),
   BOSUN_WEBHOOK_URL: httpUrl.optional(),
   BOSUN_CACHE_DIR: z.string().min(1).optional(),
@@ -79,7 +81,7 @@ export interface Config {
   database: DatabaseConfig;
   artifacts: ArtifactsConfig;
   minioPath?: string;
-  serve: { port: number; token?: string };
+  serve: { port: number; token?: string; maxBodyBytes: number };
   metricsPort: number;
   webhookUrl?: string;
   cacheDir: string;
@@ -152,7 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     database,
     artifacts,
     minioPath: e.MINIO_PATH,
-    serve: { port: e.BOSUN_SERVE_PORT, token: e.BOSUN_SERVE_TOKEN },
+    serve: { port: e.BOSUN_SERVE_PORT, token: e.BOSUN_SERVE_TOKEN, maxBodyBytes: e.BOSUN_SERVE_MAX_BODY_BYTES },
     metricsPort: e.BOSUN_METRICS_PORT,
     webhookUrl: e.BOSUN_WEBHOOK_URL,
     cacheDir: e.BOSUN_CACHE_DIR ?? path.join(env.HOME ?? cwd, '.cache', 'bosun'),

@@ -18,6 +18,7 @@ export async function workerCommand(): Promise<void> {
     address: config.temporal.address,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    logLevel: config.logLevel,
     activities: createActivities({ config, db: app.db, store: app.store, temporal: client }),
   });
   console.log(`bosun worker: task queue "${config.temporal.taskQueue}" on ${config.temporal.address}, artifacts ${app.store.location}`);

@@ -103,6 +103,7 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
       gates: evaluated.reasons,
       blessed: evaluated.blessed,
       report: `artifact:sha256:${evaluated.reportHash}`,
+      reportCommand: `npx bosun report ${workflowId}`,
     };
     upsertSearchAttributes([{ key: BOSUN_CANDIDATE_VERSION, value: String(trained.version) }]);
     upsertMemo({ evidence });

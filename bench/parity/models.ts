@@ -81,7 +81,11 @@ function prepare(ds: Dataset): Prepared {
   for (let j = 0; j < p; j++) {
     let s = 0;
     let c = 0;
-    for (const i of trainRows) if (!Number.isNaN(raw(i, j))) (s += raw(i, j)), c++;
+    for (const i of trainRows) {
+      if (Number.isNaN(raw(i, j))) continue;
+      s += raw(i, j);
+      c++;
+    }
     mean[j] = c > 0 ? s / c : 0;
     let ss = 0;
     for (const i of trainRows) ss += ((Number.isNaN(raw(i, j)) ? mean[j] : raw(i, j)) - mean[j]) ** 2;
@@ -112,7 +116,11 @@ function auc(score: Float64Array, positive: (i: number) => boolean): number {
     let e = r;
     while (e + 1 < idx.length && score[idx[e + 1]] === score[idx[r]]) e++;
     const avgRank = (r + e) / 2 + 1;
-    for (let q = r; q <= e; q++) if (positive(idx[q])) (rankSum += avgRank), nPos++;
+    for (let q = r; q <= e; q++) {
+      if (!positive(idx[q])) continue;
+      rankSum += avgRank;
+      nPos++;
+    }
     r = e + 1;
   }
   const nNeg = idx.length - nPos;

@@ -68,6 +68,7 @@ export async function devCommand(o: DevOptions): Promise<void> {
       address: config.temporal.address,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
+      logLevel: config.logLevel,
       activities: createActivities({ config, db: app.db, store: app.store, temporal: client }),
     });
     const running = worker.run();

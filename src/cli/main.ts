@@ -4,7 +4,10 @@ import { openApp } from '../app';
 import { loadConfig } from '../config';
 import { listVersions, promote, rollback } from '../registry/registry';
 import { connectTemporal } from '../temporal/connection';
-import { reportError, printJson, printTable } from './output';
+import { CliError, reportError, printJson, printTable } from './output';
+import { writeFileSync } from 'node:fs';
+import { eq } from 'drizzle-orm';
+import { evaluations } from '../db/schema';
 
 const program = new Command('bosun').description('Pipeline orchestrator for machine-learning models, on Temporal').showHelpAfterError();
 
@@ -109,6 +112,20 @@ for (const kind of ['approve', 'reject'] as const) {
       await withTemporal(({ client }) => decideCommand(client, kind, run, { reviewer: o.reviewer, comment: o.comment, modelVersion: o.modelVersion }));
     });
 }
+
+program
+  .command('report <run>')
+  .description("write a run's evaluation report (self-contained HTML) to a file")
+  .option('--out <file>', 'where to write it (default: <run>.html)')
+  .action(async (run, o) =>
+    withApp(async ({ db, store }) => {
+      const [row] = await db.select().from(evaluations).where(eq(evaluations.runId, run));
+      if (!row?.reportHash) throw new CliError(`run ${run} has no evaluation report (it may not have reached the evaluate stage)`);
+      const out = o.out ?? `${run}.html`;
+      writeFileSync(out, await store.get(row.reportHash));
+      console.log(`wrote ${out}`);
+    }),
+  );
 
 const models = program.command('models').description('the model registry');
 models

@@ -20,6 +20,7 @@ export {
   schemaSchema,
   columnTypeSchema,
   schemaOf,
+  parseSchemaSpec,
   type Schema,
   type SchemaColumn,
   type SchemaSpec,

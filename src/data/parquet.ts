@@ -16,8 +16,9 @@ import { asBuffer, readAll } from './bytes';
 import { CellError, ColumnBuilder, type DeclaredType } from './column-builder';
 import { DataError } from './errors';
 import { MissingMatcher, chooseStringType, formatFloatValue, type InferOptions } from './infer';
-import { parseSchemaSpec, type BuildOptions } from './table-builder';
-import { MISSING_CODE, type Column, type ColumnType, type Table } from './table';
+import { parseSchemaSpec } from './schema';
+import type { BuildOptions } from './table-builder';
+import { MISSING_CODE, type Column, type Table } from './table';
 
 export type ParquetReadOptions = BuildOptions;
 
@@ -184,13 +185,33 @@ function toText(v: unknown, kind: NativeKind): string {
   return String(v);
 }
 
-/** Writes chunks straight into preallocated storage; chunks may arrive in any order. */
-class NativeSink implements ColumnSink {
+/**
+ * Hands chunks to `consume` in row order. hyparquet resolves each row group's column chunk separately, so arrival
+ * order is not guaranteed, and string levels must be numbered in row order for the table to be reproducible.
+ */
+abstract class OrderedSink implements ColumnSink {
+  private next = 0;
+  private readonly pending = new Map<number, ArrayLike<unknown>>();
+
+  write(data: ArrayLike<unknown>, rowStart: number): void {
+    this.pending.set(rowStart, data);
+    for (let chunk = this.pending.get(this.next); chunk !== undefined; chunk = this.pending.get(this.next)) {
+      this.pending.delete(this.next);
+      this.consume(chunk, this.next);
+      this.next += chunk.length;
+    }
+  }
+
+  protected abstract consume(data: ArrayLike<unknown>, rowStart: number): void;
+  abstract finish(): Column;
+}
+
+/** Parquet-typed storage, preallocated for the file's row count. */
+class NativeSink extends OrderedSink {
   private readonly values: Float64Array | null = null;
   private readonly codes: Int32Array | null = null;
   private readonly dict = new Map<string, number>();
   private readonly levels: string[] = [];
-  private missing = 0;
 
   constructor(
     private readonly name: string,
@@ -198,11 +219,12 @@ class NativeSink implements ColumnSink {
     nrows: number,
     private readonly infer: InferOptions,
   ) {
+    super();
     if (kind === 'string' || kind === 'json') this.codes = new Int32Array(nrows).fill(MISSING_CODE);
     else this.values = new Float64Array(nrows).fill(NaN);
   }
 
-  write(data: ArrayLike<unknown>, rowStart: number): void {
+  protected consume(data: ArrayLike<unknown>, rowStart: number): void {
     if (this.values) {
       for (let i = 0; i < data.length; i++) this.values[rowStart + i] = toFloat(data[i]);
       return;
@@ -225,43 +247,34 @@ class NativeSink implements ColumnSink {
   finish(): Column {
     if (this.values) return { name: this.name, type: this.kind as 'numeric' | 'boolean' | 'datetime', values: this.values };
     const codes = this.codes!;
-    for (let i = 0; i < codes.length; i++) if (codes[i] < 0) this.missing++;
-    const type: ColumnType =
-      this.kind === 'json' ? 'text' : chooseStringType(this.levels.length, codes.length - this.missing, this.infer);
-    return { name: this.name, type: type as 'categorical' | 'text', codes, levels: this.levels };
+    let missing = 0;
+    for (let i = 0; i < codes.length; i++) if (codes[i] < 0) missing++;
+    const type = this.kind === 'json' ? 'text' : chooseStringType(this.levels.length, codes.length - missing, this.infer);
+    return { name: this.name, type, codes, levels: this.levels };
   }
 }
 
-/** Feeds a declared column's values, as text and in row order, through the same coercion as CSV cells. */
-class DeclaredSink implements ColumnSink {
-  private next = 0;
-  private readonly pending = new Map<number, ArrayLike<unknown>>();
-
+/** Feeds a declared column's values, as text, through the same coercion as CSV cells. */
+class DeclaredSink extends OrderedSink {
   constructor(
     private readonly name: string,
     private readonly kind: NativeKind,
     private readonly builder: ColumnBuilder,
-  ) {}
+  ) {
+    super();
+  }
 
-  write(data: ArrayLike<unknown>, rowStart: number): void {
-    this.pending.set(rowStart, data);
-    for (let chunk = this.pending.get(this.next); chunk !== undefined; chunk = this.pending.get(this.next)) {
-      this.pending.delete(this.next);
-      for (let i = 0; i < chunk.length; i++) {
-        const v = chunk[i];
-        try {
-          if (v === null || v === undefined) this.builder.pushMissing();
-          else this.builder.push(toText(v, this.kind));
-        } catch (e) {
-          if (!(e instanceof CellError)) throw e;
-          const row = this.next + i + 1;
-          throw new DataError('invalid-value', `column "${this.name}", row ${row}: ${e.reason}`, {
-            row,
-            column: this.name,
-          });
-        }
+  protected consume(data: ArrayLike<unknown>, rowStart: number): void {
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
+      try {
+        if (v === null || v === undefined) this.builder.pushMissing();
+        else this.builder.push(toText(v, this.kind));
+      } catch (e) {
+        if (!(e instanceof CellError)) throw e;
+        const row = rowStart + i + 1;
+        throw new DataError('invalid-value', `column "${this.name}", row ${row}: ${e.reason}`, { row, column: this.name });
       }
-      this.next += chunk.length;
     }
   }
 

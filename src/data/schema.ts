@@ -2,6 +2,7 @@
  * The logical schema of a table, and the spec a pipeline writes to override inference.
  */
 import { z } from 'zod';
+import { DataError } from './errors';
 import { isFloatColumn, type Column, type ColumnType, type Table } from './table';
 
 export const columnTypeSchema = z.enum(['numeric', 'categorical', 'boolean', 'datetime', 'text']);
@@ -54,6 +55,17 @@ export const schemaSpecSchema = z
 
 export type SchemaSpec = z.output<typeof schemaSpecSchema>;
 export type SchemaSpecInput = z.input<typeof schemaSpecSchema>;
+
+/** Validates a declared schema, reporting every problem in one readable message. */
+export function parseSchemaSpec(spec: SchemaSpecInput | undefined): SchemaSpec | undefined {
+  if (spec === undefined) return undefined;
+  const parsed = schemaSpecSchema.safeParse(spec);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'schema'}: ${i.message}`).join('; ');
+    throw new DataError('schema-mismatch', `invalid schema spec: ${problems}`);
+  }
+  return parsed.data;
+}
 
 export function columnHasMissing(column: Column): boolean {
   if (isFloatColumn(column)) {

@@ -85,17 +85,23 @@ function floatStats(name: string, type: ColumnType, values: Float64Array, opts: 
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const sorted = finite.subarray(0, k).sort();
-  let distinct = k > 0 ? 1 : 0;
-  for (let i = 1; i < k; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
-  if (infinite > 0) distinct += countDistinctInfinities(values);
-
   let top: TopValue[] = [];
+  let distinct: number;
+  let quantiles: Quantiles | null = null;
   if (type === 'boolean') {
+    // Two possible values: counting is enough, no sort needed.
     let trues = 0;
-    for (let i = 0; i < k; i++) trues += sorted[i];
-    top = rankTop([{ value: 'true', count: trues }, { value: 'false', count: k - trues }].filter((t) => t.count > 0), opts);
+    for (let i = 0; i < k; i++) trues += finite[i];
+    const counts = [{ value: 'true', count: trues }, { value: 'false', count: k - trues }].filter((t) => t.count > 0);
+    distinct = counts.length;
+    top = rankTop(counts, opts);
+  } else {
+    const sorted = finite.subarray(0, k).sort();
+    distinct = k > 0 ? 1 : 0;
+    for (let i = 1; i < k; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+    if (k > 0) quantiles = quantilesOfSorted(sorted);
   }
+  if (infinite > 0) distinct += countDistinctInfinities(values);
   return {
     name,
     type,
@@ -108,7 +114,7 @@ function floatStats(name: string, type: ColumnType, values: Float64Array, opts: 
     max: k > 0 ? max : null,
     mean: k > 0 ? mean : null,
     std: k > 1 ? Math.sqrt(m2 / (k - 1)) : null,
-    quantiles: k > 0 && type !== 'boolean' ? quantilesOfSorted(sorted) : null,
+    quantiles,
     top,
   };
 }

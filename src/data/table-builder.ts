@@ -5,7 +5,7 @@
 import { CellError, ColumnBuilder, type DeclaredType } from './column-builder';
 import { DataError } from './errors';
 import { MissingMatcher, type InferOptions } from './infer';
-import { schemaSpecSchema, type SchemaSpec, type SchemaSpecInput } from './schema';
+import { parseSchemaSpec, type SchemaSpecInput } from './schema';
 import type { Table } from './table';
 
 export interface BuildOptions extends InferOptions {
@@ -16,16 +16,6 @@ export interface BuildOptions extends InferOptions {
 /** Where the record being added sits in the source, computed only when an error needs it. */
 export interface RowLocator {
   currentRow(): number;
-}
-
-export function parseSchemaSpec(spec: SchemaSpecInput | undefined): SchemaSpec | undefined {
-  if (spec === undefined) return undefined;
-  const parsed = schemaSpecSchema.safeParse(spec);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'schema'}: ${i.message}`).join('; ');
-    throw new DataError('schema-mismatch', `invalid schema spec: ${problems}`);
-  }
-  return parsed.data;
 }
 
 export class TableBuilder {

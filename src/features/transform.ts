@@ -2,7 +2,7 @@
 import { isFloatColumn, type Column, type FloatColumn, type Table } from '../data/table';
 import { matrix, type Matrix } from '../ml/matrix';
 import type { FittedFeatures } from './fitted';
-import { Frame, resolveInputs, tableRowLabel, type RowLabel } from './frame';
+import { ArrayPool, Frame, resolveInputs, tableRowLabel, type RowLabel } from './frame';
 import { applyStep } from './ops';
 import { SlotColumn } from './slot-column';
 
@@ -11,8 +11,8 @@ export function runSteps(fitted: FittedFeatures, table: Table, label: RowLabel, 
   return runOnColumns(fitted, resolveInputs(table, fitted.inputSchema, where), table.nrows, label);
 }
 
-function runOnColumns(fitted: FittedFeatures, inputs: readonly Column[], nrows: number, label: RowLabel): Frame {
-  const frame = Frame.fromColumns(inputs, nrows);
+function runOnColumns(fitted: FittedFeatures, inputs: readonly Column[], nrows: number, label: RowLabel, pool?: ArrayPool): Frame {
+  const frame = Frame.fromColumns(inputs, nrows, pool);
   fitted.steps.forEach((step, i) => applyStep(step, frame, { where: `steps[${i}].${step.op}`, label }));
   return frame;
 }
@@ -26,16 +26,10 @@ function sliceColumn(col: Column, start: number, end: number): Column {
 }
 
 /**
- * Row-major copy of columns. Dense columns are copied in blocks of rows so the rows being written stay in cache while
- * each column is read; one-hot columns that were never materialized only have their ones written, one pass per input.
+ * Writes `cols` row-major into `data` (nrows x cols.length, already zeroed). Dense columns are copied in blocks of
+ * rows so the rows being written stay in cache while each column is read; one-hot columns that were never
+ * materialized only have their ones written, one pass per onehot input.
  */
-export function columnsToMatrix(cols: readonly FloatColumn[], nrows: number): Matrix {
-  const data = new Float64Array(nrows * cols.length);
-  writeRows(cols, nrows, data);
-  return matrix(nrows, cols.length, data);
-}
-
-/** Writes `cols` row-major into `data` (nrows x cols.length, already zeroed). */
 function writeRows(cols: readonly FloatColumn[], nrows: number, data: Float64Array): void {
   const k = cols.length;
   const dense: { j: number; v: Float64Array }[] = [];
@@ -69,7 +63,6 @@ function writeRows(cols: readonly FloatColumn[], nrows: number, data: Float64Arr
       }
     }
   }
-  return matrix(nrows, k, data);
 }
 
 /**
@@ -82,11 +75,13 @@ export function applyFeatures(fitted: FittedFeatures, table: Table, label: RowLa
   const n = table.nrows;
   const k = fitted.outputNames.length;
   const data = new Float64Array(n * k);
+  const pool = new ArrayPool();
   for (let start = 0; start === 0 || start < n; start += CHUNK_ROWS) {
     const end = Math.min(start + CHUNK_ROWS, n);
     const chunk = start === 0 && end === n ? inputs : inputs.map((c) => sliceColumn(c, start, end));
-    const frame = runOnColumns(fitted, chunk, end - start, (row, column) => label(row + start, column));
+    const frame = runOnColumns(fitted, chunk, end - start, (row, column) => label(row + start, column), pool);
     writeRows(frame.floats(fitted.outputNames), end - start, data.subarray(start * k, end * k));
+    frame.release();
   }
   return matrix(n, k, data);
 }

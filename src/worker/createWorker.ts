@@ -4,7 +4,7 @@
  * with `bundlePipelineWorkflows()` and pass the bundle.
  */
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
@@ -19,9 +19,12 @@ export interface WorkerOptions {
   activities: object;
   bundle?: WorkflowBundle;
   maxConcurrentActivityTaskExecutions?: number;
+  /** BOSUN_LOG_LEVEL: the SDK's own logs show at debug only. */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
 export async function createPipelineWorker(o: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  quietRuntime(o.logLevel === 'debug' ? 'INFO' : 'WARN');
   const connection = await NativeConnection.connect({ address: o.address });
   const worker = await Worker.create({
     connection,
@@ -37,3 +40,16 @@ export async function createPipelineWorker(o: WorkerOptions): Promise<{ worker: 
 }
 
 const quietBundlerLogger = new DefaultLogger('WARN');
+
+let runtimeInstalled = false;
+
+/** The SDK logs every bundle and state change at INFO; a person running `bosun dev` needs warnings only. */
+function quietRuntime(level: 'INFO' | 'WARN'): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger(level) });
+  } catch {
+    // A runtime was already created by this process (e.g. by a test): keep it.
+  }
+}

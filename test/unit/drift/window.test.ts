@@ -50,6 +50,17 @@ describe('DriftAccumulator memory and sampling', () => {
     for (const d of deciles) expect(d).toBeLessThan(260);
   });
 
+  it('bins window values exactly like the profile, on both bin-search paths and with ties', () => {
+    const rng = createRng(4);
+    const data = Float64Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? Math.round(rng.normal() * 2) : rng.normal()));
+    for (const bins of [1, 5, 10, 16, 17, 40]) {
+      const feature = profileNumeric('x', data, { bins });
+      const acc = new DriftAccumulator(assembleDriftProfile([feature], { rows: data.length, createdAt: 'test' }));
+      for (let i = 0; i < data.length; i += 3001) acc.addNumeric('x', data.subarray(i, i + 3001));
+      expect(Array.from((acc.feature('x') as NumericWindowState).binCounts), `bins=${bins}`).toEqual(feature.binCounts);
+    }
+  });
+
   it('keeps the whole window while under the cap (exact KS)', () => {
     const acc = new DriftAccumulator(normalProfile(), { sampleCap: 100 });
     acc.addNumeric('x', [3, NaN, 1, Infinity, 2]);

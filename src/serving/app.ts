@@ -1,0 +1,386 @@
+/**
+ * The real-time serving HTTP app (TF-Serving / KServe v1 REST shape):
+ *
+ *   POST /v1/models/<name>:predict   {"instances": [{...}, ...]}  →  {"predictions": [...], "model_version": "<n>"}
+ *   GET  /v1/models/<name>           version, status, input schema, task and classes
+ *   GET  /v1/models                  the served models
+ *   GET  /healthz                    the process is alive
+ *   GET  /readyz                     the database answers and every served model is loaded (503 otherwise)
+ *   GET  /metrics                    Prometheus
+ *
+ * Each prediction is classification `{"label": "<class>", "probabilities": {"<class>": p, ...}}` or a regression
+ * number (see servedVersion.ts). With BOSUN_SERVE_TOKEN set, the /v1 routes need `Authorization: Bearer <token>`;
+ * health, readiness and metrics stay open for probes and scrapers. Every 4xx body is `{"error": "..."}` naming the
+ * field at fault. The id of a request is its `x-request-id` header, or a generated UUID, echoed in the response.
+ *
+ * Which version answers comes from the model cache (modelCache.ts), which follows the registry without restarts.
+ * With a canary under verification, the challenger answers its share of request ids (routing.ts); with a shadow, the
+ * challenger scores the same instances after the response has gone, and only the prediction log sees its answers.
+ */
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type onRequestHookHandler } from 'fastify';
+import type { Config } from '../config';
+import { pingDb, type Db } from '../db/client';
+import { nearestName } from '../features/nearest';
+import type { ArtifactStore } from '../storage';
+import { describeError, MalformedJsonError, type Limits } from './errors';
+import { ServingMetrics, UNKNOWN_MODEL } from './metrics';
+import { ModelCache } from './modelCache';
+import { dbPredictionWriter, PredictionLog, type PredictionWriter } from './predictionLog';
+import { routesToChallenger } from './routing';
+import { isInputError, type ServedVersion } from './servedVersion';
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export const DEFAULT_MAX_INSTANCES = 10_000;
+/** Longer ids are refused: they end up in the log and in label joins. */
+export const MAX_REQUEST_ID_LENGTH = 128;
+
+export interface ServingAppOptions {
+  db: Db;
+  store: ArtifactStore;
+  config: Config;
+  /** Registry poll interval. Default 1000 ms. */
+  pollMs?: number;
+  /** Largest request body in bytes. Default config.serve.maxBodyBytes, else 1 MiB. */
+  bodyLimit?: number;
+  /** Most instances in one request. Default 10 000. */
+  maxInstances?: number;
+  /** Prediction-log flush interval (default 1000 ms) and queue capacity (default 10 000 records). */
+  logFlushMs?: number;
+  logCapacity?: number;
+  /** Where prediction-log records go. Default: the prediction_log table of `db`. */
+  logWriter?: PredictionWriter;
+  /** Fastify's pino logger (default: on, at config.logLevel, without per-request lines); false for none. */
+  logger?: boolean;
+  /** Node process metrics (CPU, memory, event loop) on /metrics. Default true. */
+  processMetrics?: boolean;
+}
+
+/** What the app holds beyond Fastify, for the entry point and tests. */
+export interface ServingState {
+  cache: ModelCache;
+  log: PredictionLog;
+  metrics: ServingMetrics;
+  limits: Limits;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    serving: ServingState;
+  }
+  interface FastifyRequest {
+    /** The served model the request is for ('' until known), and the version that answered: metric labels. */
+    servedModel: string;
+    servedVersion: string;
+  }
+}
+
+interface PredictBody {
+  instances: unknown[];
+}
+
+export function buildServingApp(o: ServingAppOptions): FastifyInstance {
+  const limits: Limits = {
+    bodyLimit: o.bodyLimit ?? o.config.serve.maxBodyBytes ?? DEFAULT_BODY_LIMIT,
+    maxInstances: o.maxInstances ?? DEFAULT_MAX_INSTANCES,
+  };
+  const app = Fastify({
+    logger: o.logger === false ? false : { level: o.config.logLevel },
+    disableRequestLogging: true,
+    bodyLimit: limits.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // Envelope checks only: refuse what does not fit instead of coercing or silently removing it.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+  });
+
+  const log = new PredictionLog({
+    write: o.logWriter ?? dbPredictionWriter(o.db),
+    capacity: o.logCapacity,
+    flushMs: o.logFlushMs,
+    onDropped: (n) => metrics.logDropped.inc(n),
+    onWritten: (n) => metrics.logWritten.inc(n),
+    onWriteError: (err) => {
+      metrics.logWriteErrors.inc();
+      app.log.warn(`prediction log: writing a batch failed (${err.message}); keeping it for the next flush while there is room`);
+    },
+  });
+  const metrics = new ServingMetrics({ logQueueDepth: () => log.depth, processMetrics: o.processMetrics });
+  let lastPollError = '';
+  const cache = new ModelCache({
+    db: o.db,
+    store: o.store,
+    pollMs: o.pollMs,
+    onLoad(model, version, outcome, detail) {
+      metrics.modelLoads.inc({ model, outcome });
+      if (outcome === 'ok') app.log.info(`loaded model "${model}" v${version}`);
+      else app.log.error(`cannot load model "${model}" v${version}: ${detail}; the previous version keeps answering, retrying with backoff`);
+    },
+    onSwap(model, from, to) {
+      metrics.modelSwaps.inc({ model });
+      metrics.activeVersion.set({ model, role: 'production' }, to);
+      app.log.info(from === null ? `serving model "${model}" v${to}` : `model "${model}": v${from} → v${to}`);
+    },
+    onChallenger(model, challenger) {
+      metrics.activeVersion.remove({ model, role: 'canary' });
+      metrics.activeVersion.remove({ model, role: 'shadow' });
+      if (challenger) metrics.activeVersion.set({ model, role: challenger.strategy }, challenger.version.version);
+    },
+    onPollError(err) {
+      // Once per distinct failure: a database that is down for a minute should not write sixty identical lines.
+      if (err.message !== lastPollError) app.log.error(`reading the model registry failed (${err.message}); serving the models already loaded`);
+      lastPollError = err.message;
+    },
+  });
+  app.decorate('serving', { cache, log, metrics, limits } satisfies ServingState);
+  app.decorateRequest('servedModel', '');
+  app.decorateRequest('servedVersion', '');
+
+  // Bodies are parsed as JSON whatever their content type (curl -d sends form encoding), with a message that says
+  // where the JSON broke. Plain JSON.parse is safe here: instances are only read field by field, never merged into
+  // other objects, and a "__proto__" key is just an unexpected field.
+  app.removeAllContentTypeParsers();
+  const parseJson = (_req: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void) => {
+    if (body.length === 0) return done(new MalformedJsonError('the body is empty'));
+    try {
+      done(null, JSON.parse(body));
+    } catch (err) {
+      done(new MalformedJsonError((err as Error).message));
+    }
+  };
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
+  app.addContentTypeParser('*', { parseAs: 'string' }, parseJson);
+
+  app.setErrorHandler((err, req, reply) => {
+    const { status, body } = describeError(err instanceof Error ? err : new Error(String(err)), limits, req.headers['content-length']);
+    if (status >= 500) req.log.error({ err }, `${req.method} ${req.url} failed`);
+    reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}; predictions go to POST /v1/models/<name>:predict` });
+  });
+
+  const auth = bearerAuth(o.config.serve.token);
+  const protectedHooks: onRequestHookHandler[] = auth ? [auth] : [];
+
+  app.get('/healthz', (_req, reply) => {
+    reply.send({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, reply) => {
+    const problems: string[] = [];
+    try {
+      await withTimeout(pingDb(o.db), 2000, 'no answer within 2 s');
+    } catch (err) {
+      problems.push(`database: ${(err as Error).message}`);
+    }
+    if (!cache.initialized) problems.push(`model registry: not read yet${cache.lastPollError ? ` (${cache.lastPollError.message})` : ''}`);
+    for (const [name, why] of cache.problems()) problems.push(`model "${name}": ${why}`);
+    if (problems.length > 0) return reply.code(503).send({ ready: false, error: problems.join('; '), problems });
+    const models = Object.fromEntries(cache.served().map((name) => [name, cache.get(name)!.production.versionLabel]));
+    return reply.send({ ready: true, models });
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  app.get('/v1/models', { onRequest: protectedHooks }, (_req, reply) => {
+    reply.send({ models: cache.served().map((name) => ({ name, model_version: cache.get(name)!.production.versionLabel })) });
+  });
+
+  app.get<{ Params: { name: string } }>('/v1/models/:name', { onRequest: protectedHooks }, (req, reply) => {
+    const slot = cache.get(req.params.name);
+    if (!slot) return notServed(reply, req.params.name);
+    const c = slot.challenger;
+    reply.send({
+      name: slot.name,
+      status: 'AVAILABLE',
+      ready: true,
+      ...slot.production.describe(),
+      challenger: c ? { model_version: c.version.versionLabel, strategy: c.strategy, traffic_percent: c.strategy === 'canary' ? c.trafficPercent : 0 } : null,
+    });
+  });
+
+  // The model name is a regex parameter: with `:name::predict` (the documented escaped colon) find-my-way reads the
+  // parameter's name as "name::predict" once GET /v1/models/:name shares the prefix.
+  app.post<{ Params: { name: string }; Body: PredictBody }>(
+    '/v1/models/:name([^/:]+)::predict',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['instances'],
+          additionalProperties: false,
+          properties: { instances: { type: 'array', minItems: 1, maxItems: limits.maxInstances, items: { type: 'object' } } },
+        },
+      },
+      onRequest: [
+        ...protectedHooks,
+        (req: FastifyRequest<{ Params: { name: string } }>, _reply: FastifyReply, done: () => void) => {
+          // Label metrics with the model only when it is served: a name made up by a client is not a label value.
+          if (cache.get(req.params.name) !== undefined) req.servedModel = req.params.name;
+          done();
+        },
+      ],
+      onResponse: (req, reply, done) => {
+        const model = req.servedModel || UNKNOWN_MODEL;
+        metrics.requests.inc({ model, version: req.servedVersion, code: reply.statusCode });
+        if (req.servedModel) metrics.latency.observe({ model, version: req.servedVersion }, reply.elapsedTime / 1000);
+        done();
+      },
+    },
+    (req, reply) => predict(req, reply),
+  );
+
+  function predict(req: FastifyRequest<{ Params: { name: string }; Body: PredictBody }>, reply: FastifyReply): void {
+    const name = req.params.name;
+    const slot = cache.get(name);
+    if (slot === undefined) return notServed(reply, name);
+    const rid = req.id;
+    if (rid.length > MAX_REQUEST_ID_LENGTH) {
+      reply.code(400).send({ error: `x-request-id: ${rid.length} characters, at most ${MAX_REQUEST_ID_LENGTH} allowed` });
+      return;
+    }
+    reply.header('x-request-id', rid);
+    const instances = req.body.instances;
+    const c = slot.challenger;
+    const canary = c !== null && c.strategy === 'canary' && routesToChallenger(rid, c.trafficPercent, c.deploymentId);
+    let target = canary ? c.version : slot.production;
+    const t0 = performance.now();
+    let scores = tryScore(target, instances);
+    if (scores instanceof Error && target !== slot.production) {
+      // The canary could not answer; production does, and the canary's failure is logged for its verification.
+      // Bad input that production refuses as well is the caller's, not the canary's, and is not held against it.
+      const fallback = tryScore(slot.production, instances);
+      if (!(fallback instanceof Error) || !isInputError(scores)) logFailure(target, 'canary', rid, instances, scores, performance.now() - t0, false);
+      target = slot.production;
+      scores = fallback;
+    }
+    const latencyMs = performance.now() - t0;
+    req.servedVersion = target.versionLabel;
+    if (scores instanceof Error) {
+      if (isInputError(scores)) throw scores; // worded by the error handler
+      logFailure(target, 'production', rid, instances, scores, latencyMs, false);
+      reply.code(500).send({ error: `model "${name}" v${target.version} failed to score the request: ${scores.message}; see the serving process's log` });
+      req.log.error({ err: scores }, `scoring failed for model "${name}" v${target.version}`);
+      return;
+    }
+    const n = instances.length;
+    reply.type('application/json; charset=utf-8').send(`{"predictions":${target.renderPredictions(scores, n)},"model_version":"${target.versionLabel}"}`);
+    metrics.predictions.inc({ model: name, version: target.versionLabel, role: target === slot.production ? 'production' : 'canary' }, n);
+    logScored(target, rid, instances, scores, latencyMs, false);
+    if (c !== null && c.strategy === 'shadow') {
+      const shadow = c.version;
+      // After the response: the caller never waits for the shadow, and its failure is only logged.
+      setImmediate(() => runShadow(shadow, rid, instances));
+    }
+  }
+
+  function runShadow(version: ServedVersion, rid: string, instances: unknown[]): void {
+    const t0 = performance.now();
+    const scores = tryScore(version, instances);
+    const ms = performance.now() - t0;
+    if (scores instanceof Error) return logFailure(version, 'shadow', rid, instances, scores, ms, true);
+    metrics.predictions.inc({ model: version.modelName, version: version.versionLabel, role: 'shadow' }, instances.length);
+    logScored(version, rid, instances, scores, ms, true);
+  }
+
+  function logScored(v: ServedVersion, rid: string, instances: unknown[], scores: Float64Array, latencyMs: number, shadow: boolean): void {
+    const at = Date.now();
+    const render = v.predictionAt.bind(v);
+    const n = instances.length;
+    for (let i = 0; i < n; i++) {
+      log.push({
+        modelName: v.modelName,
+        modelVersion: v.version,
+        requestId: n === 1 ? rid : `${rid}/${i}`,
+        features: instances[i],
+        output: null,
+        scores,
+        row: i,
+        render,
+        error: null,
+        shadow,
+        latencyMs,
+        at,
+      });
+    }
+  }
+
+  function logFailure(v: ServedVersion, role: string, rid: string, instances: unknown[], err: Error, latencyMs: number, shadow: boolean): void {
+    const at = Date.now();
+    const n = instances.length;
+    metrics.predictionErrors.inc({ model: v.modelName, version: v.versionLabel, role }, n);
+    const error = err.message.slice(0, 2000);
+    for (let i = 0; i < n; i++) {
+      log.push({ modelName: v.modelName, modelVersion: v.version, requestId: n === 1 ? rid : `${rid}/${i}`, features: instances[i], output: null, scores: null, row: i, render: null, error, shadow, latencyMs, at });
+    }
+  }
+
+  function notServed(reply: FastifyReply, name: string): void {
+    const problem = cache.problems().get(name);
+    if (problem) {
+      reply.code(503).send({ error: `model "${name}" is served but not loaded here: ${problem}; retrying` });
+      return;
+    }
+    if (!cache.initialized) {
+      reply.code(503).send({ error: `model "${name}": this server has not read the model registry yet; retry shortly` });
+      return;
+    }
+    const served = cache.served();
+    const near = nearestName(name, served);
+    const list = served.length ? `served models: ${served.join(', ')}` : 'no model has a production version yet; promote one first';
+    reply.code(404).send({ error: `model "${name}" is not served here${near ? `; did you mean "${near}"?` : ''} (${list})` });
+  }
+
+  app.addHook('onReady', async () => {
+    try {
+      await cache.start();
+    } catch {
+      // Reported by onPollError; /readyz says not ready and the poller keeps trying.
+    }
+    log.start();
+  });
+  app.addHook('onClose', async () => {
+    cache.stop();
+    // Shadow scoring is queued with setImmediate; one more turn runs every one queued before close.
+    await new Promise((resolve) => setImmediate(resolve));
+    await log.close();
+  });
+  return app;
+}
+
+function tryScore(v: ServedVersion, instances: readonly unknown[]): Float64Array | Error {
+  try {
+    return v.score(instances);
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+/** Checks `Authorization: Bearer <token>` in constant time; null when no token is configured. */
+function bearerAuth(token: string | undefined): onRequestHookHandler | null {
+  if (!token) return null;
+  const expected = Buffer.from(`Bearer ${token}`);
+  return (req, reply, done) => {
+    const given = req.headers.authorization;
+    if (given === undefined) {
+      reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'authorization: missing; send "Authorization: Bearer <token>" (the server\'s BOSUN_SERVE_TOKEN)' });
+      return;
+    }
+    const buf = Buffer.from(given);
+    if (buf.length !== expected.length || !timingSafeEqual(buf, expected)) {
+      reply.code(401).header('www-authenticate', 'Bearer error="invalid_token"').send({ error: 'authorization: the bearer token is not the one this server accepts' });
+      return;
+    }
+    done();
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() => clearTimeout(timer));
+}
+

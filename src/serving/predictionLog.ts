@@ -1,0 +1,223 @@
+/**
+ * The prediction log: every scored instance (and every instance a model failed to score) goes to `prediction_log`,
+ * where drift checks and canary verification read it and labels join it by request id.
+ *
+ * A response never waits for the database: records go into a bounded in-memory ring and a timer writes them in
+ * batches. When the database is slower than the traffic the ring fills, and then the oldest records are dropped and
+ * counted (a metric), because blocking or failing predictions to save a log line would be the worse trade. A batch
+ * whose write fails goes back in front of newer records while there is room, and is retried on the next flush.
+ * `close()` stops the timer and writes what is left.
+ */
+import type { Db } from '../db/client';
+import { predictionLog } from '../db/schema';
+
+export interface PredictionRecord {
+  modelName: string;
+  modelVersion: number;
+  /** The request's id, or `<id>/<i>` for instance i of a multi-instance request (so each can get its own label). */
+  requestId: string;
+  /** The instance as received (already validated, so plain JSON). */
+  features: unknown;
+  /**
+   * The prediction as JSON. To keep the hot path from building objects that are only ever logged, a record may
+   * instead carry its request's raw scores and a renderer, and the output is built when the batch is written.
+   */
+  output: unknown;
+  scores: Float64Array | null;
+  row: number;
+  render: ((scores: Float64Array, row: number) => unknown) | null;
+  error: string | null;
+  shadow: boolean;
+  latencyMs: number;
+  /** Date.now() when it was scored (the row's created_at; the write comes later). */
+  at: number;
+}
+
+export type PredictionWriter = (records: readonly PredictionRecord[]) => Promise<void>;
+
+export interface PredictionLogOptions {
+  write: PredictionWriter;
+  /** Records held at most; beyond it the oldest are dropped. Default 10 000. */
+  capacity?: number;
+  /** Time between flushes. Default 1000 ms. */
+  flushMs?: number;
+  /** Records per INSERT. Default 1000 (9 parameters each, far below PostgreSQL's 65 535). */
+  batchSize?: number;
+  onDropped?: (count: number) => void;
+  onWritten?: (count: number) => void;
+  onWriteError?: (err: Error) => void;
+}
+
+export class PredictionLog {
+  private readonly ring: (PredictionRecord | undefined)[];
+  private head = 0;
+  private size = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private closed = false;
+  /** Totals since start, for tests and /readyz. */
+  dropped = 0;
+  written = 0;
+  readonly capacity: number;
+  private readonly flushMs: number;
+  private readonly batchSize: number;
+
+  constructor(private readonly o: PredictionLogOptions) {
+    this.capacity = o.capacity ?? 10_000;
+    this.flushMs = o.flushMs ?? 1000;
+    this.batchSize = o.batchSize ?? 1000;
+    if (!(this.capacity >= 1)) throw new Error(`prediction log capacity must be at least 1, got ${this.capacity}`);
+    this.ring = new Array(this.capacity);
+  }
+
+  /** Records waiting to be written. */
+  get depth(): number {
+    return this.size;
+  }
+
+  /** Adds a record; never blocks, never throws. When full, the oldest record makes room. */
+  push(record: PredictionRecord): void {
+    if (this.size === this.capacity) {
+      this.ring[this.head] = record;
+      this.head = (this.head + 1) % this.capacity;
+      this.drop(1);
+      return;
+    }
+    this.ring[(this.head + this.size) % this.capacity] = record;
+    this.size++;
+  }
+
+  /** Removes and returns up to `max` of the oldest records. */
+  take(max = this.size): PredictionRecord[] {
+    const n = Math.min(max, this.size);
+    const out = new Array<PredictionRecord>(n);
+    for (let i = 0; i < n; i++) {
+      out[i] = this.ring[this.head]!;
+      this.ring[this.head] = undefined;
+      this.head = (this.head + 1) % this.capacity;
+    }
+    this.size -= n;
+    return out;
+  }
+
+  /** Puts records back in front (they are older than everything queued); what does not fit is dropped. */
+  private requeue(records: readonly PredictionRecord[]): void {
+    const room = this.capacity - this.size;
+    const keep = Math.min(room, records.length);
+    if (records.length > keep) this.drop(records.length - keep);
+    // The newest of the failed batch are kept: the oldest are the first to go, as with push.
+    for (let i = records.length - 1; i >= records.length - keep; i--) {
+      this.head = (this.head - 1 + this.capacity) % this.capacity;
+      this.ring[this.head] = records[i];
+      this.size++;
+    }
+  }
+
+  private drop(n: number): void {
+    this.dropped += n;
+    this.o.onDropped?.(n);
+  }
+
+  start(): void {
+    if (this.timer || this.closed) return;
+    const tick = () => {
+      this.timer = null;
+      void this.flush().finally(() => {
+        if (!this.closed) this.timer = setTimeout(tick, this.flushMs).unref();
+      });
+    };
+    this.timer = setTimeout(tick, this.flushMs).unref();
+  }
+
+  /**
+   * Writes everything queued when it is called, batch by batch. Concurrent calls share one flush, then run again so
+   * that records pushed during it are written too. A failed write is reported (onWriteError) and kept for later, and
+   * the flush stops there rather than hammer a database that is down.
+   */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (this.size === 0) return;
+    this.flushing = this.writeQueued().finally(() => (this.flushing = null));
+    return this.flushing;
+  }
+
+  private async writeQueued(): Promise<void> {
+    let remaining = this.size;
+    while (remaining > 0 && this.size > 0) {
+      const batch = this.take(Math.min(this.batchSize, remaining));
+      remaining -= batch.length;
+      try {
+        await this.o.write(batch);
+        this.wrote(batch.length);
+      } catch (err) {
+        this.o.onWriteError?.(err as Error);
+        if (!isDataError(err)) {
+          this.requeue(batch);
+          return;
+        }
+        // The database refused a value (say a NUL character in a category): write the records one by one so a
+        // single bad one is dropped instead of blocking the log forever.
+        await this.writeOneByOne(batch);
+      }
+    }
+  }
+
+  private async writeOneByOne(batch: readonly PredictionRecord[]): Promise<void> {
+    for (const record of batch) {
+      try {
+        await this.o.write([record]);
+        this.wrote(1);
+      } catch (err) {
+        if (isDataError(err)) this.drop(1);
+        else {
+          this.requeue(batch.slice(batch.indexOf(record)));
+          return;
+        }
+      }
+    }
+  }
+
+  private wrote(n: number): void {
+    this.written += n;
+    this.o.onWritten?.(n);
+  }
+
+  /** Stops the timer and writes what is queued (one attempt: a process that is stopping cannot wait forever). */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+}
+
+/** PostgreSQL refused the data itself (SQLSTATE class 22, or a NOT NULL violation): retrying cannot help. */
+function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code === '23502');
+}
+
+/** Resolves a record's output for writing: stored JSON, or rendered now from its request's scores. */
+export function outputOf(r: PredictionRecord): unknown {
+  // The column is NOT NULL: a missing output (an error record) is stored as {}.
+  return (r.render && r.scores ? r.render(r.scores, r.row) : r.output) ?? {};
+}
+
+/** The writer for the `prediction_log` table. */
+export function dbPredictionWriter(db: Db): PredictionWriter {
+  return async (records) => {
+    await db.insert(predictionLog).values(
+      records.map((r) => ({
+        modelName: r.modelName,
+        modelVersion: r.modelVersion,
+        requestId: r.requestId,
+        features: r.features ?? {},
+        output: outputOf(r),
+        error: r.error,
+        shadow: r.shadow,
+        latencyMs: r.latencyMs,
+        createdAt: new Date(r.at),
+      })),
+    );
+  };
+}

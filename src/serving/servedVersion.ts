@@ -1,0 +1,160 @@
+/**
+ * One model version ready to answer: the model and its fitted features, loaded from the artifact store once, with
+ * everything the hot path needs precomputed (the compiled instance reader, the JSON fragments of the response).
+ * Immutable after construction, so a request that picked it up keeps a consistent view however the cache swaps.
+ *
+ * Response shape (TF-Serving / KServe v1 `predictions`), one entry per instance, in order:
+ * - classification: `{ "label": "<most probable class>", "probabilities": { "<class>": p, ... } }`, classes in the
+ *   model's order; ties go to the first class;
+ * - regression: the predicted number.
+ */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { featureSets } from '../db/schema';
+import { deserializeFeatures, instancesToTable, type FittedFeatures } from '../features';
+import { instancePath } from '../features/instances';
+import { applyFeatures } from '../features/transform';
+import type { Model } from '../ml/model';
+import { deserializeModel } from '../ml/serialize';
+import type { Task } from '../ml/task';
+import type { ModelVersion } from '../registry/registry';
+import type { ArtifactStore } from '../storage';
+import { compileInstanceReader, type InstanceReader } from './instanceReader';
+
+/** A classification prediction as returned and logged. */
+export interface ClassPrediction {
+  label: string;
+  probabilities: Record<string, number | null>;
+}
+export type Prediction = ClassPrediction | number | null;
+
+export class ServedVersion {
+  readonly modelName: string;
+  /** The registry's version number, and the same as the string the response carries. */
+  readonly version: number;
+  readonly versionLabel: string;
+  /** model_versions.id: what the cache keys loaded versions by. */
+  readonly id: number;
+  readonly task: Task;
+  readonly loadedAt = new Date();
+  private readonly read: InstanceReader;
+  private readonly width: number;
+  /** Per class: `{"label":"<class>","probabilities":{` and `"<class>":`. */
+  private readonly labelOpen: string[] = [];
+  private readonly probKey: string[] = [];
+
+  constructor(
+    readonly row: ModelVersion,
+    readonly model: Model,
+    readonly features: FittedFeatures,
+  ) {
+    this.modelName = row.modelName;
+    this.version = row.version;
+    this.versionLabel = String(row.version);
+    this.id = row.id;
+    this.task = model.task;
+    if (features.outputNames.length !== model.nFeatures) {
+      throw new Error(
+        `its features produce ${features.outputNames.length} columns but the model takes ${model.nFeatures}; ` +
+          'the model and feature-set artifacts do not belong together',
+      );
+    }
+    this.read = compileInstanceReader(features);
+    this.width = model.task.kind === 'regression' ? 1 : model.task.classes.length;
+    if (model.task.kind !== 'regression') {
+      for (const c of model.task.classes) {
+        this.labelOpen.push(`{"label":${JSON.stringify(c)},"probabilities":{`);
+        this.probKey.push(`${JSON.stringify(c)}:`);
+      }
+    }
+  }
+
+  /**
+   * Validates the instances against the fitted input schema and scores them: rows x k probabilities, or rows values.
+   * Throws InstanceValidationError (or an Error whose message starts with `instances[`) for bad input.
+   */
+  score(instances: readonly unknown[]): Float64Array {
+    // The compiled reader is the fast path; on any problem the reference reader words the error (and throws).
+    const table = this.read(instances) ?? instancesToTable(this.features, instances);
+    return this.model.predict(applyFeatures(this.features, table, instancePath, 'instances'));
+  }
+
+  /** The `predictions` JSON array for `n` scored instances, built as text from precomputed fragments. */
+  renderPredictions(scores: Float64Array, n: number): string {
+    const w = this.width;
+    let out = '[';
+    if (this.task.kind === 'regression') {
+      for (let i = 0; i < n; i++) out += (i ? ',' : '') + num(scores[i]);
+      return out + ']';
+    }
+    for (let i = 0, base = 0; i < n; i++, base += w) {
+      const best = argmax(scores, base, w);
+      out += (i ? ',' : '') + this.labelOpen[best];
+      for (let k = 0; k < w; k++) out += (k ? ',' : '') + this.probKey[k] + num(scores[base + k]);
+      out += '}}';
+    }
+    return out + ']';
+  }
+
+  /** Instance `i`'s prediction as a JSON value (what the prediction log stores). */
+  predictionAt(scores: Float64Array, i: number): Prediction {
+    if (this.task.kind === 'regression') return finiteOrNull(scores[i]);
+    const w = this.width;
+    const base = i * w;
+    const probabilities: Record<string, number | null> = {};
+    this.task.classes.forEach((c, k) => (probabilities[c] = finiteOrNull(scores[base + k])));
+    return { label: this.task.classes[argmax(scores, base, w)], probabilities };
+  }
+
+  /** What `GET /v1/models/:name` shows of this version. */
+  describe(): Record<string, unknown> {
+    return {
+      model_version: this.versionLabel,
+      algorithm: this.model.algorithm,
+      task: this.task.kind,
+      ...(this.task.kind === 'regression' ? {} : { classes: this.task.classes }),
+      inputs: this.features.inputSchema,
+      target: this.features.target,
+      loaded_at: this.loadedAt.toISOString(),
+    };
+  }
+}
+
+function argmax(a: Float64Array, base: number, w: number): number {
+  let best = 0;
+  for (let k = 1; k < w; k++) if (a[base + k] > a[base + best]) best = k;
+  return best;
+}
+
+/** JSON has no NaN or Infinity; a model never produces them, but a response must stay valid JSON regardless. */
+function num(v: number): string {
+  return v - v === 0 ? String(v) : 'null';
+}
+
+function finiteOrNull(v: number): number | null {
+  return v - v === 0 ? v : null;
+}
+
+/** Errors that are the caller's input (unseen category with handleUnknown: error, ...), not the model's fault. */
+export function isInputError(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'InstanceValidationError' || err.message.startsWith('instances['));
+}
+
+/**
+ * Reads a registered version's artifacts (model JSON and fitted features, both verified against their hashes by the
+ * store) and builds the served form. Throws with the model, version and what to do when something does not fit.
+ */
+export async function loadServedVersion(db: Db, store: ArtifactStore, row: ModelVersion): Promise<ServedVersion> {
+  const what = `model "${row.modelName}" v${row.version}`;
+  if (row.featureSetId === null) {
+    throw new Error(`${what} has no feature set, so it cannot score raw instances; register it with the feature set it was trained on`);
+  }
+  const [fs] = await db.select({ fittedHash: featureSets.fittedHash }).from(featureSets).where(eq(featureSets.id, row.featureSetId));
+  if (!fs) throw new Error(`${what}: feature set ${row.featureSetId} is not in the database`);
+  const [modelBytes, featureBytes] = await Promise.all([store.get(row.artifactHash), store.get(fs.fittedHash)]);
+  try {
+    return new ServedVersion(row, deserializeModel(modelBytes.toString('utf8')), deserializeFeatures(featureBytes.toString('utf8')));
+  } catch (err) {
+    throw new Error(`${what}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { binRows, featureThresholds, fitBinMapper, identity } from '../../../src/ml/tree/binning';
+import { buildHistogram, histogramLayout, histogramLength, subtractHistogram } from '../../../src/ml/tree/histogram';
+import { emptySplit, findBestSplit } from '../../../src/ml/tree/split';
+import { matrix } from '../../../src/ml/matrix';
+import { createRng } from '../../../src/ml/random';
+import { maxAbsDiff } from './helpers';
+
+describe('binning', () => {
+  it('uses midpoints between distinct values when there are few', () => {
+    expect([...featureThresholds(Float64Array.of(1, 1, 2, 4, 4, 4), 255)]).toEqual([1.5, 3]);
+    expect(featureThresholds(Float64Array.of(5, 5, 5), 255).length).toBe(0);
+  });
+
+  it('uses at most maxBins - 1 increasing quantile thresholds for many distinct values', () => {
+    const sorted = Float64Array.from({ length: 1000 }, (_, i) => i).sort();
+    const t = featureThresholds(sorted, 10);
+    expect(t.length).toBe(9);
+    for (let i = 1; i < t.length; i++) expect(t[i]).toBeGreaterThan(t[i - 1]);
+    // numpy's averaged_inverted_cdf: the 10% quantile of 0..999 is (99 + 100) / 2.
+    expect(t[0]).toBe(99.5);
+  });
+
+  it('maps values to bins (x <= threshold goes low) and NaN to its own last bin', () => {
+    const X = matrix(6, 1, Float64Array.of(1, 2, 3, NaN, 2, 1.5));
+    const mapper = fitBinMapper(X, null, 255, createRng(1));
+    expect([...mapper.thresholds[0]]).toEqual([1.25, 1.75, 2.5]);
+    expect(mapper.nBinsNonMissing[0]).toBe(4);
+    expect([...binRows(X, identity(6), mapper)]).toEqual([0, 2, 3, 4, 2, 1]);
+    // A value exactly on a threshold belongs to the lower bin, as in sklearn.
+    const onEdge = binRows(matrix(1, 1, Float64Array.of(1.75)), identity(1), mapper);
+    expect(onEdge[0]).toBe(1);
+  });
+});
+
+describe('histograms and splits', () => {
+  const n = 500;
+  const p = 6;
+  const rng = createRng(2);
+  const X = matrix(n, p, Float64Array.from({ length: n * p }, () => (rng.next() < 0.05 ? NaN : rng.normal())));
+  const mapper = fitBinMapper(X, null, 32, rng);
+  const binned = binRows(X, identity(n), mapper);
+  const layout = histogramLayout(mapper.nBinsNonMissing);
+  const g = Float64Array.from({ length: n }, () => rng.normal());
+  const h = Float64Array.from({ length: n }, () => rng.uniform(0.1, 1));
+
+  it('subtraction of a child histogram from its parent gives the sibling histogram', () => {
+    const idx = identity(n);
+    const parent = new Float64Array(histogramLength(layout));
+    buildHistogram(parent, layout, binned, n, idx, 0, n, g, h);
+    // Rows 0..199 as "left" and the rest as "right", gradients gathered in row order.
+    const left = new Float64Array(parent.length);
+    const right = new Float64Array(parent.length);
+    buildHistogram(left, layout, binned, n, idx, 0, 200, g, h);
+    buildHistogram(right, layout, binned, n, idx, 200, n, g, h);
+    subtractHistogram(parent, left);
+    expect(maxAbsDiff(parent, right)).toBeLessThan(1e-12);
+  });
+
+  it('finds the split with the largest gain, matching a brute-force search', () => {
+    const hist = new Float64Array(histogramLength(layout));
+    buildHistogram(hist, layout, binned, n, identity(n), 0, n, g, h);
+    let G = 0;
+    let H = 0;
+    for (let i = 0; i < n; i++) {
+      G += g[i];
+      H += h[i];
+    }
+    const split = emptySplit();
+    const hasMissing = Uint8Array.from({ length: p }, () => 1);
+    const constraints = { minSamplesLeaf: 10, minHessianToSplit: 1e-3, l2Regularization: 0.5, constantHessian: false };
+    expect(findBestSplit(hist, layout, hasMissing, G, H, n, constraints, split)).toBe(true);
+
+    const score = (gs: number, hs: number) => (gs * gs) / (hs + 0.5);
+    let best = -Infinity;
+    for (let f = 0; f < p; f++) {
+      const missingBin = mapper.nBinsNonMissing[f];
+      for (let b = 0; b < mapper.nBinsNonMissing[f]; b++) {
+        for (const nanLeft of [false, true]) {
+          let gl = 0;
+          let hl = 0;
+          let nl = 0;
+          for (let i = 0; i < n; i++) {
+            const bin = binned[f * n + i];
+            if (!(bin === missingBin ? nanLeft : bin <= b)) continue;
+            gl += g[i];
+            hl += h[i];
+            nl++;
+          }
+          if (nl < 10 || n - nl < 10) continue;
+          best = Math.max(best, score(gl, hl) + score(G - gl, H - hl) - score(G, H));
+        }
+      }
+    }
+    expect(split.gain).toBeCloseTo(best, 9);
+    expect(split.countLeft + split.countRight).toBe(n);
+  });
+});
