@@ -19,7 +19,7 @@
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type onRequestHookHandler } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type onRequestHookHandler } from 'fastify';
 import type { Config } from '../config';
 import { pingDb, type Db } from '../db/client';
 import { nearestName } from '../features/nearest';
@@ -87,7 +87,7 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
   };
   const app = Fastify({
     logger: o.logger === false ? false : { level: o.config.logLevel },
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: limits.bodyLimit,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),

@@ -181,7 +181,7 @@ export function growTree(
   if (hess) for (let i = 0; i < n; i++) sumHess += hess[i];
   else sumHess = n;
   const root = newNode(0, n, 0, sumGrad, sumHess);
-  if (n < 2 * params.minSamplesLeaf || sumHess < MIN_HESSIAN_TO_SPLIT || params.maxDepth === 0) {
+  if (n < 2 * params.minSamplesLeaf || sumHess < MIN_HESSIAN_TO_SPLIT) {
     makeLeaf(root);
   } else {
     root.hist = ctx.rootHistogram(grad, hess);

@@ -42,9 +42,13 @@ export function buildHistogram(
 ): void {
   hist.fill(0);
   const { nFeatures, offsets } = layout;
-  // Four features per pass over the rows: the row index and gradient loads are shared, which measured
-  // about 3x faster in V8 than one feature per pass.
+  // Several features per pass over the rows: the row index and gradient loads are shared. Measured in
+  // V8: 4 per pass ~3x faster than 1, 8 per pass another ~30%.
   let f = 0;
+  for (; f + 8 <= nFeatures; f += 8) {
+    if (hess) accumulate8(hist, binned, nRows, offsets, f, sampleIdx, start, end, g, hess);
+    else accumulate8Constant(hist, binned, nRows, offsets, f, sampleIdx, start, end, g);
+  }
   for (; f + 4 <= nFeatures; f += 4) {
     if (hess) accumulate4(hist, binned, nRows, offsets, f, sampleIdx, start, end, g, hess);
     else accumulate4Constant(hist, binned, nRows, offsets, f, sampleIdx, start, end, g);
@@ -99,6 +103,116 @@ function accumulate1Constant(
   }
 }
 
+function accumulate8(
+  hist: Float64Array,
+  binned: Uint8Array,
+  nRows: number,
+  offsets: Int32Array,
+  f: number,
+  sampleIdx: Int32Array,
+  start: number,
+  end: number,
+  g: Float64Array,
+  h: Float64Array,
+): void {
+  const col = f * nRows;
+  const o0 = offsets[f] * 3;
+  const o1 = offsets[f + 1] * 3;
+  const o2 = offsets[f + 2] * 3;
+  const o3 = offsets[f + 3] * 3;
+  const o4 = offsets[f + 4] * 3;
+  const o5 = offsets[f + 5] * 3;
+  const o6 = offsets[f + 6] * 3;
+  const o7 = offsets[f + 7] * 3;
+  for (let i = start; i < end; i++) {
+    const s = col + sampleIdx[i];
+    const gi = g[i];
+    const hi = h[i];
+    let b = o0 + binned[s] * 3;
+    hist[b] += gi;
+    hist[b + 1] += hi;
+    hist[b + 2] += 1;
+    b = o1 + binned[s + nRows] * 3;
+    hist[b] += gi;
+    hist[b + 1] += hi;
+    hist[b + 2] += 1;
+    b = o2 + binned[s + 2 * nRows] * 3;
+    hist[b] += gi;
+    hist[b + 1] += hi;
+    hist[b + 2] += 1;
+    b = o3 + binned[s + 3 * nRows] * 3;
+    hist[b] += gi;
+    hist[b + 1] += hi;
+    hist[b + 2] += 1;
+    b = o4 + binned[s + 4 * nRows] * 3;
+    hist[b] += gi;
+    hist[b + 1] += hi;
+    hist[b + 2] += 1;
+    b = o5 + binned[s + 5 * nRows] * 3;
+    hist[b] += gi;
+    hist[b + 1] += hi;
+    hist[b + 2] += 1;
+    b = o6 + binned[s + 6 * nRows] * 3;
+    hist[b] += gi;
+    hist[b + 1] += hi;
+    hist[b + 2] += 1;
+    b = o7 + binned[s + 7 * nRows] * 3;
+    hist[b] += gi;
+    hist[b + 1] += hi;
+    hist[b + 2] += 1;
+  }
+}
+
+function accumulate8Constant(
+  hist: Float64Array,
+  binned: Uint8Array,
+  nRows: number,
+  offsets: Int32Array,
+  f: number,
+  sampleIdx: Int32Array,
+  start: number,
+  end: number,
+  g: Float64Array,
+): void {
+  const col = f * nRows;
+  const o0 = offsets[f] * 3;
+  const o1 = offsets[f + 1] * 3;
+  const o2 = offsets[f + 2] * 3;
+  const o3 = offsets[f + 3] * 3;
+  const o4 = offsets[f + 4] * 3;
+  const o5 = offsets[f + 5] * 3;
+  const o6 = offsets[f + 6] * 3;
+  const o7 = offsets[f + 7] * 3;
+  for (let i = start; i < end; i++) {
+    const s = col + sampleIdx[i];
+    const gi = g[i];
+    let b = o0 + binned[s] * 3;
+    hist[b] += gi;
+    hist[b + 2] += 1;
+    b = o1 + binned[s + nRows] * 3;
+    hist[b] += gi;
+    hist[b + 2] += 1;
+    b = o2 + binned[s + 2 * nRows] * 3;
+    hist[b] += gi;
+    hist[b + 2] += 1;
+    b = o3 + binned[s + 3 * nRows] * 3;
+    hist[b] += gi;
+    hist[b + 2] += 1;
+    b = o4 + binned[s + 4 * nRows] * 3;
+    hist[b] += gi;
+    hist[b + 2] += 1;
+    b = o5 + binned[s + 5 * nRows] * 3;
+    hist[b] += gi;
+    hist[b + 2] += 1;
+    b = o6 + binned[s + 6 * nRows] * 3;
+    hist[b] += gi;
+    hist[b + 2] += 1;
+    b = o7 + binned[s + 7 * nRows] * 3;
+    hist[b] += gi;
+    hist[b + 2] += 1;
+  }
+}
+
 function accumulate4(
   hist: Float64Array,
   binned: Uint8Array,
@@ -111,31 +225,28 @@ function accumulate4(
   g: Float64Array,
   h: Float64Array,
 ): void {
-  const c0 = f * nRows;
-  const c1 = c0 + nRows;
-  const c2 = c1 + nRows;
-  const c3 = c2 + nRows;
+  const col = f * nRows;
   const o0 = offsets[f] * 3;
   const o1 = offsets[f + 1] * 3;
   const o2 = offsets[f + 2] * 3;
   const o3 = offsets[f + 3] * 3;
   for (let i = start; i < end; i++) {
-    const s = sampleIdx[i];
+    const s = col + sampleIdx[i];
     const gi = g[i];
     const hi = h[i];
-    let b = o0 + binned[c0 + s] * 3;
+    let b = o0 + binned[s] * 3;
     hist[b] += gi;
     hist[b + 1] += hi;
     hist[b + 2] += 1;
-    b = o1 + binned[c1 + s] * 3;
+    b = o1 + binned[s + nRows] * 3;
     hist[b] += gi;
     hist[b + 1] += hi;
     hist[b + 2] += 1;
-    b = o2 + binned[c2 + s] * 3;
+    b = o2 + binned[s + 2 * nRows] * 3;
     hist[b] += gi;
     hist[b + 1] += hi;
     hist[b + 2] += 1;
-    b = o3 + binned[c3 + s] * 3;
+    b = o3 + binned[s + 3 * nRows] * 3;
     hist[b] += gi;
     hist[b + 1] += hi;
     hist[b + 2] += 1;
@@ -153,27 +264,24 @@ function accumulate4Constant(
   end: number,
   g: Float64Array,
 ): void {
-  const c0 = f * nRows;
-  const c1 = c0 + nRows;
-  const c2 = c1 + nRows;
-  const c3 = c2 + nRows;
+  const col = f * nRows;
   const o0 = offsets[f] * 3;
   const o1 = offsets[f + 1] * 3;
   const o2 = offsets[f + 2] * 3;
   const o3 = offsets[f + 3] * 3;
   for (let i = start; i < end; i++) {
-    const s = sampleIdx[i];
+    const s = col + sampleIdx[i];
     const gi = g[i];
-    let b = o0 + binned[c0 + s] * 3;
+    let b = o0 + binned[s] * 3;
     hist[b] += gi;
     hist[b + 2] += 1;
-    b = o1 + binned[c1 + s] * 3;
+    b = o1 + binned[s + nRows] * 3;
     hist[b] += gi;
     hist[b + 2] += 1;
-    b = o2 + binned[c2 + s] * 3;
+    b = o2 + binned[s + 2 * nRows] * 3;
     hist[b] += gi;
     hist[b + 2] += 1;
-    b = o3 + binned[c3 + s] * 3;
+    b = o3 + binned[s + 3 * nRows] * 3;
     hist[b] += gi;
     hist[b + 2] += 1;
   }

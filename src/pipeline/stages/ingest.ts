@@ -25,7 +25,7 @@ export async function ingestStage(deps: StageDeps, ctx: StepContext, dataUri: st
     deps.progress?.({ stage: 'ingest', step: 'parsing', bytes: source.bytes.length });
     let table;
     try {
-      table = await readTable(source.bytes, { format: source.format ?? 'auto', fileName: source.fileName, schema: spec.schema } as never);
+      table = await readTable(source.bytes, { format: source.format ?? 'auto', fileName: source.fileName, schema: spec.schema });
     } catch (err) {
       if (err instanceof DataError) throw new BadInputError(`${source.source}: ${err.message}`);
       throw err;

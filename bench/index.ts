@@ -1,0 +1,74 @@
+/**
+ * `npm run bench`: every speed and memory target, each measured beside its reference in the same run and
+ * reported as a ratio. Rows: orchestration overhead (vs a bare Temporal activity chain), serving (vs a bare
+ * Node HTTP server), drift (vs SciPy). Pick rows with `npm run bench -- orchestration drift`.
+ * Targets are printed, never asserted: timing belongs here, not in the test suite.
+ */
+import { runDriftBench } from './drift';
+import { runOrchestrationBench } from './orchestration';
+import { runServingBench } from './serving';
+
+interface Row {
+  row: string;
+  bosun: string;
+  reference: string;
+  ratio: string;
+  target: string;
+  met: boolean | null;
+}
+
+const rows: Row[] = [];
+const wanted = new Set(process.argv.slice(2));
+const want = (name: string) => wanted.size === 0 || wanted.has(name);
+const f = (v: number, digits = 1) => v.toFixed(digits);
+
+if (want('orchestration')) {
+  const o = await runOrchestrationBench();
+  rows.push({
+    row: `orchestration: ${o.steps}-step no-op pipeline, median of ${o.samples}`,
+    bosun: `${f(o.bosunMedianMs)} ms`,
+    reference: `${f(o.bareMedianMs)} ms (bare activity chain)`,
+    ratio: `${f(o.ratio, 3)}×`,
+    target: '≤ 1.25×',
+    met: o.ratio <= 1.25,
+  });
+  rows.push({
+    row: `orchestration: runs/min with ${o.inFlight} in flight`,
+    bosun: f(o.bosunRunsPerMinute, 0),
+    reference: `${f(o.bareRunsPerMinute, 0)} (bare activity chain)`,
+    ratio: `${f(o.bosunRunsPerMinute / o.bareRunsPerMinute, 3)}×`,
+    target: 'reported',
+    met: null,
+  });
+}
+
+if (want('serving')) {
+  const s = await runServingBench();
+  rows.push({
+    row: 'serving: requests/s, 30-feature model',
+    bosun: f(s.bosunRps, 0),
+    reference: `${f(s.bareRps, 0)} (bare node:http constant)`,
+    ratio: `${f(s.ratio, 3)}×`,
+    target: '≥ 0.7×',
+    met: s.ratio >= 0.7,
+  });
+  rows.push({ row: 'serving: p99 latency at half max load', bosun: `${f(s.p99AtHalfLoadMs, 2)} ms`, reference: '-', ratio: '-', target: '≤ 5 ms', met: s.p99AtHalfLoadMs <= 5 });
+}
+
+if (want('drift')) {
+  const d = await runDriftBench();
+  const speedup = d.scipySeconds ? d.scipySeconds / d.seconds : null;
+  rows.push({
+    row: `drift: ${d.rows / 1e6}M rows × ${d.cols} columns`,
+    bosun: `${f(d.seconds, 2)} s, ${f(d.peakRssMb, 0)} MB peak`,
+    reference: d.scipySeconds ? `${f(d.scipySeconds, 2)} s, ${f(d.scipyPeakRssMb ?? 0, 0)} MB (SciPy ks_2samp per column)` : 'SciPy not installed',
+    ratio: speedup ? `${f(speedup, 1)}× faster` : '-',
+    target: '≤ 10 s',
+    met: d.seconds <= 10,
+  });
+}
+
+const cols: (keyof Row)[] = ['row', 'bosun', 'reference', 'ratio', 'target'];
+const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+console.log(cols.map((c, i) => c.toUpperCase().padEnd(widths[i])).join('  ') + '  MET');
+for (const r of rows) console.log(cols.map((c, i) => String(r[c]).padEnd(widths[i])).join('  ') + `  ${r.met === null ? '-' : r.met ? 'yes' : 'NO'}`);

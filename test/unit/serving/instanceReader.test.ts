@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { instancesToTable, type FittedFeatures } from '../../../src/features';
+import { compileInstanceReader } from '../../../src/serving/instanceReader';
+
+const fitted: FittedFeatures = {
+  format: 'bosun.features',
+  version: 1,
+  inputSchema: [
+    { name: 'age', type: 'numeric' },
+    { name: 'mean radius', type: 'numeric' },
+    { name: 'member', type: 'boolean' },
+    { name: 'signup', type: 'datetime' },
+    { name: 'color', type: 'categorical' },
+    { name: 'note', type: 'text' },
+  ],
+  target: 'churned',
+  passthrough: 'drop',
+  steps: [],
+  outputNames: [],
+  notes: [],
+};
+
+const good = { age: 41, 'mean radius': 12.5, member: true, signup: '2024-03-01T12:00:00Z', color: 'red', note: 'hi' };
+
+describe('compileInstanceReader', () => {
+  const read = compileInstanceReader(fitted);
+
+  it('builds the same table as instancesToTable for valid instances', () => {
+    const rows = [
+      good,
+      { ...good, age: null, member: 0, signup: 1700000000000, color: 'blue', note: null },
+      { ...good, 'mean radius': -0, member: 1, signup: '2024-03-01', color: 'red' },
+      { ...good, member: false, signup: null, color: null },
+    ];
+    expect(read(rows)).toEqual(instancesToTable(fitted, rows));
+  });
+
+  it.each([
+    ['a missing field', { ...good, age: undefined }],
+    ['an extra field', { ...good, extra: 1 }],
+    ['the target', { ...good, churned: 'no' }],
+    ['a numeric string', { ...good, age: '41' }],
+    ['the string "NaN"', { ...good, age: 'NaN' }],
+    ['a boolean for a number', { ...good, age: true }],
+    ['a number for a category', { ...good, color: 3 }],
+    ['2 for a boolean', { ...good, member: 2 }],
+    ['"true" for a boolean', { ...good, member: 'true' }],
+    ['a bad date', { ...good, signup: 'yesterday' }],
+    ['an object value', { ...good, note: { a: 1 } }],
+    ['an array instance', [1, 2, 3]],
+    ['a null instance', null],
+    ['a string instance', 'x'],
+  ])('refuses %s, as instancesToTable does', (_what, bad) => {
+    const rows = [good, JSON.parse(JSON.stringify(bad ?? null)) as unknown];
+    expect(read(rows)).toBeNull();
+    expect(() => instancesToTable(fitted, rows)).toThrow(/instances\[1\]/);
+  });
+
+  it('refuses Infinity and NaN numbers (which JSON cannot carry but a caller of the library can)', () => {
+    expect(read([{ ...good, age: Infinity }])).toBeNull();
+    expect(read([{ ...good, age: NaN }])).toBeNull();
+    expect(read([{ ...good, signup: -Infinity }])).toBeNull();
+  });
+
+  it('handles field names that are not identifiers', () => {
+    const odd: FittedFeatures = { ...fitted, inputSchema: [{ name: 'a"b\\c', type: 'numeric' }, { name: '__proto__x', type: 'numeric' }] };
+    const r = compileInstanceReader(odd);
+    const rows = [{ 'a"b\\c': 1, __proto__x: 2 }];
+    expect(r(rows)).toEqual(instancesToTable(odd, rows));
+  });
+});

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { outputOf, PredictionLog, type PredictionRecord } from '../../../src/serving/predictionLog';
+
+const rec = (i: number, extra: Partial<PredictionRecord> = {}): PredictionRecord => ({
+  modelName: 'm',
+  modelVersion: 1,
+  requestId: `r${i}`,
+  features: { x: i },
+  output: i,
+  scores: null,
+  row: 0,
+  render: null,
+  error: null,
+  shadow: false,
+  latencyMs: 0.1,
+  at: 0,
+  ...extra,
+});
+
+describe('PredictionLog', () => {
+  it('drops the oldest records when full and counts the drops', () => {
+    let reported = 0;
+    const log = new PredictionLog({ write: async () => {}, capacity: 3, onDropped: (n) => (reported += n) });
+    for (let i = 0; i < 5; i++) log.push(rec(i));
+    expect(log.depth).toBe(3);
+    expect(log.dropped).toBe(2);
+    expect(reported).toBe(2);
+    expect(log.take().map((r) => r.requestId)).toEqual(['r2', 'r3', 'r4']);
+    expect(log.depth).toBe(0);
+  });
+
+  it('keeps order across wrap-around of the ring', () => {
+    const log = new PredictionLog({ write: async () => {}, capacity: 4 });
+    for (let i = 0; i < 3; i++) log.push(rec(i));
+    expect(log.take(2).map((r) => r.requestId)).toEqual(['r0', 'r1']);
+    for (let i = 3; i < 9; i++) log.push(rec(i));
+    expect(log.take().map((r) => r.requestId)).toEqual(['r5', 'r6', 'r7', 'r8']);
+    expect(log.dropped).toBe(3);
+  });
+
+  it('writes in batches on flush and on close', async () => {
+    const batches: string[][] = [];
+    const log = new PredictionLog({ write: async (rs) => void batches.push(rs.map((r) => r.requestId)), capacity: 100, batchSize: 4 });
+    for (let i = 0; i < 10; i++) log.push(rec(i));
+    await log.flush();
+    expect(batches.map((b) => b.length)).toEqual([4, 4, 2]);
+    log.push(rec(10));
+    await log.close();
+    expect(batches.flat()).toEqual(Array.from({ length: 11 }, (_, i) => `r${i}`));
+    expect(log.written).toBe(11);
+  });
+
+  it('keeps a batch whose write failed and writes it, in order, on the next flush', async () => {
+    let fail = true;
+    const written: string[] = [];
+    const errors: string[] = [];
+    const log = new PredictionLog({
+      write: async (rs) => {
+        if (fail) throw new Error('connection refused');
+        written.push(...rs.map((r) => r.requestId));
+      },
+      capacity: 10,
+      onWriteError: (e) => errors.push(e.message),
+    });
+    for (let i = 0; i < 3; i++) log.push(rec(i));
+    await log.flush();
+    expect(errors).toEqual(['connection refused']);
+    expect(log.depth).toBe(3);
+    log.push(rec(3));
+    fail = false;
+    await log.flush();
+    expect(written).toEqual(['r0', 'r1', 'r2', 'r3']);
+  });
+
+  it('drops the oldest of a failed batch when newer records filled the room meanwhile', async () => {
+    let release!: () => void;
+    const log = new PredictionLog({
+      write: () => new Promise<void>((_, reject) => (release = () => reject(new Error('timeout')))),
+      capacity: 4,
+    });
+    for (let i = 0; i < 4; i++) log.push(rec(i));
+    const flushing = log.flush();
+    for (let i = 4; i < 7; i++) log.push(rec(i)); // pushed while r0..r3 are being written
+    release();
+    await flushing;
+    expect(log.dropped).toBe(3);
+    expect(log.take().map((r) => r.requestId)).toEqual(['r3', 'r4', 'r5', 'r6']);
+  });
+
+  it('writes records one by one after the database refused a value, dropping only the bad one', async () => {
+    const written: string[] = [];
+    const log = new PredictionLog({
+      write: async (rs) => {
+        if (rs.some((r) => r.requestId === 'r1')) throw Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' });
+        written.push(...rs.map((r) => r.requestId));
+      },
+      capacity: 10,
+    });
+    for (let i = 0; i < 3; i++) log.push(rec(i));
+    await log.flush();
+    expect(written).toEqual(['r0', 'r2']);
+    expect(log.dropped).toBe(1);
+    expect(log.depth).toBe(0);
+  });
+
+  it('renders lazily stored outputs when writing, and stores {} for error records', () => {
+    const scores = Float64Array.of(1, 2, 3);
+    expect(outputOf(rec(0, { output: null, scores, row: 2, render: (s, i) => ({ v: s[i] }) }))).toEqual({ v: 3 });
+    expect(outputOf(rec(0, { output: null, error: 'boom' }))).toEqual({});
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * The real-time serving process: answers predictions over HTTP on BOSUN_SERVE_PORT for every model with a production
+ * version, following the registry (promotions, rollbacks, canaries) without restarts. Start it with `npx bosun serve`.
+ *
+ * SIGINT/SIGTERM stop it gracefully: no new connections, in-flight requests finish, the prediction log is flushed,
+ * then the database closes. A second signal, or 30 s without finishing, exits at once.
+ */
+import { openApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { buildServingApp } from '../src/serving/app';
+
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+
+export async function serveCommand(): Promise<void> {
+  const config = loadConfig();
+  const deps = await openApp(config);
+  const app = buildServingApp({ db: deps.db, store: deps.store, config });
+  try {
+    await app.listen({ port: config.serve.port, host: '0.0.0.0' });
+  } catch (err) {
+    await app.close().catch(() => {});
+    await deps.close();
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') throw new Error(`BOSUN_SERVE_PORT=${config.serve.port}: the port is in use; stop the other process or choose another port`);
+    throw err;
+  }
+  const served = app.serving.cache.served();
+  console.log(
+    `bosun serve: listening on :${config.serve.port} (${served.length ? `models: ${served.join(', ')}` : 'no model in production yet'}; ` +
+      `auth ${config.serve.token ? 'on' : 'off'}; artifacts ${deps.store.location})`,
+  );
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        console.error(`bosun serve: ${signal} again, exiting now`);
+        process.exit(1);
+      }
+      stopping = true;
+      console.log(`bosun serve: ${signal}, finishing in-flight requests and flushing the prediction log`);
+      const force = setTimeout(() => {
+        console.error(`bosun serve: shutdown took over ${SHUTDOWN_TIMEOUT_MS / 1000} s, exiting`);
+        process.exit(1);
+      }, SHUTDOWN_TIMEOUT_MS).unref();
+      app
+        .close()
+        .then(() => deps.close())
+        .catch((err: Error) => console.error(`bosun serve: error while shutting down: ${err.message}`))
+        .finally(() => {
+          clearTimeout(force);
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
