@@ -3,7 +3,7 @@ import http from 'node:http';
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 const kind = process.argv[2];
-const child = fork('/work/main/bench/serving.ts', ['--serve', kind], { execArgv: ['--import', import.meta.resolve('tsx'), ...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [])] });
+const child = fork('/work/main/bench/serving.ts', ['--serve', kind], { execArgv: ['--import', import.meta.resolve('tsx')] });
 const port: number = await new Promise((r) => child.once('message', (m: any) => r(m.port)));
 const lines = readFileSync('/work/main/data/breast_cancer.csv', 'utf8').trim().split('\n');
 const head = lines[0].split(',');
@@ -13,8 +13,10 @@ let errors = 0;
 function post(body: Buffer) { return new Promise<void>((res) => { const q = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/models/bench:predict', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (r) => { if (r.statusCode !== 200) errors++; r.resume(); r.on('end', res); }); q.end(body); }); }
 async function run(ms: number) { const end = performance.now() + ms; let n = 0; const t0 = performance.now(); await Promise.all(Array.from({ length: 32 }, async (_, c) => { for (let i = c; performance.now() < end; i += 32) { await post(bodies[i % 50]); n++; } })); return n / ((performance.now() - t0) / 1000); }
 await run(1000);
+if (process.env.PROF) child.send({ profile: 'start' });
 const c0 = process.cpuUsage();
 const rps = await run(Number(process.env.SECS ?? 4) * 1000);
 const cu = process.cpuUsage(c0);
 console.log(kind, Math.round(rps), 'rps; client cpu', ((cu.user + cu.system) / 1000 / (Number(process.env.SECS ?? 4) * 1000)).toFixed(2), 'cores; errors', errors);
+if (process.env.PROF) { child.send({ profile: 'stop' }); await new Promise((r) => child.once('message', r)); }
 child.send({ stop: true });

@@ -16,7 +16,7 @@
  *     npx tsx bench/serving.ts
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -139,8 +139,13 @@ async function startBare(): Promise<{ port: number; close(): Promise<void> }> {
 async function serveChild(kind: string): Promise<void> {
   const server = kind === 'bare' ? await startBare() : await startBosun(kind === 'bosun');
   process.send!({ port: server.port });
-  process.on('message', (m: { cpu?: boolean; stop?: boolean }) => {
+  const { Session } = await import('node:inspector');
+  const session = new Session();
+  session.connect();
+  process.on('message', (m: { cpu?: boolean; stop?: boolean; profile?: 'start' | 'stop' }) => {
     if (m.cpu) process.send!({ cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000 });
+    if (m.profile === 'start') session.post('Profiler.enable', () => session.post('Profiler.start'));
+    if (m.profile === 'stop') session.post('Profiler.stop', (_e, r) => { writeFileSync(`/tmp/prof/${kind}-${Date.now()}.cpuprofile`, JSON.stringify(r.profile)); process.send!({ profiled: true }); });
     if (m.stop) void server.close().then(() => process.exit(0));
   });
 }
@@ -155,7 +160,7 @@ interface Server {
 }
 
 async function spawnServer(kind: string): Promise<Server> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', kind], { execArgv: ['--import', import.meta.resolve('tsx'), ...(kind !== 'bare' && process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', kind], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`the ${kind} server exited with code ${code} before listening`)));

@@ -20,7 +20,7 @@ export async function ingestStage(deps: StageDeps, ctx: StepContext, dataUri: st
   const spec = await loadSpec(deps.store, ctx.specHash);
   const source = await fetchSource(dataUri ?? spec.source, deps);
   const contentHash = sha256(source.bytes);
-  const key = hashOf('ingest', contentHash, spec.schema ?? null, source.format ?? null);
+  const key = hashOf('ingest', source.source, contentHash, spec.schema ?? null, source.format ?? null);
   return runStep<IngestResult>(deps.db, ctx, 'ingest', key, async () => {
     deps.progress?.({ stage: 'ingest', step: 'parsing', bytes: source.bytes.length });
     let table;
