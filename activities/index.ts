@@ -25,18 +25,10 @@ export interface ActivityDeps extends Omit<AppDeps, 'close'> {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  const stage = (): StageDeps => ({
-    config: deps.config,
-    db: deps.db,
-    store: deps.store,
-    progress: (details) => {
-      try {
-        Context.current().heartbeat(details);
-      } catch {
-        // outside an activity (direct calls in tests): nothing to heartbeat to
-      }
-    },
-  });
+  const stage = (): StageDeps => {
+    const ctx = currentContext();
+    return { config: deps.config, db: deps.db, store: deps.store, signal: ctx?.cancellationSignal, progress: (details) => ctx?.heartbeat(details) };
+  };
   const guard =
     <A extends unknown[], R>(fn: (d: StageDeps, ...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
@@ -67,3 +59,12 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type PipelineActivities = ReturnType<typeof createActivities>;
+
+/** The activity context, or null when a stage is called directly (tests, scripts). */
+function currentContext(): Context | null {
+  try {
+    return Context.current();
+  } catch {
+    return null;
+  }
+}

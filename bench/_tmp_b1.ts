@@ -14,9 +14,17 @@ function post(body: Buffer) { return new Promise<void>((res) => { const q = http
 async function run(ms: number) { const end = performance.now() + ms; let n = 0; const t0 = performance.now(); await Promise.all(Array.from({ length: 32 }, async (_, c) => { for (let i = c; performance.now() < end; i += 32) { await post(bodies[i % 50]); n++; } })); return n / ((performance.now() - t0) / 1000); }
 await run(1000);
 if (process.env.PROF) child.send({ profile: 'start' });
+const cpu = () => new Promise<number>((r) => { child.once('message', (m: any) => r(m.cpuMs)); child.send({ cpu: true }); });
+const s0 = await cpu();
+const { spawn } = await import('node:child_process');
+const st = process.env.STRACE ? spawn('strace', ['-c', '-f', '-p', String(child.pid), '-o', `/tmp/st.${kind}`]) : null;
+if (st) await new Promise((r) => setTimeout(r, 300));
 const c0 = process.cpuUsage();
 const rps = await run(Number(process.env.SECS ?? 4) * 1000);
 const cu = process.cpuUsage(c0);
+const s1 = await cpu();
+if (st) { st.kill('SIGINT'); await new Promise((r) => st.once('exit', r)); }
+console.log('server cpu per request', ((s1 - s0) * 1000 / (rps * Number(process.env.SECS ?? 4))).toFixed(1), 'us; server cores', ((s1 - s0) / (Number(process.env.SECS ?? 4) * 1000)).toFixed(2));
 console.log(kind, Math.round(rps), 'rps; client cpu', ((cu.user + cu.system) / 1000 / (Number(process.env.SECS ?? 4) * 1000)).toFixed(2), 'cores; errors', errors);
 if (process.env.PROF) { child.send({ profile: 'stop' }); await new Promise((r) => child.once('message', r)); }
 child.send({ stop: true });

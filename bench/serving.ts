@@ -136,8 +136,17 @@ async function startBare(): Promise<{ port: number; close(): Promise<void> }> {
   return { port: (server.address() as { port: number }).port, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
+async function startFastify(): Promise<{ port: number; close(): Promise<void> }> {
+  const { default: Fastify } = await import('fastify');
+  const body = JSON.stringify({ predictions: [{ label: 'benign', probabilities: { benign: 0.9, malignant: 0.1 } }], model_version: '1' });
+  const app = Fastify();
+  app.post('/v1/models/:name([^/:]+)::predict', (req, reply) => { reply.type('application/json; charset=utf-8').send(body); });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { port: (app.server.address() as { port: number }).port, close: () => app.close() };
+}
+
 async function serveChild(kind: string): Promise<void> {
-  const server = kind === 'bare' ? await startBare() : await startBosun(kind === 'bosun');
+  const server = kind === 'bare' ? await startBare() : kind === 'fastify' ? await startFastify() : await startBosun(kind === 'bosun');
   process.send!({ port: server.port });
   const { Session } = await import('node:inspector');
   const session = new Session();

@@ -26,11 +26,16 @@ export interface PipelinePlan {
   deploy: { strategy: 'direct' };
 }
 
-const data = proxyActivities<PipelineActivities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['BadInput'] },
-});
+const retry = { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['BadInput'] };
+
+/** Data stages: bounded work on one dataset. A worker that dies mid-way is noticed at the timeout. */
+const data = proxyActivities<PipelineActivities>({ startToCloseTimeout: '10 minutes', retry });
+
+/**
+ * Training heartbeats from its own thread, so a worker killed mid-fit is noticed within the heartbeat
+ * timeout and the fit resumes on another worker, however long training itself may take.
+ */
+const training = proxyActivities<PipelineActivities>({ startToCloseTimeout: '4 hours', heartbeatTimeout: '20 seconds', retry });
 
 const quick = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '1 minute',
@@ -144,10 +149,10 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
 
 /** Trains once, or fans the search trials out as parallel activities and trains the winner. */
 async function train(ctx: StepContext, features: Awaited<ReturnType<PipelineActivities['features']>>, search: boolean): Promise<TrainResult> {
-  if (!search) return data.train(ctx, features, null, 1);
+  if (!search) return training.train(ctx, features, null, 1);
   const candidates = await quick.planTrials(ctx);
-  const trials = await Promise.all(candidates.map((params, i) => data.trainTrial(ctx, features, params, i)));
-  return data.train(ctx, features, trials, trials.length);
+  const trials = await Promise.all(candidates.map((params, i) => training.trainTrial(ctx, features, params, i)));
+  return training.train(ctx, features, trials, trials.length);
 }
 
 async function awaitApproval(ctx: StepContext, policy: ApprovalPolicy, state: ApprovalState, audit: AuditEntry[], tracker: StageTracker): Promise<string> {

@@ -9,4 +9,6 @@ export interface StageDeps {
   store: ArtifactStore;
   /** Reports progress of long work (an activity heartbeat); a no-op outside Temporal. */
   progress?: (details: Record<string, unknown>) => void;
+  /** Aborted when Temporal cancels the activity (or its heartbeat times out): stop long work. */
+  signal?: AbortSignal;
 }

@@ -6,11 +6,10 @@
 import { holdoutSplit } from '../../ml/holdout';
 import { matrix, type Matrix } from '../../ml/matrix';
 import { higherIsBetter, isMetricName, scoreMetric, type MetricName } from '../../ml/metrics';
-import { fitModel, ModelSpecError } from '../../ml/model';
 import type { ParamValues } from '../../ml/params';
 import { createRng } from '../../ml/random';
 import { expandSearch, pickBest } from '../../ml/search';
-import { serializeModel } from '../../ml/serialize';
+import { FitError, fitInThread } from '../../ml/thread/fitInThread';
 import type { Task } from '../../ml/task';
 import { registerVersion } from '../../registry/registry';
 import type { FeaturesResult, StepContext, TrainResult, TrialResult } from '../../../workflows/types';
@@ -39,9 +38,7 @@ export async function trainTrial(deps: StageDeps, ctx: StepContext, features: Fe
   const split = holdoutSplit(design.X.rows, TRIAL_HOLDOUT, rng, strata);
   const fitPart = subset(design, split.train);
   const valPart = subset(design, split.validation);
-  const model = fit(spec, { ...spec.model, params: { ...spec.model.params, ...params } }, fitPart.X, fitPart.y, design.task, (p) =>
-    deps.progress?.({ stage: `trial ${index + 1}`, ...p }),
-  );
+  const { model } = await fit(deps, spec, { algorithm: spec.model.algorithm, params: { ...spec.model.params, ...params } }, fitPart.X, fitPart.y, design.task, `trial ${index + 1}`);
   const score = scoreMetric(metric, valPart.y, model.predict(valPart.X));
   return { params: params as Record<string, unknown>, score, metric };
 }
@@ -57,8 +54,8 @@ export async function trainStage(deps: StageDeps, ctx: StepContext, features: Fe
   const key = hashOf('train', features.trainHash, spec.model.algorithm, params, spec.seed);
   return runStep<TrainResult>(deps.db, ctx, 'train', key, async () => {
     const design = decodeDesign(await deps.store.get(features.trainHash));
-    const model = fit(spec, { algorithm: spec.model.algorithm, params: params as ParamValues }, design.X, design.y, design.task, (p) => deps.progress?.({ stage: 'train', ...p }), design.featureNames);
-    const ref = await deps.store.put(JSON.stringify(serializeModel(model)));
+    const { artifact } = await fit(deps, spec, { algorithm: spec.model.algorithm, params: params as ParamValues }, design.X, design.y, design.task, 'train', design.featureNames);
+    const ref = await deps.store.put(JSON.stringify(artifact));
     await indexArtifact(deps.db, ref, 'model', 'application/json');
     const version = await registerVersion(deps.db, {
       modelName: ctx.pipeline,
@@ -77,12 +74,23 @@ export async function trainStage(deps: StageDeps, ctx: StepContext, features: Fe
   });
 }
 
-function fit(spec: PipelineSpec, model: { algorithm: PipelineSpec['model']['algorithm']; params?: ParamValues }, X: Matrix, y: Float64Array, task: Task, onProgress: (p: object) => void, featureNames?: string[]) {
+async function fit(
+  deps: StageDeps,
+  spec: PipelineSpec,
+  model: { algorithm: PipelineSpec['model']['algorithm']; params?: ParamValues },
+  X: Matrix,
+  y: Float64Array,
+  task: Task,
+  stage: string,
+  featureNames?: string[],
+) {
   try {
-    return fitModel(model, X, y, task, { seed: spec.seed, onProgress: throttle(onProgress), featureNames });
+    return await fitInThread(model, X, y, task, { seed: spec.seed, featureNames, signal: deps.signal, onProgress: (p) => deps.progress?.({ stage, ...p }) });
   } catch (err) {
     // A spec that cannot fit this task is the user's to fix; numerical trouble on good input is a bug to see.
-    if (err instanceof ModelSpecError || /is a classifier|predicts numbers|hold out/.test((err as Error).message)) throw new BadInputError(`model: ${(err as Error).message}`);
+    if (err instanceof FitError && (err.originalName === 'ModelSpecError' || /is a classifier|predicts numbers|hold out/.test(err.message))) {
+      throw new BadInputError(`model: ${err.message}`);
+    }
     throw err;
   }
 }
@@ -102,16 +110,4 @@ function subset(d: Design, rows: Int32Array): { X: Matrix; y: Float64Array } {
     y[i] = d.y[rows[i]];
   }
   return { X: matrix(rows.length, cols, X), y };
-}
-
-/** Heartbeats at most every 500 ms: a GBDT iteration can take a millisecond. */
-function throttle(fn: (p: object) => void): (p: object) => void {
-  let last = 0;
-  return (p) => {
-    const now = Date.now();
-    if (now - last >= 500) {
-      last = now;
-      fn(p);
-    }
-  };
 }

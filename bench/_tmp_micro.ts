@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { readTable } from '../src/data/read';
+import { fitFeatures, transformTable, instancesToTable } from '../src/features';
+import { fitModel } from '../src/ml/model';
+import { encodeTarget, resolveTask } from '../src/pipeline/target';
+import { ServedVersion } from '../src/serving/servedVersion';
+import { applyFeatures } from '../src/features/transform';
+import { instancePath } from '../src/features/instances';
+const table = await readTable(readFileSync('data/breast_cancer.csv'));
+const task = resolveTask({ target: 'diagnosis', positiveClass: 'malignant' }, table);
+const { y } = encodeTarget(table, 'diagnosis', task);
+const fitted = fitFeatures({ auto: true }, table, { target: 'diagnosis' });
+console.log(fitted.steps.map((s) => s.op));
+const model = fitModel({ algorithm: 'logistic_regression', params: {} }, transformTable(fitted, table), y, task, { seed: 1 });
+const v = new ServedVersion({ id: 1, modelName: 'm', version: 1 } as never, model, fitted);
+const cols = table.columns.filter((c) => c.name !== 'diagnosis') as { name: string; values: Float64Array }[];
+const insts = Array.from({ length: 50 }, (_, i) => JSON.parse(JSON.stringify(Object.fromEntries(cols.map((c) => [c.name, c.values[i]])))));
+function time(label: string, fn: (i: number) => void, n = 20000) {
+  for (let i = 0; i < 2000; i++) fn(i);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) fn(i);
+  console.log(label.padEnd(30), ((performance.now() - t0) * 1000 / n).toFixed(2), 'us');
+}
+const bodies = insts.map((o) => JSON.stringify({ instances: [o] }));
+time('JSON.parse body', (i) => JSON.parse(bodies[i % 50]));
+time('score', (i) => v.score([insts[i % 50]]));
+const tables = insts.map((o) => instancesToTable(fitted, [o]));
+time('applyFeatures only', (i) => applyFeatures(fitted, tables[i % 50], instancePath, 'x'));
+const X = applyFeatures(fitted, tables[0], instancePath, 'x');
+time('model.predict only', () => model.predict(X));
+time('instancesToTable', (i) => instancesToTable(fitted, [insts[i % 50]]));
+const s = v.score([insts[0]]);
+time('render', () => v.renderPredictions(s, 1));
+time('score batch of 32 (per inst)', (i) => v.score(insts.slice(0, 32)), 2000);

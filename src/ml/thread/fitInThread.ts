@@ -1,0 +1,64 @@
+/**
+ * Fits a model on a worker thread. Training is synchronous CPU work; on the activity's own thread it would
+ * block the event loop, so heartbeats would stop and Temporal would think the worker dead. Here the
+ * activity thread stays free to heartbeat, and cancellation terminates the thread.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Matrix } from '../matrix';
+import type { FitProgress, Model } from '../model';
+import { deserializeModel, type ModelArtifact } from '../serialize';
+import type { Task } from '../task';
+import type { FitMessage, FitRequest } from './protocol';
+
+const BOOT = new URL('./boot.mjs', import.meta.url);
+const ENTRY = new URL('./fitWorker.ts', import.meta.url).href;
+
+/** An error thrown while fitting on the thread; `originalName` tells a spec problem from a numerical one. */
+export class FitError extends Error {
+  override name = 'FitError';
+  constructor(
+    readonly originalName: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function fitInThread(
+  spec: FitRequest['spec'],
+  X: Matrix,
+  y: Float64Array,
+  task: Task,
+  opts: { seed: number; featureNames?: string[]; onProgress?: (p: FitProgress) => void; signal?: AbortSignal },
+): Promise<{ model: Model; artifact: ModelArtifact }> {
+  // Copies, so the caller's arrays stay usable; the copies' buffers move to the thread without another copy.
+  const xBuf = X.data.slice().buffer;
+  const yBuf = y.slice().buffer;
+  const request: FitRequest = { spec, X: xBuf, rows: X.rows, cols: X.cols, y: yBuf, task, seed: opts.seed, featureNames: opts.featureNames };
+  const worker = new Worker(BOOT, { workerData: { entry: ENTRY, request }, transferList: [xBuf, yBuf] });
+  return new Promise((resolve, reject) => {
+    const abort = () => {
+      void worker.terminate();
+      reject(opts.signal?.reason ?? new Error('training cancelled'));
+    };
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    const finish = () => opts.signal?.removeEventListener('abort', abort);
+    worker.on('message', (m: FitMessage) => {
+      if (m.kind === 'progress') opts.onProgress?.(m.progress);
+      else {
+        finish();
+        void worker.terminate();
+        if (m.kind === 'done') resolve({ model: deserializeModel(m.artifact), artifact: m.artifact });
+        else reject(new FitError(m.name, m.message));
+      }
+    });
+    worker.once('error', (err) => {
+      finish();
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      finish();
+      if (code !== 0) reject(new Error(`training thread exited with code ${code}`));
+    });
+  });
+}

@@ -1,0 +1,26 @@
+/** Runs inside a worker thread: fits one model and posts back progress and the serialized artifact. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { matrix } from '../matrix';
+import { fitModel } from '../model';
+import { serializeModel } from '../serialize';
+import type { FitRequest, FitMessage } from './protocol';
+
+const req = workerData.request as FitRequest;
+const post = (m: FitMessage) => parentPort!.postMessage(m);
+try {
+  let last = 0;
+  const model = fitModel(req.spec, matrix(req.rows, req.cols, new Float64Array(req.X)), new Float64Array(req.y), req.task, {
+    seed: req.seed,
+    featureNames: req.featureNames,
+    onProgress: (p) => {
+      const now = Date.now();
+      if (now - last >= 250) {
+        last = now;
+        post({ kind: 'progress', progress: p });
+      }
+    },
+  });
+  post({ kind: 'done', artifact: serializeModel(model) });
+} catch (err) {
+  post({ kind: 'error', name: (err as Error).name, message: (err as Error).message });
+}

@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelVersions, steps } from '../../src/db/schema';
+import { startHarness, type Harness } from './support/pipelineHarness';
+import { uniqueName } from './support/stack';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** `bosun worker` in a process of its own, configured like the harness (same database, store and queue). */
+function startWorker(h: Harness): { child: ChildProcess; log: () => string } {
+  const c = h.config;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: c.temporal.address,
+    BOSUN_TASK_QUEUE: c.temporal.taskQueue,
+    BOSUN_HOME: c.home,
+    DATABASE_URL: c.database.kind === 'postgres' ? c.database.url : undefined,
+    BOSUN_ARTIFACTS_URL: c.artifacts.kind === 'file' ? `file://${c.artifacts.root}` : undefined,
+  };
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/bosun.mjs'), 'worker'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  return { child, log: () => out };
+}
+
+describe('a worker killed with SIGKILL in the middle of training', () => {
+  let h: Harness;
+  const workers: ChildProcess[] = [];
+  beforeAll(async () => {
+    h = await startHarness({ postgres: true, worker: false });
+  });
+  afterAll(async () => {
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+    await h?.close();
+  });
+
+  it('finishes the run on a new worker without redoing finished stages, with exactly one model version', async () => {
+    const first = startWorker(h);
+    workers.push(first.child);
+    const handle = await h.submit({
+      name: uniqueName('crash'),
+      source: 'fair.csv',
+      target: 'affairs',
+      task: 'regression',
+      // Enough boosting rounds that training is surely still running when the worker is killed.
+      model: { algorithm: 'gbdt', params: { maxIter: 3000, learningRate: 0.01, maxLeafNodes: 63, minSamplesLeaf: 5, earlyStopping: false } },
+      approval: { autoApprove: true },
+    });
+
+    // Wait until the train activity has started and reported progress through a heartbeat.
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const desc = await handle.describe();
+      const train = desc.raw.pendingActivities?.find((a) => a.activityType?.name === 'train');
+      if (train?.heartbeatDetails?.payloads?.length) break;
+      if (Date.now() > deadline) throw new Error(`training never started; worker log:\n${first.log()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const before = await h.app.db.select().from(steps).where(eq(steps.runId, handle.workflowId));
+    expect(before.filter((s) => s.status === 'succeeded').map((s) => s.name).sort()).toEqual(['features', 'ingest', 'validate']);
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+
+    const second = startWorker(h);
+    workers.push(second.child);
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'succeeded', deployed: true });
+
+    // Finished stages ran once: their rows are the ones recorded before the crash.
+    const after = await h.app.db.select().from(steps).where(eq(steps.runId, handle.workflowId));
+    for (const name of ['ingest', 'validate', 'features']) {
+      const a = after.find((s) => s.name === name)!;
+      const b = before.find((s) => s.name === name)!;
+      expect(a.finishedAt?.getTime()).toBe(b.finishedAt?.getTime());
+    }
+    const history = await handle.fetchHistory();
+    const started = history.events!.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
+    for (const name of ['ingest', 'validate', 'features', 'train']) expect(started.filter((n) => n === name)).toHaveLength(1);
+    const trainAttempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes?.attempt && e.activityTaskStartedEventAttributes.attempt > 1);
+    expect(trainAttempts.length, 'the train activity was retried after the crash').toBeGreaterThan(0);
+    expect(await h.app.db.select().from(modelVersions).where(eq(modelVersions.runId, handle.workflowId))).toHaveLength(1);
+    second.child.kill('SIGTERM');
+  });
+});
