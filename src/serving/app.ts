@@ -26,7 +26,7 @@ import { nearestName } from '../features/nearest';
 import type { ArtifactStore } from '../storage';
 import { describeError, MalformedJsonError, type Limits } from './errors';
 import { ServingMetrics, UNKNOWN_MODEL } from './metrics';
-import { ModelCache } from './modelCache';
+import { ModelCache, type ModelSlot } from './modelCache';
 import { dbPredictionWriter, PredictionLog, type PredictionWriter } from './predictionLog';
 import { routesToChallenger } from './routing';
 import { isInputError, type ServedVersion } from './servedVersion';
@@ -246,50 +246,67 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
     reply.header('x-request-id', rid);
     const instances = req.body.instances;
     const c = slot.challenger;
-    const canary = c !== null && c.strategy === 'canary' && routesToChallenger(rid, c.trafficPercent, c.deploymentId);
-    let target = canary ? c.version : slot.production;
     const t0 = performance.now();
-    let scores = tryScore(target, instances);
-    if (scores instanceof Error && target !== slot.production) {
+    if (c === null || c.strategy !== 'canary' || !routesToChallenger(rid, c.trafficPercent, c.deploymentId)) {
+      slot.production.batcher.submit(instances, (err, scores) => settle(req, reply, slot, slot.production, rid, instances, t0, err, scores));
+      return;
+    }
+    c.version.batcher.submit(instances, (canaryErr, canaryScores) => {
+      if (canaryErr === null) return settle(req, reply, slot, c.version, rid, instances, t0, null, canaryScores);
       // The canary could not answer; production does, and the canary's failure is logged for its verification.
       // Bad input that production refuses as well is the caller's, not the canary's, and is not held against it.
-      const fallback = tryScore(slot.production, instances);
-      if (!(fallback instanceof Error) || !isInputError(scores)) logFailure(target, 'canary', rid, instances, scores, performance.now() - t0, false);
-      target = slot.production;
-      scores = fallback;
-    }
+      slot.production.batcher.submit(instances, (err, scores) => {
+        if (err === null || !isInputError(canaryErr)) logFailure(c.version, 'canary', rid, instances, canaryErr, performance.now() - t0, false);
+        settle(req, reply, slot, slot.production, rid, instances, t0, err, scores);
+      });
+    });
+  }
+
+  /** Sends the answer (or the error) of `target` for a request, and logs it; then starts the shadow, if any. */
+  function settle(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    slot: ModelSlot,
+    target: ServedVersion,
+    rid: string,
+    instances: unknown[],
+    t0: number,
+    err: Error | null,
+    scores: Float64Array | null,
+  ): void {
     const latencyMs = performance.now() - t0;
     req.servedVersion = target.versionLabel;
-    if (scores instanceof Error) {
-      if (isInputError(scores)) throw scores; // worded by the error handler
-      logFailure(target, 'production', rid, instances, scores, latencyMs, false);
-      reply.code(500).send({ error: `model "${name}" v${target.version} failed to score the request: ${scores.message}; see the serving process's log` });
-      req.log.error({ err: scores }, `scoring failed for model "${name}" v${target.version}`);
+    if (err !== null || scores === null) {
+      const e = err ?? new Error('no scores');
+      if (isInputError(e)) {
+        reply.send(e); // worded by the error handler
+        return;
+      }
+      logFailure(target, target === slot.production ? 'production' : 'canary', rid, instances, e, latencyMs, false);
+      req.log.error({ err: e }, `scoring failed for model "${target.modelName}" v${target.version}`);
+      reply.code(500).send({ error: `model "${target.modelName}" v${target.version} failed to score the request: ${e.message}; see the serving process's log` });
       return;
     }
     const n = instances.length;
     reply.type('application/json; charset=utf-8').send(`{"predictions":${target.renderPredictions(scores, n)},"model_version":"${target.versionLabel}"}`);
-    metrics.predictions.inc({ model: name, version: target.versionLabel, role: target === slot.production ? 'production' : 'canary' }, n);
+    metrics.predictions.inc({ model: target.modelName, version: target.versionLabel, role: target === slot.production ? 'production' : 'canary' }, n);
     logScored(target, rid, instances, scores, latencyMs, false);
+    const c = slot.challenger;
     if (c !== null && c.strategy === 'shadow') {
-      const shadow = c.version;
-      // After the response: the caller never waits for the shadow, and its failure is only logged.
-      setImmediate(() => runShadow(shadow, rid, instances));
+      // After the response has been handed to the socket: the caller never waits for the shadow, and its failure
+      // is only logged.
+      const s0 = performance.now();
+      c.version.batcher.submit(instances, (shadowErr, shadowScores) => {
+        const ms = performance.now() - s0;
+        if (shadowErr !== null || shadowScores === null) return logFailure(c.version, 'shadow', rid, instances, shadowErr ?? new Error('no scores'), ms, true);
+        metrics.predictions.inc({ model: c.version.modelName, version: c.version.versionLabel, role: 'shadow' }, n);
+        logScored(c.version, rid, instances, shadowScores, ms, true);
+      });
     }
-  }
-
-  function runShadow(version: ServedVersion, rid: string, instances: unknown[]): void {
-    const t0 = performance.now();
-    const scores = tryScore(version, instances);
-    const ms = performance.now() - t0;
-    if (scores instanceof Error) return logFailure(version, 'shadow', rid, instances, scores, ms, true);
-    metrics.predictions.inc({ model: version.modelName, version: version.versionLabel, role: 'shadow' }, instances.length);
-    logScored(version, rid, instances, scores, ms, true);
   }
 
   function logScored(v: ServedVersion, rid: string, instances: unknown[], scores: Float64Array, latencyMs: number, shadow: boolean): void {
     const at = Date.now();
-    const render = v.predictionAt.bind(v);
     const n = instances.length;
     for (let i = 0; i < n; i++) {
       log.push({
@@ -300,7 +317,7 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
         output: null,
         scores,
         row: i,
-        render,
+        render: v.renderPrediction,
         error: null,
         shadow,
         latencyMs,
@@ -350,14 +367,6 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
     await log.close();
   });
   return app;
-}
-
-function tryScore(v: ServedVersion, instances: readonly unknown[]): Float64Array | Error {
-  try {
-    return v.score(instances);
-  } catch (err) {
-    return err instanceof Error ? err : new Error(String(err));
-  }
 }
 
 /** Checks `Authorization: Bearer <token>` in constant time; null when no token is configured. */

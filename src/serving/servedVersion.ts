@@ -14,12 +14,14 @@ import { featureSets } from '../db/schema';
 import { deserializeFeatures, instancesToTable, type FittedFeatures } from '../features';
 import { instancePath } from '../features/instances';
 import { applyFeatures } from '../features/transform';
+import type { Table } from '../data/table';
 import type { Model } from '../ml/model';
 import { deserializeModel } from '../ml/serialize';
 import type { Task } from '../ml/task';
 import type { ModelVersion } from '../registry/registry';
 import type { ArtifactStore } from '../storage';
 import { compileInstanceReader, type InstanceReader } from './instanceReader';
+import { MicroBatcher, type BatchScorer } from './microBatch';
 
 /** A classification prediction as returned and logged. */
 export interface ClassPrediction {
@@ -28,7 +30,7 @@ export interface ClassPrediction {
 }
 export type Prediction = ClassPrediction | number | null;
 
-export class ServedVersion {
+export class ServedVersion implements BatchScorer {
   readonly modelName: string;
   /** The registry's version number, and the same as the string the response carries. */
   readonly version: number;
@@ -37,8 +39,13 @@ export class ServedVersion {
   readonly id: number;
   readonly task: Task;
   readonly loadedAt = new Date();
+  /** Scores per instance: the class count, or 1 for regression. */
+  readonly width: number;
+  /** Scoring for requests: concurrent small requests share one transform and predict call. */
+  readonly batcher: MicroBatcher;
+  /** predictionAt bound once, for prediction-log records to render their output at write time. */
+  readonly renderPrediction = (scores: Float64Array, i: number): Prediction => this.predictionAt(scores, i);
   private readonly read: InstanceReader;
-  private readonly width: number;
   /** Per class: `{"label":"<class>","probabilities":{` and `"<class>":`. */
   private readonly labelOpen: string[] = [];
   private readonly probKey: string[] = [];
@@ -67,16 +74,29 @@ export class ServedVersion {
         this.probKey.push(`${JSON.stringify(c)}:`);
       }
     }
+    this.batcher = new MicroBatcher(this);
   }
 
   /**
-   * Validates the instances against the fitted input schema and scores them: rows x k probabilities, or rows values.
-   * Throws InstanceValidationError (or an Error whose message starts with `instances[`) for bad input.
+   * Checks instances against the fitted input schema and builds their table. Throws InstanceValidationError naming
+   * the instance and field.
    */
-  score(instances: readonly unknown[]): Float64Array {
+  validate(instances: readonly unknown[]): Table {
     // The compiled reader is the fast path; on any problem the reference reader words the error (and throws).
-    const table = this.read(instances) ?? instancesToTable(this.features, instances);
+    return this.read(instances) ?? instancesToTable(this.features, instances);
+  }
+
+  /**
+   * The table's rows through the fitted features and the model: rows x k probabilities, or rows values. Throws an
+   * Error whose message starts with `instances[` for input only the transform can refuse (an unseen category).
+   */
+  scoreTable(table: Table): Float64Array {
     return this.model.predict(applyFeatures(this.features, table, instancePath, 'instances'));
+  }
+
+  /** validate + scoreTable, synchronously and unbatched. */
+  score(instances: readonly unknown[]): Float64Array {
+    return this.scoreTable(this.validate(instances));
   }
 
   /** The `predictions` JSON array for `n` scored instances, built as text from precomputed fragments. */
