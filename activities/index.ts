@@ -16,6 +16,8 @@ import { monitorStage } from '../src/pipeline/stages/monitor';
 import { planTrials, trainStage, trainTrial } from '../src/pipeline/stages/train';
 import { validateStage } from '../src/pipeline/stages/validate';
 import { notify } from '../src/notify/webhook';
+import { runDriftCheck } from '../src/monitor/driftCheck';
+import { planRetrain, recordRetrain } from '../src/monitor/retrain';
 import { noop } from './noop';
 import type { StepContext, TrainResult } from '../workflows/types';
 
@@ -54,6 +56,9 @@ export function createActivities(deps: ActivityDeps) {
     train: guard(trainStage),
     evaluate: guard(evaluateStage),
     deploy: guard(deployStage),
+    checkDrift: guard(runDriftCheck),
+    planRetrain: guard(planRetrain),
+    recordRetrain: guard(recordRetrain),
     monitor: guard((d, ctx: StepContext, trained: TrainResult) => monitorStage({ ...d, temporal: deps.temporal }, ctx, trained)),
   };
 }

@@ -44,10 +44,22 @@ const deploySchema = z.strictObject({
   maxP99LatencyMs: z.number().positive().default(250),
 });
 
+const duration = (example: string) => z.string().regex(/^\d+(s|m|h|d)$/, `expected a duration such as ${example}`);
+
 const monitorSchema = z.strictObject({
-  // Scheduled drift checks are not built yet: refuse a cron rather than silently never run it.
-  cron: z.never({ message: 'scheduled drift checks are not available in this version; remove monitor.cron' }).optional(),
-  window: z.string().regex(/^\d+(m|h|d)$/, 'expected a window such as "24h" or "7d"').default('24h'),
+  /** When to run the deployed model's drift check (a Temporal Schedule); unset = only on demand. */
+  cron: z
+    .string()
+    .regex(/^(@(hourly|daily|weekly|monthly|yearly)|(\S+\s+){4}\S+)$/, 'expected a 5-field cron expression such as "0 * * * *" or @hourly/@daily')
+    .optional(),
+  /** How far back each check reads the prediction log. */
+  window: duration('"24h" or "7d"').default('24h'),
+  /** A check missed while Temporal was down still runs if it is at most this late. */
+  catchupWindow: duration('"1h"').default('1h'),
+  /** Retraining on drift reads this source (default: the pipeline's own source). */
+  retrainData: z.string().min(1).optional(),
+  /** Ground truth: a fall of the primary metric beyond this (absolute, or relative when |baseline| > 1) counts as drift. */
+  maxPerformanceDrop: z.number().min(0).default(0.05),
   drift: driftPolicySchema.optional(),
 });
 
@@ -68,7 +80,7 @@ export const pipelineSpecSchema = z.strictObject({
   evaluation: evaluationSpecSchema.default({}),
   approval: approvalSpecSchema.prefault({}),
   deploy: deploySchema.default({ strategy: 'direct', canaryPercent: 10, verifyWindow: '1m', maxErrorRate: 0.05, maxP99LatencyMs: 250 }),
-  monitor: monitorSchema.default({ window: '24h' }),
+  monitor: monitorSchema.prefault({}),
 });
 
 export type PipelineSpecInput = z.input<typeof pipelineSpecSchema>;

@@ -7,6 +7,7 @@ import { BOSUN_PIPELINE, BOSUN_STAGE, BOSUN_TRIGGER } from '../../workflows/sear
 import type { PipelinePlan, trainingPipeline } from '../../workflows/trainingPipeline';
 import type { TrainingPipelineInput } from '../../workflows/types';
 import type { PreparedSpec } from './loadPipeline';
+import type { PipelineSpec } from './spec';
 import { storeSpec } from './specStore';
 
 export interface SubmitOptions {
@@ -31,7 +32,7 @@ export async function submitRun(o: SubmitOptions): Promise<WorkflowHandle<typeof
     noCache: o.noCache,
     codeVersion: gitCommit(),
   };
-  const plan: PipelinePlan = { search: !!spec.model.search, approval: spec.approval, deploy: { strategy: spec.deploy.strategy } };
+  const plan = planOf(spec);
   const workflowId = o.workflowId ?? `${spec.name}-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`;
   return o.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
     taskQueue: o.taskQueue,
@@ -44,6 +45,11 @@ export async function submitRun(o: SubmitOptions): Promise<WorkflowHandle<typeof
     ],
     memo: { pipeline: spec.name, startedBy: o.startedBy },
   });
+}
+
+/** What the workflow needs of a spec to steer (the rest it leaves to the activities, which read the spec). */
+export function planOf(spec: PipelineSpec): PipelinePlan {
+  return { search: !!spec.model.search, approval: spec.approval, deploy: { strategy: spec.deploy.strategy } };
 }
 
 function gitCommit(): string | undefined {

@@ -4,9 +4,8 @@
  * the gates' verdict, and a self-contained HTML report stored as an artifact.
  */
 import { eq } from 'drizzle-orm';
-import { decodeTable } from '../../data/codec';
-import { takeRows, type Table } from '../../data/table';
-import { datasetVersions, evaluations, featureSets } from '../../db/schema';
+import type { Table } from '../../data/table';
+import { evaluations, featureSets } from '../../db/schema';
 import { computeSlices, decide, defaultPrimaryMetric, permutationImportance } from '../../evaluate';
 import { metricScorer } from '../../evaluate/importance';
 import { deserializeFeatures, transformTable } from '../../features';
@@ -22,6 +21,7 @@ import { hashOf } from '../canonical';
 import type { StageDeps } from '../deps';
 import { decodeDesign, type Design } from '../design';
 import { indexArtifact, link } from '../records';
+import { loadRawRows } from '../rawRows';
 import { loadSpec } from '../specStore';
 import { runStep } from '../stepRunner';
 
@@ -41,7 +41,7 @@ export async function evaluateStage(deps: StageDeps, ctx: StepContext, features:
     const primary = spec.evaluation.primaryMetric ?? defaultPrimaryMetric(metrics);
 
     deps.progress?.({ stage: 'evaluate', step: 'champion' });
-    const testTable = await rawTestRows(deps, features.featureSetId, test);
+    const testTable = await loadRawRows(deps, features.featureSetId, test.rowIndex);
     const champ = championVersion ? await scoreChampion(deps, championVersion, testTable, test) : null;
 
     const slices = spec.evaluation.slices?.length ? computeSlices(testTable, test.y, preds, metrics.task, { columns: spec.evaluation.slices }) : undefined;
@@ -102,16 +102,6 @@ export async function evaluateStage(deps: StageDeps, ctx: StepContext, features:
 
 function metricsOf(d: Design, preds: Float64Array): Metrics {
   return d.task.kind === 'regression' ? computeMetrics('regression', d.y, preds) : computeMetrics('classification', d.y, preds);
-}
-
-/** The test rows as they were ingested: what slices group by and what the champion's own features need. */
-async function rawTestRows(deps: StageDeps, featureSetId: number, test: Design): Promise<Table> {
-  const [row] = await deps.db
-    .select({ tableHash: datasetVersions.tableHash })
-    .from(featureSets)
-    .innerJoin(datasetVersions, eq(featureSets.datasetVersionId, datasetVersions.id))
-    .where(eq(featureSets.id, featureSetId));
-  return takeRows(decodeTable(await deps.store.get(row.tableHash)), test.rowIndex);
 }
 
 async function scoreChampion(deps: StageDeps, champion: ModelVersion, rows: Table, test: Design): Promise<{ metrics: Metrics | null; problem?: string }> {

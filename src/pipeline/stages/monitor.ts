@@ -1,11 +1,19 @@
-/**
- * Monitor: the last stage. Drift schedules (a Temporal Schedule per deployed model) are not built yet, so
- * the spec refuses `monitor.cron` at submit time and this stage records that monitoring is off.
- */
+/** Monitor: put the deployed model under a scheduled drift check (idempotent across redeploys). */
 import type { Client } from '@temporalio/client';
+import { ensureDriftSchedule } from '../../monitor/schedules';
 import type { MonitorResult, StepContext, TrainResult } from '../../../workflows/types';
 import type { StageDeps } from '../deps';
+import { loadSpec } from '../specStore';
 
-export async function monitorStage(_deps: StageDeps & { temporal: Client }, _ctx: StepContext, _trained: TrainResult): Promise<MonitorResult> {
-  return { scheduleId: null };
+export async function monitorStage(deps: StageDeps & { temporal: Client }, ctx: StepContext, trained: TrainResult): Promise<MonitorResult> {
+  const spec = await loadSpec(deps.store, ctx.specHash);
+  if (!spec.monitor.cron) return { scheduleId: null };
+  const scheduleId = await ensureDriftSchedule(deps.temporal, {
+    taskQueue: deps.config.temporal.taskQueue,
+    model: trained.modelName,
+    cron: spec.monitor.cron,
+    window: spec.monitor.window,
+    catchupWindow: spec.monitor.catchupWindow,
+  });
+  return { scheduleId };
 }

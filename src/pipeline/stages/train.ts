@@ -19,6 +19,10 @@ import { decodeDesign, type Design } from '../design';
 import { BadInputError } from '../errors';
 import { indexArtifact, link } from '../records';
 import type { PipelineSpec } from '../spec';
+import { deserializeFeatures } from '../../features';
+import type { Model } from '../../ml/model';
+import { referenceProfile } from '../../monitor/referenceProfile';
+import { loadRawRows } from '../rawRows';
 import { loadSpec } from '../specStore';
 import { runStep } from '../stepRunner';
 
@@ -54,9 +58,12 @@ export async function trainStage(deps: StageDeps, ctx: StepContext, features: Fe
   const key = hashOf('train', features.trainHash, spec.model.algorithm, params, spec.seed);
   return runStep<TrainResult>(deps.db, ctx, 'train', key, async () => {
     const design = decodeDesign(await deps.store.get(features.trainHash));
-    const { artifact } = await fit(deps, spec, { algorithm: spec.model.algorithm, params: params as ParamValues }, design.X, design.y, design.task, 'train', design.featureNames);
+    const { artifact, model } = await fit(deps, spec, { algorithm: spec.model.algorithm, params: params as ParamValues }, design.X, design.y, design.task, 'train', design.featureNames);
     const ref = await deps.store.put(JSON.stringify(artifact));
     await indexArtifact(deps.db, ref, 'model', 'application/json');
+    deps.progress?.({ stage: 'train', step: 'reference profile' });
+    const profile = await deps.store.put(JSON.stringify(await profileOf(deps, features, design, model)));
+    await indexArtifact(deps.db, profile, 'drift_profile', 'application/json');
     const version = await registerVersion(deps.db, {
       modelName: ctx.pipeline,
       runId: ctx.runId,
@@ -65,7 +72,7 @@ export async function trainStage(deps: StageDeps, ctx: StepContext, features: Fe
       params,
       seed: spec.seed,
       artifactHash: ref.hash,
-      profileHash: null,
+      profileHash: profile.hash,
       metrics: trials ? { search: trials.map((t) => ({ params: t.params, [t.metric]: t.score })) } : null,
     });
     await link(deps.db, ['feature_set', features.featureSetId], ['model_version', version.id], 'trained_on');
@@ -93,6 +100,13 @@ async function fit(
     }
     throw err;
   }
+}
+
+/** The drift reference: training rows as serving receives them, and the model's predictions on them. */
+async function profileOf(deps: StageDeps, features: FeaturesResult, design: Design, model: Model) {
+  const fitted = deserializeFeatures((await deps.store.get(features.fittedHash)).toString('utf8'));
+  const rows = await loadRawRows(deps, features.featureSetId, design.rowIndex);
+  return referenceProfile(rows, fitted, design.task, model.predict(design.X));
 }
 
 function searchMetric(spec: PipelineSpec, task: Task): MetricName {

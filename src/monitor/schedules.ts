@@ -1,0 +1,69 @@
+/**
+ * Temporal Schedules Bosun owns: `drift-<model>` runs the deployed model's drift check on the monitor cron;
+ * `train-<pipeline>` retrains on a cron (`bosun schedule create`). Both show on the Web UI's Schedules page.
+ */
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { BOSUN_PIPELINE, BOSUN_STAGE, BOSUN_TRIGGER } from '../../workflows/searchAttributes';
+import type { PipelinePlan } from '../../workflows/trainingPipeline';
+import type { TrainingPipelineInput } from '../../workflows/types';
+import type { DriftCheckInput } from '../../workflows/driftCheck';
+
+export const driftScheduleId = (model: string) => `drift-${model}`;
+export const trainingScheduleId = (pipeline: string) => `train-${pipeline}`;
+
+/** Creates the schedule, or brings an existing one up to date: the same call on every redeploy. */
+export async function upsertSchedule(client: Client, options: ScheduleOptions): Promise<string> {
+  const handle = client.schedule.getHandle(options.scheduleId);
+  try {
+    await handle.describe();
+  } catch (err) {
+    if (!(err instanceof ScheduleNotFoundError)) throw err;
+    await client.schedule.create(options);
+    return options.scheduleId;
+  }
+  await handle.update((prev) => ({ ...prev, spec: options.spec, action: options.action as never, policies: { ...prev.policies, ...options.policies } }));
+  return options.scheduleId;
+}
+
+export async function ensureDriftSchedule(client: Client, o: { taskQueue: string; model: string; cron: string; window: string; catchupWindow: string }): Promise<string> {
+  const input: Omit<DriftCheckInput, 'dataUri'> = { modelName: o.model, window: o.window };
+  return upsertSchedule(client, {
+    scheduleId: driftScheduleId(o.model),
+    spec: { cronExpressions: [o.cron] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'driftCheck',
+      args: [input],
+      taskQueue: o.taskQueue,
+      workflowId: `drift-${o.model}`,
+      typedSearchAttributes: [
+        { key: BOSUN_PIPELINE, value: o.model },
+        { key: BOSUN_TRIGGER, value: 'schedule' },
+      ],
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: o.catchupWindow },
+    memo: { model: o.model, kind: 'drift check' },
+  });
+}
+
+export async function ensureTrainingSchedule(client: Client, o: { taskQueue: string; input: TrainingPipelineInput; plan: PipelinePlan; cron: string; catchupWindow?: string; paused?: boolean }): Promise<string> {
+  return upsertSchedule(client, {
+    scheduleId: trainingScheduleId(o.input.pipeline),
+    spec: { cronExpressions: [o.cron] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'trainingPipeline',
+      args: [o.input, o.plan],
+      taskQueue: o.taskQueue,
+      workflowId: `train-${o.input.pipeline}`,
+      typedSearchAttributes: [
+        { key: BOSUN_PIPELINE, value: o.input.pipeline },
+        { key: BOSUN_STAGE, value: 'starting' },
+        { key: BOSUN_TRIGGER, value: 'schedule' },
+      ],
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: o.catchupWindow ?? '1h' },
+    state: { paused: o.paused ?? false, note: 'cron retraining' },
+    memo: { pipeline: o.input.pipeline, kind: 'training' },
+  });
+}
