@@ -23,7 +23,7 @@
  *     npx tsx bench/serving.ts
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,6 +74,13 @@ export interface ServingBenchResult {
 // ---------------------------------------------------------------------------------------------------------------
 // Server side (child processes)
 
+interface BenchServer {
+  port: number;
+  /** Waits until queued prediction-log records are written. */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** Rows of the CSV as JSON instances (target removed), for request bodies. */
 async function instances(count: number): Promise<Record<string, unknown>[]> {
   const { readTable } = await import('../src/data/read');
@@ -83,7 +90,7 @@ async function instances(count: number): Promise<Record<string, unknown>[]> {
 }
 
 /** Fits, registers and promotes the model, starts buildServingApp on an ephemeral loopback port. */
-async function startBosun(logToDb: boolean): Promise<{ port: number; close(): Promise<void> }> {
+async function startBosun(logToDb: boolean): Promise<BenchServer> {
   const { readTable } = await import('../src/data/read');
   const { openDb } = await import('../src/db/client');
   const { datasets, datasetVersions, featureSets } = await import('../src/db/schema');
@@ -136,6 +143,9 @@ async function startBosun(logToDb: boolean): Promise<{ port: number; close(): Pr
   const port = (app.server.address() as { port: number }).port;
   return {
     port,
+    async drain() {
+      while (app.serving.log.depth > 0) await app.serving.log.flush();
+    },
     async close() {
       await app.close();
       await handle.close();
@@ -145,7 +155,7 @@ async function startBosun(logToDb: boolean): Promise<{ port: number; close(): Pr
 }
 
 /** The reference: node:http reading the body and answering a constant prediction-shaped JSON. */
-async function startBare(): Promise<{ port: number; close(): Promise<void> }> {
+async function startBare(): Promise<BenchServer> {
   const body = JSON.stringify({ predictions: [{ label: 'benign', probabilities: { benign: 0.9, malignant: 0.1 } }], model_version: '1' });
   const server = http.createServer((req, res) => {
     req.resume();
@@ -156,22 +166,18 @@ async function startBare(): Promise<{ port: number; close(): Promise<void> }> {
   });
   server.keepAliveTimeout = 72_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as { port: number }).port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { port: (server.address() as { port: number }).port, drain: async () => {}, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 async function serveChild(kind: string): Promise<void> {
   const server = kind === 'bare' ? await startBare() : await startBosun(kind === 'bosun');
   process.send!({ port: server.port });
-  const { Session } = await import('node:inspector');
-  const session = new Session();
-  session.connect();
-  process.on('message', (m: { cpu?: boolean; stop?: boolean; profile?: 'start' | 'stop' }) => {
+  process.on('message', (m: { cpu?: boolean; drain?: boolean; stop?: boolean }) => {
     if (m.cpu) {
       const u = process.cpuUsage();
       process.send!({ cpuMs: (u.user + u.system) / 1000 });
     }
-    if (m.profile === 'start') session.post('Profiler.enable', () => session.post('Profiler.start'));
-    if (m.profile === 'stop') session.post('Profiler.stop', (_e, r) => { writeFileSync(`/tmp/prof/${kind}-${Date.now()}.cpuprofile`, JSON.stringify(r.profile)); process.send!({ profiled: true }); });
+    if (m.drain) void server.drain().then(() => process.send!({ drained: true }));
     if (m.stop) void server.close().then(() => process.exit(0));
   });
 }
@@ -196,18 +202,21 @@ async function spawnServer(kind: Kind): Promise<Server> {
   return { kind, port, child };
 }
 
-/** The server process's CPU time so far (ms). */
-function serverCpuMs(s: Server): Promise<number> {
+/** Sends `request` to the server process and resolves with the `field` of its answer. */
+function ask<T>(s: Server, request: object, field: string): Promise<T> {
   return new Promise((resolve) => {
-    const onMessage = (m: { cpuMs?: number }) => {
-      if (m.cpuMs === undefined) return;
+    const onMessage = (m: Record<string, T>) => {
+      if (!(field in m)) return;
       s.child.off('message', onMessage);
-      resolve(m.cpuMs);
+      resolve(m[field]);
     };
     s.child.on('message', onMessage);
-    s.child.send({ cpu: true });
+    s.child.send(request);
   });
 }
+
+/** The server process's CPU time so far (ms). */
+const serverCpuMs = (s: Server) => ask<number>(s, { cpu: true }, 'cpuMs');
 
 async function stopServer(s: Server): Promise<void> {
   const exited = new Promise((resolve) => s.child.once('exit', resolve));
@@ -310,6 +319,8 @@ export async function runServingBench(o: ServingBenchOptions = {}): Promise<Serv
       }
     }
     const halfLoad = async (s: Server, rps: number): Promise<HalfLoadFigures> => {
+      // The throughput rounds left the log queue full; half load is measured once it has been written.
+      await ask(s, { drain: true }, 'drained');
       const load: Load = { agent: new http.Agent({ keepAlive: true, maxSockets: 256 }), port: s.port, bodies, errors: 0 };
       await paced(load, rps, 500);
       const run = await paced(load, rps, ms);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks to run Bosun's real stack, and nothing it already has:
 #   - PostgreSQL server (Debian package), for CI and servers (the local default is embedded PGlite);
+#   - Chromium (Debian package), for the integration test that drives the Temporal Web UI;
 #   - the Temporal CLI (its dev server) and MinIO, built with `go install` into $BOSUN_CACHE_DIR/bin.
 # Go's module and build caches (~/go/pkg/mod, ~/.cache/go-build) and the built binaries are kept, so a
 # second run takes seconds.
@@ -22,6 +23,14 @@ if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
 else
   log "PostgreSQL: $(ls -d /usr/lib/postgresql/*/bin | tail -1)"
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing Chromium from Debian's packages (the Web UI browser test drives it with playwright-core)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+else
+  log "Chromium: /usr/bin/chromium"
 fi
 
 if ! command -v go >/dev/null 2>&1; then

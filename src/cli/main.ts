@@ -6,8 +6,8 @@ import { listVersions, promote, rollback } from '../registry/registry';
 import { connectTemporal } from '../temporal/connection';
 import { CliError, reportError, printJson, printTable } from './output';
 import { writeFileSync } from 'node:fs';
-import { eq } from 'drizzle-orm';
-import { evaluations } from '../db/schema';
+import { desc, eq } from 'drizzle-orm';
+import { driftReports, evaluations } from '../db/schema';
 
 const program = new Command('bosun').description('Pipeline orchestrator for machine-learning models, on Temporal').showHelpAfterError();
 
@@ -169,6 +169,123 @@ models
       console.log(`${model}: rolled back to v${r.version} (from v${r.previousVersion})`);
     }),
   );
+
+const schedule = program.command('schedule').description('cron retraining and drift-check schedules (Temporal Schedules)');
+schedule
+  .command('create <pipeline>')
+  .description('retrain a pipeline on a cron (schedule id: train-<name>); updates it if it exists')
+  .requiredOption('--cron <expr>', 'cron expression, e.g. "0 2 * * 1"')
+  .option('--paused', 'create it paused')
+  .option('--catchup-window <duration>', 'run a missed action if at most this late', '1h')
+  .action(async (file, o) => {
+    const { createSchedule } = await import('./schedule');
+    const id = await withTemporal(({ client }) => withApp((app) => createSchedule(client, app.store, app.config, file, { cron: o.cron, paused: o.paused, catchupWindow: o.catchupWindow })));
+    console.log(`schedule ${id}: ${o.cron}`);
+  });
+schedule
+  .command('list')
+  .description("Bosun's schedules: train-<pipeline> and drift-<model>")
+  .option('--json', 'machine-readable output')
+  .action(async (o) => {
+    const { listSchedules } = await import('./schedule');
+    await withTemporal(({ client }) => listSchedules(client, !!o.json));
+  });
+schedule
+  .command('describe <id>')
+  .description('spec, policies, next and recent actions')
+  .action(async (id) => {
+    const { describeSchedule } = await import('./schedule');
+    await withTemporal(({ client }) => describeSchedule(client, id));
+  });
+for (const action of ['pause', 'unpause', 'trigger', 'delete'] as const) {
+  schedule
+    .command(`${action} <id>`)
+    .description(`${action} a schedule${action === 'trigger' ? ' (run its action now)' : ''}`)
+    .option('--note <text>', 'recorded on the schedule (pause/unpause)')
+    .action(async (id, o) => {
+      const { scheduleAction } = await import('./schedule');
+      await withTemporal(({ client }) => scheduleAction(client, id, action, o.note));
+    });
+}
+schedule
+  .command('backfill <id>')
+  .description('run the actions a schedule would have taken in a past interval')
+  .requiredOption('--from <time>', 'ISO start time')
+  .requiredOption('--to <time>', 'ISO end time')
+  .action(async (id, o) => {
+    const { backfillSchedule } = await import('./schedule');
+    await withTemporal(({ client }) => backfillSchedule(client, id, o.from, o.to));
+  });
+
+const drift = program.command('drift').description('drift monitoring');
+drift
+  .command('check <model>')
+  .description("check the production model's recent traffic (or a dataset) for drift now")
+  .option('--window <duration>', 'look back this far in the prediction log (default: the spec\'s monitor.window)')
+  .option('--data <uri>', 'check this dataset instead of the prediction log')
+  .option('--json', 'machine-readable output')
+  .action(async (model, o) => {
+    const { driftCheckCommand } = await import('./drift');
+    await withTemporal(({ client }) => driftCheckCommand(client, loadConfig(), model, o));
+  });
+drift
+  .command('report <id>')
+  .description('write a drift report (HTML) to a file')
+  .option('--out <file>', 'where to write it (default: drift-<id>.html)')
+  .action(async (id, o) =>
+    withApp(async ({ db, store }) => {
+      const [row] = await db.select().from(driftReports).where(eq(driftReports.id, Number(id)));
+      if (!row?.reportHash) throw new CliError(`no drift report ${id}; see \`bosun drift list\``);
+      const out = o.out ?? `drift-${id}.html`;
+      writeFileSync(out, await store.get(row.reportHash));
+      console.log(`wrote ${out}`);
+    }),
+  );
+drift
+  .command('list [model]')
+  .description('recent drift reports')
+  .option('--json', 'machine-readable output')
+  .action(async (model, o) =>
+    withApp(async ({ db }) => {
+      const q = db.select().from(driftReports);
+      const rows = (await (model ? q.where(eq(driftReports.modelName, model)) : q).orderBy(desc(driftReports.id)).limit(50)).map((r) => ({
+        id: r.id,
+        model: r.modelName,
+        version: r.modelVersion,
+        rows: r.sampleSize,
+        drifted: r.drifted,
+        retrain: r.retrainRunId,
+        at: r.createdAt,
+      }));
+      if (o.json) printJson(rows);
+      else printTable(rows);
+    }),
+  );
+
+program
+  .command('labels')
+  .description('ground truth')
+  .command('ingest <file>')
+  .description('record ground-truth labels (CSV, JSON Lines or Parquet with a request id and a label column)')
+  .requiredOption('--model <name>', 'the model the predictions came from')
+  .option('--id-column <name>', 'column holding the request id', 'request_id')
+  .option('--label-column <name>', 'column holding the label', 'label')
+  .action(async (file, o) =>
+    withApp(async ({ db }) => {
+      const { readLabelFile } = await import('./labels');
+      const { recordLabels } = await import('../monitor/labels');
+      const n = await recordLabels(db, o.model, await readLabelFile(file, o.idColumn, o.labelColumn));
+      console.log(`recorded ${n} labels for ${o.model}`);
+    }),
+  );
+
+program
+  .command('serve')
+  .description('the serving process: KServe v1 predictions for every production model, hot-swapped on promotion')
+  .action(async () => {
+    const { serveCommand } = await import('../../workers/serving');
+    await serveCommand();
+  });
 
 program
   .command('worker')

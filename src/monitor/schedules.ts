@@ -42,7 +42,8 @@ export async function ensureDriftSchedule(client: Client, o: { taskQueue: string
       ],
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: o.catchupWindow },
-    memo: { model: o.model, kind: 'drift check' },
+    // The server keeps cron as calendar specs; the memo keeps the expression as written, for people.
+    memo: { model: o.model, kind: 'drift check', cron: o.cron },
   });
 }
 
@@ -64,6 +65,6 @@ export async function ensureTrainingSchedule(client: Client, o: { taskQueue: str
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: o.catchupWindow ?? '1h' },
     state: { paused: o.paused ?? false, note: 'cron retraining' },
-    memo: { pipeline: o.input.pipeline, kind: 'training' },
+    memo: { pipeline: o.input.pipeline, kind: 'training', cron: o.cron },
   });
 }

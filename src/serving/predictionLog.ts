@@ -199,7 +199,9 @@ export class PredictionLog {
 
 /** PostgreSQL refused the data itself (SQLSTATE class 22, or a NOT NULL violation): retrying cannot help. */
 function isDataError(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
+  // drizzle wraps the driver's error (which carries the SQLSTATE) in its own, as `cause`.
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
+  const code = e?.code ?? e?.cause?.code;
   return typeof code === 'string' && (code.startsWith('22') || code === '23502');
 }
 

@@ -54,7 +54,8 @@ describe('drift check and retraining', () => {
 
   it('the monitor stage put the model under a scheduled drift check', async () => {
     const desc = await h.client.schedule.getHandle(driftScheduleId(model)).describe();
-    expect(desc.spec.cronExpressions ?? desc.spec.calendars).toBeDefined();
+    expect(desc.memo).toMatchObject({ cron: '0 3 * * *' });
+    expect(desc.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 3, end: 3, step: 1 }] });
     expect(desc.action.type).toBe('startWorkflow');
     expect((desc.action as { workflowType: string }).workflowType).toBe('driftCheck');
     expect(desc.policies.overlap).toBe('SKIP');

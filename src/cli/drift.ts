@@ -1,0 +1,18 @@
+/** `bosun drift check <model>`: run a drift check now and print the report summary. */
+import { randomBytes } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { DriftCheckOutcome, driftCheck } from '../../workflows/driftCheck';
+import { printJson } from './output';
+
+export async function driftCheckCommand(client: Client, config: Config, model: string, o: { window?: string; data?: string; json?: boolean }): Promise<void> {
+  const outcome: DriftCheckOutcome = await client.workflow.execute<typeof driftCheck>('driftCheck', {
+    taskQueue: config.temporal.taskQueue,
+    workflowId: `drift-${model}-manual-${randomBytes(3).toString('hex')}`,
+    args: [{ modelName: model, window: o.window, dataUri: o.data }],
+  });
+  if (o.json) return printJson(outcome);
+  console.log(`${outcome.drifted ? '✗ drift' : '✓ no drift'}: ${outcome.summary}`);
+  console.log(`  report: npx bosun drift report ${outcome.reportId}`);
+  if (outcome.retrainRunId) console.log(`  retraining: ${outcome.retrainRunId}${outcome.retrainDeduplicated ? ' (already running)' : ' (started)'}`);
+}
