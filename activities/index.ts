@@ -7,7 +7,8 @@ import type { Client } from '@temporalio/client';
 import type { AppDeps } from '../src/app';
 import { BadInputError } from '../src/pipeline/errors';
 import type { StageDeps } from '../src/pipeline/deps';
-import { finishRun, recordApproval, startRun } from '../src/pipeline/runs';
+import { finishRun, recordApproval, startRun, type RunEnd } from '../src/pipeline/runs';
+import type { PipelineMetrics } from '../src/metrics/pipelineMetrics';
 import { deployStage } from '../src/pipeline/stages/deploy';
 import { evaluateStage } from '../src/pipeline/stages/evaluate';
 import { featuresStage } from '../src/pipeline/stages/features';
@@ -16,14 +17,16 @@ import { monitorStage } from '../src/pipeline/stages/monitor';
 import { planTrials, trainStage, trainTrial } from '../src/pipeline/stages/train';
 import { validateStage } from '../src/pipeline/stages/validate';
 import { notify } from '../src/notify/webhook';
-import { runDriftCheck } from '../src/monitor/driftCheck';
+import { runDriftCheck, type DriftCheckInput } from '../src/monitor/driftCheck';
 import { planRetrain, recordRetrain } from '../src/monitor/retrain';
 import { noop } from './noop';
 import type { StepContext, TrainResult } from '../workflows/types';
 
-export interface ActivityDeps extends Omit<AppDeps, 'close'> {
+export interface ActivityDeps extends Omit<AppDeps, 'close' | 'pglite'> {
   /** For activities that talk to Temporal themselves (the monitor stage's schedule). */
   temporal: Client;
+  /** Prometheus metrics of this worker; omitted in tests that do not look at them. */
+  metrics?: PipelineMetrics;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -31,12 +34,18 @@ export function createActivities(deps: ActivityDeps) {
     const ctx = currentContext();
     return { config: deps.config, db: deps.db, store: deps.store, signal: ctx?.cancellationSignal, progress: (details) => ctx?.heartbeat(details) };
   };
+  const m = deps.metrics;
+  /** Binds a stage to its dependencies, times it, and turns bad input into a non-retryable failure. */
   const guard =
-    <A extends unknown[], R>(fn: (d: StageDeps, ...args: A) => Promise<R>) =>
+    <A extends unknown[], R>(name: string, fn: (d: StageDeps, ...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
+      const end = m?.stageDuration.startTimer({ stage: name });
       try {
-        return await fn(stage(), ...args);
+        const result = await fn(stage(), ...args);
+        end?.({ outcome: 'ok' });
+        return result;
       } catch (err) {
+        end?.({ outcome: err instanceof BadInputError ? 'bad_input' : 'error' });
         if (err instanceof BadInputError) throw ApplicationFailure.nonRetryable(err.message, 'BadInput');
         throw err;
       }
@@ -44,22 +53,45 @@ export function createActivities(deps: ActivityDeps) {
 
   return {
     noop,
-    startRun: guard(startRun),
-    finishRun: guard(finishRun),
-    recordApproval: guard(recordApproval),
-    notify: guard((d, ctx: Parameters<typeof notify>[1], event: string, message: string) => notify(d, ctx, event, message)),
-    ingest: guard(ingestStage),
-    validate: guard(validateStage),
-    features: guard(featuresStage),
-    planTrials: guard(planTrials),
-    trainTrial: guard(trainTrial),
-    train: guard(trainStage),
-    evaluate: guard(evaluateStage),
-    deploy: guard(deployStage),
-    checkDrift: guard(runDriftCheck),
-    planRetrain: guard(planRetrain),
-    recordRetrain: guard(recordRetrain),
-    monitor: guard((d, ctx: StepContext, trained: TrainResult) => monitorStage({ ...d, temporal: deps.temporal }, ctx, trained)),
+    startRun: guard('start_run', startRun),
+    finishRun: guard('finish_run', async (d, ctx: StepContext, status: RunEnd, error: string | null) => {
+      await finishRun(d, ctx, status, error);
+      m?.runs.inc({ pipeline: ctx.pipeline, outcome: status });
+    }),
+    recordApproval: guard('record_approval', recordApproval),
+    notify: guard('notify', async (d, ctx: Parameters<typeof notify>[1], event: string, message: string) => {
+      try {
+        const r = await notify(d, ctx, event, message);
+        m?.notifications.inc({ event, outcome: r.delivered ? 'delivered' : 'logged' });
+        return r;
+      } catch (err) {
+        m?.notifications.inc({ event, outcome: 'failed' });
+        throw err;
+      }
+    }),
+    ingest: guard('ingest', ingestStage),
+    validate: guard('validate', validateStage),
+    features: guard('features', featuresStage),
+    planTrials: guard('plan_trials', planTrials),
+    trainTrial: guard('train_trial', trainTrial),
+    train: guard('train', trainStage),
+    evaluate: guard('evaluate', evaluateStage),
+    deploy: guard('deploy', deployStage),
+    checkDrift: guard('drift_check', async (d, input: DriftCheckInput) => {
+      const r = await runDriftCheck(d, input);
+      if (m) {
+        for (const f of r.featureScores) {
+          if (f.psi !== null) m.driftScore.set({ model: r.modelName, feature: f.name, statistic: 'psi' }, f.psi);
+          if (f.js !== null) m.driftScore.set({ model: r.modelName, feature: f.name, statistic: 'js' }, f.js);
+        }
+        m.driftLastCheck.set({ model: r.modelName }, Date.now() / 1000);
+        if (r.drifted) m.driftDetected.inc({ model: r.modelName });
+      }
+      return r;
+    }),
+    planRetrain: guard('plan_retrain', planRetrain),
+    recordRetrain: guard('record_retrain', recordRetrain),
+    monitor: guard('monitor', (d, ctx: StepContext, trained: TrainResult) => monitorStage({ ...d, temporal: deps.temporal }, ctx, trained)),
   };
 }
 

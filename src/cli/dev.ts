@@ -16,6 +16,8 @@ import { startTemporalServer, type TemporalService } from '../stack/temporalServ
 import { connectTemporal } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/searchAttributes';
 import { createPipelineWorker } from '../worker/createWorker';
+import { countPendingApprovals, createPipelineMetrics } from '../metrics/pipelineMetrics';
+import { serveMetrics } from '../metrics/metricsServer';
 
 export interface DevOptions {
   /** Submit this pipeline once the stack is up and follow it. */
@@ -64,12 +66,15 @@ export async function devCommand(o: DevOptions): Promise<void> {
       stops.push(served.stop);
     }
 
+    const metrics = createPipelineMetrics(() => countPendingApprovals(client));
+    const metricsServer = await serveMetrics(metrics.registry, config.metricsPort, '127.0.0.1');
+    stops.push(metricsServer.close);
     const { worker, connection: workerConnection } = await createPipelineWorker({
       address: config.temporal.address,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       logLevel: config.logLevel,
-      activities: createActivities({ config, db: app.db, store: app.store, temporal: client }),
+      activities: createActivities({ config, db: app.db, store: app.store, temporal: client, metrics }),
     });
     const running = worker.run();
     stops.push(async () => {
@@ -88,7 +93,7 @@ export async function devCommand(o: DevOptions): Promise<void> {
     console.log(`  Temporal Web UI ${uiUrl}/namespaces/${config.temporal.namespace}/workflows`);
     console.log(`  Database        ${config.database.kind === 'pglite' ? `embedded PGlite in ${config.database.dataDir}, served at ${databaseUrl}` : 'PostgreSQL (DATABASE_URL)'}`);
     console.log(`  Artifacts       ${app.store.location}`);
-    console.log(`  Worker          task queue "${config.temporal.taskQueue}"`);
+    console.log(`  Worker          task queue "${config.temporal.taskQueue}", metrics ${metricsServer.url}`);
     console.log('Press Ctrl-C to stop.\n');
 
     const done = new Promise<void>((resolve) => {

@@ -56,6 +56,8 @@ export interface DriftCheckResult {
   enoughSamples: boolean;
   drifted: boolean;
   driftedFeatures: string[];
+  /** Per feature (and "__prediction__"): the statistics dashboards chart. */
+  featureScores: Array<{ name: string; psi: number | null; js: number | null; drifted: boolean }>;
   predictionDrift: boolean;
   performance: PerformanceCheck | null;
   summary: string;
@@ -104,6 +106,12 @@ export async function runDriftCheck(deps: StageDeps, input: DriftCheckInput): Pr
     enoughSamples: report.enoughSamples,
     drifted,
     driftedFeatures: report.driftedFeatures,
+    featureScores: [...report.features, ...(report.prediction ? [report.prediction] : [])].map((f) => ({
+      name: f.name,
+      psi: finiteOrNull(f.psi),
+      js: finiteOrNull(f.js),
+      drifted: f.drifted,
+    })),
     predictionDrift: report.prediction?.drifted ?? false,
     performance,
     summary,
@@ -210,6 +218,10 @@ export function durationMs(text: string): number {
   if (!m) throw new BadInputError(`"${text}" is not a duration; write e.g. "30m", "24h" or "7d"`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
   return Number(m[1]) * unit;
+}
+
+function finiteOrNull(v: number | null): number | null {
+  return v !== null && Number.isFinite(v) ? v : null;
 }
 
 /** Reports go into jsonb: NaN and Infinity are not JSON. */

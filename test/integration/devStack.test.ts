@@ -53,6 +53,7 @@ describe('bosun dev', () => {
       TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
       TEMPORAL_UI_PORT: String(await freePort()),
       BOSUN_USER: 'developer',
+      BOSUN_METRICS_PORT: String(await freePort()),
     };
     const dbPort = String(await freePort());
     const first = startDev(env, ['--db-port', dbPort, '--run', 'pipelines/breast-cancer.ts']);

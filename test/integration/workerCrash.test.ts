@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelVersions, steps } from '../../src/db/schema';
 import { startHarness, type Harness } from './support/pipelineHarness';
 import { uniqueName } from './support/stack';
+import { freePort } from '../../src/stack/process';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** `bosun worker` in a process of its own, configured like the harness (same database, store and queue). */
-function startWorker(h: Harness): { child: ChildProcess; log: () => string } {
+function startWorker(h: Harness, metricsPort: number): { child: ChildProcess; log: () => string } {
   const c = h.config;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -18,6 +19,7 @@ function startWorker(h: Harness): { child: ChildProcess; log: () => string } {
     BOSUN_HOME: c.home,
     DATABASE_URL: c.database.kind === 'postgres' ? c.database.url : undefined,
     BOSUN_ARTIFACTS_URL: c.artifacts.kind === 'file' ? `file://${c.artifacts.root}` : undefined,
+    BOSUN_METRICS_PORT: String(metricsPort),
   };
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/bosun.mjs'), 'worker'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -38,7 +40,7 @@ describe('a worker killed with SIGKILL in the middle of training', () => {
   });
 
   it('finishes the run on a new worker without redoing finished stages, with exactly one model version', async () => {
-    const first = startWorker(h);
+    const first = startWorker(h, await freePort());
     workers.push(first.child);
     const handle = await h.submit({
       name: uniqueName('crash'),
@@ -64,7 +66,7 @@ describe('a worker killed with SIGKILL in the middle of training', () => {
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
 
-    const second = startWorker(h);
+    const second = startWorker(h, await freePort());
     workers.push(second.child);
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'succeeded', deployed: true });
