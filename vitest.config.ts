@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           testTimeout: 20_000,
+          // Unit tests first (fast feedback), then the integration suite with its own worker limit.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -21,6 +23,7 @@ export default defineConfig({
           hookTimeout: 180_000,
           // Two cores: a few files at a time keeps the servers responsive.
           maxWorkers: 3,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

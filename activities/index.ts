@@ -9,7 +9,7 @@ import { BadInputError } from '../src/pipeline/errors';
 import type { StageDeps } from '../src/pipeline/deps';
 import { finishRun, recordApproval, startRun, type RunEnd } from '../src/pipeline/runs';
 import type { PipelineMetrics } from '../src/metrics/pipelineMetrics';
-import { deployStage } from '../src/pipeline/stages/deploy';
+import { beginDeploy, concludeDeploy } from '../src/pipeline/stages/deploy';
 import { evaluateStage } from '../src/pipeline/stages/evaluate';
 import { featuresStage } from '../src/pipeline/stages/features';
 import { ingestStage } from '../src/pipeline/stages/ingest';
@@ -76,7 +76,8 @@ export function createActivities(deps: ActivityDeps) {
     trainTrial: guard('train_trial', trainTrial),
     train: guard('train', trainStage),
     evaluate: guard('evaluate', evaluateStage),
-    deploy: guard('deploy', deployStage),
+    beginDeploy: guard('deploy', beginDeploy),
+    concludeDeploy: guard('verify_deploy', concludeDeploy),
     checkDrift: guard('drift_check', async (d, input: DriftCheckInput) => {
       const r = await runDriftCheck(d, input);
       if (m) {

@@ -8,6 +8,7 @@ import {
   condition,
   proxyActivities,
   setHandler,
+  sleep,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
@@ -17,13 +18,13 @@ import { judgeDecision, type ApprovalPolicy, type ApprovalState } from '../src/a
 import { StageTracker } from './engine';
 import { approveSignal, MESSAGE_DESCRIPTIONS, rejectSignal, statusQuery, type AuditEntry, type RunStatus } from './messages';
 import { BOSUN_CANDIDATE_VERSION, BOSUN_PIPELINE, BOSUN_TRIGGER } from './searchAttributes';
-import { PIPELINE_STAGES, type EvaluateResult, type RunOutcome, type StepContext, type TrainingPipelineInput, type TrainResult } from './types';
+import { PIPELINE_STAGES, type DeployResult, type EvaluateResult, type RunOutcome, type StepContext, type TrainingPipelineInput, type TrainResult } from './types';
 
 /** What the workflow needs to know of the spec to steer; the activities read the rest from the spec artifact. */
 export interface PipelinePlan {
   search: boolean;
   approval: ApprovalPolicy;
-  deploy: { strategy: 'direct' };
+  deploy: { strategy: 'direct' | 'canary' | 'shadow'; verifyWindow: string };
 }
 
 const retry = { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['BadInput'] };
@@ -133,7 +134,14 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
       return { status: 'rejected', modelVersion: trained.version, reason: decision };
     }
 
-    await tracker.run('deploy', () => data.deploy(ctx, trained, plan.deploy.strategy), (r) => `v${r.version} live${r.previousVersion ? ` (was v${r.previousVersion})` : ''}`);
+    const deployed = await tracker.run('deploy', () => deploy(ctx, trained, plan.deploy, tracker), describeDeploy);
+    if (deployed.outcome === 'rolled_back') {
+      tracker.skip('monitor', 'rolled back');
+      tracker.enter('rolled_back');
+      await quick.finishRun(ctx, 'failed', deployed.reasons.filter((r) => r.endsWith('✗')).join('; '));
+      await condition(allHandlersFinished);
+      return { status: 'rolled_back', modelVersion: trained.version, reasons: deployed.reasons };
+    }
     await tracker.run('monitor', () => quick.monitor(ctx, trained), (r) => (r.scheduleId ? `drift schedule ${r.scheduleId}` : 'no drift schedule configured'));
     tracker.enter('done');
     await quick.finishRun(ctx, 'succeeded', null);
@@ -153,6 +161,21 @@ async function train(ctx: StepContext, features: Awaited<ReturnType<PipelineActi
   const candidates = await quick.planTrials(ctx);
   const trials = await Promise.all(candidates.map((params, i) => training.trainTrial(ctx, features, params, i)));
   return training.train(ctx, features, trials, trials.length);
+}
+
+/** Puts the version in front of traffic, waits out the verification window (a durable timer), and judges it. */
+async function deploy(ctx: StepContext, trained: TrainResult, d: PipelinePlan['deploy'], tracker: StageTracker): Promise<DeployResult> {
+  const started = await data.beginDeploy(ctx, trained);
+  if (d.verifyWindow !== '0s') {
+    tracker.enter(started.strategy === 'direct' ? 'verifying' : `verifying_${started.strategy}`);
+    await sleep(d.verifyWindow);
+  }
+  return data.concludeDeploy(ctx, trained, started);
+}
+
+function describeDeploy(r: DeployResult): string {
+  if (r.outcome === 'rolled_back') return `v${r.version} rolled back: ${r.reasons.filter((x) => x.endsWith('✗')).join('; ')}`;
+  return `v${r.version} live (${r.strategy})${r.previousVersion ? `, was v${r.previousVersion}` : ''}`;
 }
 
 async function awaitApproval(ctx: StepContext, policy: ApprovalPolicy, state: ApprovalState, audit: AuditEntry[], tracker: StageTracker): Promise<string> {

@@ -93,11 +93,22 @@ export interface EvaluateResult {
   cached: boolean;
 }
 
+export interface DeployStarted {
+  strategy: 'direct' | 'canary' | 'shadow';
+  deploymentId: number | null;
+  /** When the version started taking traffic (ISO): verification reads the log from here. */
+  since: string;
+  previousVersion: number | null;
+}
+
 export interface DeployResult {
   modelName: string;
   version: number;
   previousVersion: number | null;
   strategy: string;
+  /** live: the version serves production; rolled_back: verification failed and it was taken out. */
+  outcome: 'live' | 'rolled_back';
+  reasons: string[];
 }
 
 export interface MonitorResult {
@@ -107,4 +118,5 @@ export interface MonitorResult {
 export type RunOutcome =
   | { status: 'succeeded'; modelVersion: number; deployed: boolean }
   | { status: 'not_blessed'; modelVersion: number; reasons: string[] }
-  | { status: 'rejected'; modelVersion: number; reason: string };
+  | { status: 'rejected'; modelVersion: number; reason: string }
+  | { status: 'rolled_back'; modelVersion: number; reasons: string[] };

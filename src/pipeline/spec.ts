@@ -35,14 +35,22 @@ const splitSchema = z
   })
   .refine((s) => s.strategy !== 'time' || !!s.timeColumn, { message: 'a time split needs timeColumn: the datetime column to split on', path: ['timeColumn'] });
 
-const deploySchema = z.strictObject({
-  // Canary and shadow deployments come with the serving work; until then only direct promotion exists.
-  strategy: z.enum(['direct'], { message: 'only "direct" deployment is available in this version' }).default('direct'),
-  canaryPercent: z.number().gt(0).lt(100).default(10),
-  verifyWindow: z.string().regex(/^\d+(ms|s|m|h)$/, 'expected a duration such as "30s", "5m" or "1h"').default('1m'),
-  maxErrorRate: z.number().min(0).max(1).default(0.05),
-  maxP99LatencyMs: z.number().positive().default(250),
-});
+const deploySchema = z
+  .strictObject({
+    /** direct: promote at once; canary: a share of traffic first; shadow: score every request beside production. */
+    strategy: z.enum(['direct', 'canary', 'shadow']).default('direct'),
+    canaryPercent: z.number().gt(0).lt(100).default(10),
+    /** How long to watch the new version before promoting it (canary, shadow) or keeping it (direct). */
+    verifyWindow: z.string().regex(/^\d+(s|m|h)$/, 'expected a duration such as "30s", "5m" or "1h"').optional(),
+    maxErrorRate: z.number().min(0).max(1).default(0.05),
+    maxP99LatencyMs: z.number().positive().default(250),
+    /** PSI of the version's live prediction distribution against the one it showed on its training data. */
+    maxPredictionPsi: z.number().positive().default(0.25),
+    /** Fewer scored requests than this in the window is not enough evidence: the version is rolled back. */
+    minRequests: z.number().int().min(1).default(20),
+  })
+  // Direct deploys keep no window unless asked; canary and shadow need one to mean anything.
+  .transform((d) => ({ ...d, verifyWindow: d.verifyWindow ?? (d.strategy === 'direct' ? '0s' : '5m') }));
 
 const duration = (example: string) => z.string().regex(/^\d+(s|m|h|d)$/, `expected a duration such as ${example}`);
 
@@ -79,7 +87,7 @@ export const pipelineSpecSchema = z.strictObject({
   model: modelSpecSchema,
   evaluation: evaluationSpecSchema.default({}),
   approval: approvalSpecSchema.prefault({}),
-  deploy: deploySchema.default({ strategy: 'direct', canaryPercent: 10, verifyWindow: '1m', maxErrorRate: 0.05, maxP99LatencyMs: 250 }),
+  deploy: deploySchema.prefault({}),
   monitor: monitorSchema.prefault({}),
 });
 

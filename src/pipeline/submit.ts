@@ -49,7 +49,7 @@ export async function submitRun(o: SubmitOptions): Promise<WorkflowHandle<typeof
 
 /** What the workflow needs of a spec to steer (the rest it leaves to the activities, which read the spec). */
 export function planOf(spec: PipelineSpec): PipelinePlan {
-  return { search: !!spec.model.search, approval: spec.approval, deploy: { strategy: spec.deploy.strategy } };
+  return { search: !!spec.model.search, approval: spec.approval, deploy: { strategy: spec.deploy.strategy, verifyWindow: spec.deploy.verifyWindow } };
 }
 
 function gitCommit(): string | undefined {

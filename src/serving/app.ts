@@ -161,6 +161,9 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
     reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}; predictions go to POST /v1/models/<name>:predict` });
   });
 
+  /** Shadow scorings queued and not finished: close() waits for them so their log records are flushed too. */
+  let shadowsPending = 0;
+
   const auth = bearerAuth(o.config.serve.token);
   const protectedHooks: onRequestHookHandler[] = auth ? [auth] : [];
 
@@ -293,14 +296,18 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
     logScored(target, rid, instances, scores, latencyMs, false);
     const c = slot.challenger;
     if (c !== null && c.strategy === 'shadow') {
-      // After the response has been handed to the socket: the caller never waits for the shadow, and its failure
-      // is only logged.
-      const s0 = performance.now();
-      c.version.batcher.submit(instances, (shadowErr, shadowScores) => {
-        const ms = performance.now() - s0;
-        if (shadowErr !== null || shadowScores === null) return logFailure(c.version, 'shadow', rid, instances, shadowErr ?? new Error('no scores'), ms, true);
-        metrics.predictions.inc({ model: c.version.modelName, version: c.version.versionLabel, role: 'shadow' }, n);
-        logScored(c.version, rid, instances, shadowScores, ms, true);
+      // In a later turn of the event loop, after the response has gone: the caller never waits for the shadow, and
+      // its failure is only logged.
+      shadowsPending++;
+      setImmediate(() => {
+        const s0 = performance.now();
+        c.version.batcher.submit(instances, (shadowErr, shadowScores) => {
+          shadowsPending--;
+          const ms = performance.now() - s0;
+          if (shadowErr !== null || shadowScores === null) return logFailure(c.version, 'shadow', rid, instances, shadowErr ?? new Error('no scores'), ms, true);
+          metrics.predictions.inc({ model: c.version.modelName, version: c.version.versionLabel, role: 'shadow' }, n);
+          logScored(c.version, rid, instances, shadowScores, ms, true);
+        });
       });
     }
   }
@@ -362,8 +369,8 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
   });
   app.addHook('onClose', async () => {
     cache.stop();
-    // Shadow scoring is queued with setImmediate; one more turn runs every one queued before close.
-    await new Promise((resolve) => setImmediate(resolve));
+    // Shadow scoring runs in later turns of the event loop (its own, then its micro-batch's); let it finish.
+    for (let turns = 0; shadowsPending > 0 && turns < 100; turns++) await new Promise((resolve) => setImmediate(resolve));
     await log.close();
   });
   return app;

@@ -1,9 +1,55 @@
-/** Deploy: promote the approved version to production. Serving processes watch the alias and hot-swap. */
-import type { DeployResult, StepContext, TrainResult } from '../../../workflows/types';
-import { promote } from '../../registry/registry';
+/**
+ * Deploy: put the approved version in front of traffic, then (after the workflow's verification window)
+ * judge it on what it served. direct: promote now, roll back to the previous version if it fails;
+ * canary / shadow: run beside production, then promote or drop it. Serving watches the registry and
+ * hot-swaps; every outcome is recorded in the deployments table with its reasons.
+ */
+import { eq } from 'drizzle-orm';
+import { deployments } from '../../db/schema';
+import { verifyVersion } from '../../deploy/verify';
+import { notify } from '../../notify/webhook';
+import { concludeVerification, getVersion, promote, rollback, startVerification } from '../../registry/registry';
+import type { DeployResult, DeployStarted, StepContext, TrainResult } from '../../../workflows/types';
 import type { StageDeps } from '../deps';
+import { BadInputError } from '../errors';
+import { loadSpec } from '../specStore';
 
-export async function deployStage(deps: StageDeps, ctx: StepContext, trained: TrainResult, strategy: string): Promise<DeployResult> {
-  const res = await promote(deps.db, trained.modelName, trained.version, { runId: ctx.runId, strategy, reason: `approved in run ${ctx.runId}` });
-  return { modelName: trained.modelName, version: res.version, previousVersion: res.previousVersion === res.version ? null : res.previousVersion, strategy };
+export async function beginDeploy(deps: StageDeps, ctx: StepContext, trained: TrainResult): Promise<DeployStarted> {
+  const spec = await loadSpec(deps.store, ctx.specHash);
+  const d = spec.deploy;
+  if (d.strategy === 'direct') {
+    const res = await promote(deps.db, trained.modelName, trained.version, { runId: ctx.runId, strategy: 'direct', reason: `approved in run ${ctx.runId}` });
+    const [row] = await deps.db.select().from(deployments).where(eq(deployments.runId, ctx.runId));
+    return { strategy: 'direct', deploymentId: row?.id ?? null, since: (row?.createdAt ?? new Date()).toISOString(), previousVersion: res.previousVersion === res.version ? null : res.previousVersion };
+  }
+  const id = await startVerification(deps.db, trained.modelName, trained.version, { strategy: d.strategy, trafficPercent: d.canaryPercent, runId: ctx.runId });
+  const [row] = await deps.db.select().from(deployments).where(eq(deployments.id, id));
+  return { strategy: d.strategy, deploymentId: id, since: row.createdAt.toISOString(), previousVersion: null };
+}
+
+export async function concludeDeploy(deps: StageDeps, ctx: StepContext, trained: TrainResult, started: DeployStarted): Promise<DeployResult> {
+  const spec = await loadSpec(deps.store, ctx.specHash);
+  const d = spec.deploy;
+  const version = await getVersion(deps.db, trained.modelName, trained.version);
+  if (!version) throw new BadInputError(`model "${trained.modelName}" v${trained.version} disappeared from the registry`);
+  const verdict =
+    d.verifyWindow === '0s'
+      ? null
+      : await verifyVersion(deps, version, new Date(started.since), d, { shadow: started.strategy === 'shadow' });
+  const reasons = verdict?.reasons ?? ['no verification window configured'];
+  const base = { modelName: trained.modelName, version: trained.version, strategy: started.strategy, reasons };
+
+  if (started.strategy === 'direct') {
+    if (!verdict || verdict.ok) return { ...base, previousVersion: started.previousVersion, outcome: 'live' };
+    const why = `automatic rollback of v${trained.version}: ${reasons.filter((r) => r.endsWith('✗')).join('; ')}`;
+    const back = started.previousVersion ? await rollback(deps.db, trained.modelName, why) : null;
+    await notify(deps, ctx, 'rollback', back ? `${trained.modelName} rolled back to v${back.version}: ${why}` : `${why} (no earlier version to restore)`);
+    return { ...base, previousVersion: started.previousVersion, outcome: back ? 'rolled_back' : 'live' };
+  }
+
+  const ok = !verdict || verdict.ok;
+  const why = ok ? `verified by ${started.strategy}: ${reasons.join('; ')}` : `${started.strategy} of v${trained.version} failed verification: ${reasons.filter((r) => r.endsWith('✗')).join('; ')}`;
+  const promoted = await concludeVerification(deps.db, started.deploymentId!, { promote: ok, reason: why });
+  if (!ok) await notify(deps, ctx, 'rollback', `${trained.modelName}: ${why}`);
+  return { ...base, previousVersion: promoted?.previousVersion ?? null, outcome: ok ? 'live' : 'rolled_back' };
 }

@@ -20,7 +20,8 @@ describe('pipeline spec', () => {
     expect(s.seed).toBe(42);
     expect(s.split).toEqual({ strategy: 'stratified', testSize: 0.25 });
     expect(s.approval.required).toBe(1);
-    expect(s.deploy.strategy).toBe('direct');
+    expect(s.deploy).toMatchObject({ strategy: 'direct', verifyWindow: '0s' });
+    expect(parsePipelineSpec({ ...base, deploy: { strategy: 'canary' } }).deploy).toMatchObject({ canaryPercent: 10, verifyWindow: '5m' });
   });
 
   it('names the field and what to do', () => {
@@ -28,7 +29,8 @@ describe('pipeline spec', () => {
     expect(problems({ ...base, model: { algorithm: 'xgb' } }).join('\n')).toMatch(/xgb.*logistic_regression, linear_regression, gbdt/);
     expect(problems({ ...base, split: { strategy: 'time' } }).join('\n')).toMatch(/split.timeColumn: a time split needs timeColumn/);
     expect(problems({ ...base, colour: 'red' })).toEqual(['unknown field "colour"']);
-    expect(problems({ ...base, monitor: { cron: '0 * * * *' } }).join('\n')).toMatch(/monitor.cron: scheduled drift checks are not available/);
+    expect(problems({ ...base, monitor: { cron: 'hourly' } }).join('\n')).toMatch(/monitor.cron: expected a 5-field cron expression/);
+    expect(problems({ ...base, deploy: { strategy: 'blue-green' } }).join('\n')).toMatch(/deploy.strategy/);
   });
 
   it('hashes equal specs equally whatever their key order', () => {

@@ -1,0 +1,93 @@
+/**
+ * Post-deploy verification: after a verification window, judge a version on the traffic it scored —
+ * error rate, p99 latency, and how far its prediction distribution moved from the one it showed on its
+ * training data (PSI against its reference profile). The verdict comes with the reasons a person reads.
+ */
+import { and, eq, gte } from 'drizzle-orm';
+import { predictionLog } from '../db/schema';
+import { parseDriftProfile, type FeatureProfile } from '../drift/profile';
+import { psi } from '../drift/stats';
+import { deserializeModel } from '../ml/serialize';
+import { signalFromLogged } from '../monitor/predictionSignal';
+import type { StageDeps } from '../pipeline/deps';
+import type { ModelVersion } from '../registry/registry';
+
+export interface VerifyThresholds {
+  maxErrorRate: number;
+  maxP99LatencyMs: number;
+  maxPredictionPsi: number;
+  minRequests: number;
+}
+
+export interface Verdict {
+  ok: boolean;
+  requests: number;
+  errorRate: number;
+  p99LatencyMs: number;
+  predictionPsi: number | null;
+  reasons: string[];
+}
+
+const MAX_ROWS = 100_000;
+
+export async function verifyVersion(deps: Pick<StageDeps, 'db' | 'store'>, version: ModelVersion, since: Date, t: VerifyThresholds, o: { shadow: boolean }): Promise<Verdict> {
+  const rows = await deps.db
+    .select({ error: predictionLog.error, latencyMs: predictionLog.latencyMs, output: predictionLog.output })
+    .from(predictionLog)
+    .where(and(eq(predictionLog.modelName, version.modelName), eq(predictionLog.modelVersion, version.version), eq(predictionLog.shadow, o.shadow), gte(predictionLog.createdAt, since)))
+    .limit(MAX_ROWS);
+  const requests = rows.length;
+  const errors = rows.filter((r) => r.error !== null).length;
+  const errorRate = requests ? errors / requests : 0;
+  const latencies = Float64Array.from(rows, (r) => r.latencyMs).sort();
+  const p99LatencyMs = requests ? latencies[Math.min(requests - 1, Math.ceil(0.99 * requests) - 1)] : 0;
+  const reasons: string[] = [];
+  let ok = true;
+  const check = (pass: boolean, text: string) => {
+    reasons.push(`${text} ${pass ? '✓' : '✗'}`);
+    ok &&= pass;
+  };
+
+  check(requests >= t.minRequests, `${requests} requests scored (minimum ${t.minRequests})`);
+  check(errorRate <= t.maxErrorRate, `error rate ${(errorRate * 100).toFixed(2)}% (limit ${(t.maxErrorRate * 100).toFixed(2)}%)`);
+  check(p99LatencyMs <= t.maxP99LatencyMs, `p99 latency ${p99LatencyMs.toFixed(2)} ms (limit ${t.maxP99LatencyMs} ms)`);
+
+  let predictionPsi: number | null = null;
+  const answered = rows.filter((r) => r.error === null);
+  if (version.profileHash && answered.length > 0) {
+    const profile = parseDriftProfile(JSON.parse((await deps.store.get(version.profileHash)).toString('utf8')));
+    const model = deserializeModel((await deps.store.get(version.artifactHash)).toString('utf8'));
+    if (profile.prediction) {
+      predictionPsi = psi(referenceCounts(profile.prediction), currentCounts(profile.prediction, signalFromLogged(model.task, answered.map((r) => r.output))));
+      check(predictionPsi <= t.maxPredictionPsi, `prediction distribution PSI ${predictionPsi.toFixed(3)} vs training (limit ${t.maxPredictionPsi})`);
+    }
+  }
+  return { ok, requests, errorRate, p99LatencyMs, predictionPsi, reasons };
+}
+
+function referenceCounts(p: FeatureProfile): number[] {
+  return p.kind === 'numeric' ? p.binCounts : p.counts;
+}
+
+/** Bins current values on the reference's own bins: (−∞, e0], (e0, e1], …, (e_last, +∞), or its levels. */
+function currentCounts(p: FeatureProfile, signal: Float64Array | (string | null)[]): number[] {
+  if (p.kind === 'numeric') {
+    const counts = new Array(p.edges.length + 1).fill(0);
+    for (const v of signal as Float64Array) {
+      if (Number.isNaN(v)) continue;
+      let b = 0;
+      while (b < p.edges.length && v > p.edges[b]) b++;
+      counts[b]++;
+    }
+    return counts;
+  }
+  const index = new Map(p.levels.map((l, i) => [l, i]));
+  const other = index.get('__other__');
+  const counts = new Array(p.levels.length).fill(0);
+  for (const v of signal as (string | null)[]) {
+    if (v === null) continue;
+    const i = index.get(v) ?? other;
+    if (i !== undefined) counts[i]++;
+  }
+  return counts;
+}
