@@ -44,8 +44,9 @@ export interface PredictionLogOptions {
   /** Time between flushes. Default 1000 ms. */
   flushMs?: number;
   /**
-   * Records per INSERT. Default 100: the embedded PGlite runs a write on the serving thread itself, and a batch that
-   * size blocks it for a few milliseconds at most; the flush yields to requests between batches.
+   * Records per INSERT. Default 25: the embedded PGlite runs each write on the serving thread itself, about 4 ms for
+   * 25 rows, so requests wait at most that long behind one; the flush yields to them between batches. (PostgreSQL
+   * does the work in its own process; there the size only sets the number of round trips.)
    */
   batchSize?: number;
   onDropped?: (count: number) => void;
@@ -70,7 +71,7 @@ export class PredictionLog {
   constructor(private readonly o: PredictionLogOptions) {
     this.capacity = o.capacity ?? 10_000;
     this.flushMs = o.flushMs ?? 1000;
-    this.batchSize = o.batchSize ?? 100;
+    this.batchSize = o.batchSize ?? 25;
     if (!(this.capacity >= 1)) throw new Error(`prediction log capacity must be at least 1, got ${this.capacity}`);
     this.ring = new Array(this.capacity);
   }
