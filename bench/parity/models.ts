@@ -3,7 +3,7 @@
  *
  *   npx tsx bench/parity/models.ts            (needs python3 with scikit-learn; BOSUN_PYTHON overrides)
  *
- * For each dataset: standardise, split 75/25 with a fixed seed, fit Bosun's linear model and GBDT, run
+ * For each dataset: Bosun's own split and fitted features (as `features: 'auto'` runs them), fit Bosun's linear model and GBDT, run
  * bench/parity/models.py on the identical matrices, and print both test metrics and their gaps. Exits
  * non-zero when a gap exceeds the goal (logistic AUC 0.01, GBDT 0.02; RMSE relative 2%).
  */
@@ -12,17 +12,21 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse/sync';
-import { matrix, type Matrix } from '../../src/ml/matrix';
+import { readTable } from '../../src/data/read';
+import { randomSplit, stratifiedSplit } from '../../src/data/split';
+import { takeRows } from '../../src/data/table';
+import { fitFeatures, parseFeaturesSpec, transformTable } from '../../src/features';
+import type { Matrix } from '../../src/ml/matrix';
+import { rmse, rocAuc } from '../../src/ml/metrics';
+import { encodeTarget, resolveTask } from '../../src/pipeline/target';
 import { fitModel, type Model } from '../../src/ml/model';
 import { resolveParams } from '../../src/ml/params';
-import { createRng } from '../../src/ml/random';
 import type { Task } from '../../src/ml/task';
 import type { LogisticModel } from '../../src/ml/logistic';
 import type { LinearModel } from '../../src/ml/linear';
 import type { GbdtModel } from '../../src/ml/gbdt';
 
-const DATA_DIR = process.env.BOSUN_DATA_DIR ?? '/work/shared/data';
+const DATA_DIR = process.env.BOSUN_DATA_DIR ?? join(dirname(fileURLToPath(import.meta.url)), '../../data');
 const PYTHON = process.env.BOSUN_PYTHON ?? 'python3';
 const SEED = 42;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -36,6 +40,7 @@ interface Dataset {
 const DATASETS: Dataset[] = [
   { file: 'breast_cancer.csv', target: 'diagnosis', kind: 'classification' },
   { file: 'wine.csv', target: 'cultivar', kind: 'classification' },
+  { file: 'vote.csv', target: 'Class', kind: 'classification' },
   { file: 'fair.csv', target: 'affairs', kind: 'regression' },
 ];
 
@@ -47,99 +52,26 @@ interface Prepared {
   ytest: Float64Array;
 }
 
-/** Stand-in for the feature module: numeric columns, mean imputation and z-scores from the training rows. */
-function prepare(ds: Dataset): Prepared {
-  const records = parse(readFileSync(join(DATA_DIR, ds.file), 'utf8'), { columns: true, skip_empty_lines: true }) as Record<
-    string,
-    string
-  >[];
-  const features = Object.keys(records[0]).filter((c) => c !== ds.target);
-  const n = records.length;
-  const p = features.length;
-
-  let task: Task;
-  const y = new Float64Array(n);
-  if (ds.kind === 'regression') {
-    task = { kind: 'regression' };
-    records.forEach((r, i) => (y[i] = Number(r[ds.target])));
-  } else {
-    const classes = [...new Set(records.map((r) => r[ds.target]))].sort();
-    task = classes.length === 2 ? { kind: 'binary', classes: [classes[0], classes[1]] } : { kind: 'multiclass', classes };
-    records.forEach((r, i) => (y[i] = classes.indexOf(r[ds.target])));
-  }
-
-  const order = createRng(SEED).permutation(n);
-  const nTest = Math.round(n * 0.25);
-  const testRows = order.subarray(0, nTest);
-  const trainRows = order.subarray(nTest);
-  const raw = (i: number, j: number): number => {
-    const v = Number(records[i][features[j]]);
-    return records[i][features[j]] === '' || Number.isNaN(v) ? NaN : v;
-  };
-  const mean = new Float64Array(p);
-  const sd = new Float64Array(p);
-  for (let j = 0; j < p; j++) {
-    let s = 0;
-    let c = 0;
-    for (const i of trainRows) {
-      if (Number.isNaN(raw(i, j))) continue;
-      s += raw(i, j);
-      c++;
-    }
-    mean[j] = c > 0 ? s / c : 0;
-    let ss = 0;
-    for (const i of trainRows) ss += ((Number.isNaN(raw(i, j)) ? mean[j] : raw(i, j)) - mean[j]) ** 2;
-    sd[j] = Math.sqrt(ss / trainRows.length) || 1;
-  }
-  const build = (rows: Int32Array): [Matrix, Float64Array] => {
-    const X = matrix(rows.length, p);
-    const yy = new Float64Array(rows.length);
-    rows.forEach((row, r) => {
-      for (let j = 0; j < p; j++) {
-        const v = raw(row, j);
-        X.data[r * p + j] = ((Number.isNaN(v) ? mean[j] : v) - mean[j]) / sd[j];
-      }
-      yy[r] = y[row];
-    });
-    return [X, yy];
-  };
-  const [Xtrain, ytrain] = build(trainRows);
-  const [Xtest, ytest] = build(testRows);
-  return { task, Xtrain, ytrain, Xtest, ytest };
-}
-
-function auc(score: Float64Array, positive: (i: number) => boolean): number {
-  const idx = Array.from(score.keys()).sort((a, b) => score[a] - score[b]);
-  let rankSum = 0;
-  let nPos = 0;
-  for (let r = 0; r < idx.length; ) {
-    let e = r;
-    while (e + 1 < idx.length && score[idx[e + 1]] === score[idx[r]]) e++;
-    const avgRank = (r + e) / 2 + 1;
-    for (let q = r; q <= e; q++) {
-      if (!positive(idx[q])) continue;
-      rankSum += avgRank;
-      nPos++;
-    }
-    r = e + 1;
-  }
-  const nNeg = idx.length - nPos;
-  return (rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+/**
+ * Bosun's own preprocessing, as a pipeline with `features: 'auto'` and a stratified (or, for regression,
+ * random) 75/25 split runs it: read, split, fit the transform graph on the training rows only, transform
+ * both parts. scikit-learn then gets the identical matrices, so the comparison is of the models alone.
+ */
+async function prepare(ds: Dataset): Promise<Prepared> {
+  const table = await readTable(readFileSync(join(DATA_DIR, ds.file)), { fileName: ds.file });
+  const task = resolveTask({ target: ds.target, task: ds.kind === 'regression' ? 'regression' : undefined }, table);
+  const { y } = encodeTarget(table, ds.target, task);
+  const split = task.kind === 'regression' ? randomSplit(table.nrows, { testRatio: 0.25, seed: SEED }) : stratifiedSplit(table, ds.target, { testRatio: 0.25, seed: SEED });
+  const train = takeRows(table, split.train);
+  const fitted = fitFeatures(parseFeaturesSpec('auto'), train, { target: ds.target });
+  const pick = (rows: Int32Array) => Float64Array.from(rows, (r) => y[r]);
+  return { task, Xtrain: transformTable(fitted, train), ytrain: pick(split.train), Xtest: transformTable(fitted, takeRows(table, split.test)), ytest: pick(split.test) };
 }
 
 /** ROC-AUC (binary), macro one-vs-rest AUC (multiclass) or RMSE, as the python side computes. */
 function metric(task: Task, y: Float64Array, pred: Float64Array): { name: string; value: number } {
-  if (task.kind === 'regression') {
-    let s = 0;
-    for (let i = 0; i < y.length; i++) s += (pred[i] - y[i]) ** 2;
-    return { name: 'rmse', value: Math.sqrt(s / y.length) };
-  }
-  const k = task.classes.length;
-  const column = (c: number): Float64Array => Float64Array.from(y, (_, i) => pred[i * k + c]);
-  if (task.kind === 'binary') return { name: 'roc_auc', value: auc(column(1), (i) => y[i] === 1) };
-  let sum = 0;
-  for (let c = 0; c < k; c++) sum += auc(column(c), (i) => y[i] === c);
-  return { name: 'roc_auc_ovr_macro', value: sum / k };
+  if (task.kind === 'regression') return { name: 'rmse', value: rmse(y, pred) };
+  return { name: task.kind === 'binary' ? 'roc_auc' : 'roc_auc_ovr_macro', value: rocAuc(y, pred, task.classes.length) };
 }
 
 function rows(X: Matrix): number[][] {
@@ -178,7 +110,7 @@ function runPython(file: string): { models: Record<string, SkModel> } {
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const logistic = resolveParams('logistic_regression', {});
   const ridge = resolveParams('linear_regression', {});
   const gbdt = resolveParams('gbdt', {});
@@ -187,7 +119,7 @@ function main(): void {
   let failed = false;
   try {
     for (const ds of DATASETS) {
-      const d = prepare(ds);
+      const d = await prepare(ds);
       const file = join(tmp, `${ds.file}.json`);
       writeFileSync(
         file,
@@ -266,4 +198,4 @@ function main(): void {
   }
 }
 
-main();
+await main();
