@@ -25,8 +25,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createRequire } from 'node:module';
-const require = createRequire(import.meta.url);
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -195,8 +193,6 @@ async function serveChild(kind: string): Promise<void> {
       const u = process.cpuUsage();
       process.send!({ cpuMs: (u.user + u.system) / 1000 });
     }
-    if ((m as any).profile === 'start') { (globalThis as any).__s ??= new (require('node:inspector').Session)(); (globalThis as any).__s.connect(); (globalThis as any).__s.post('Profiler.enable', () => (globalThis as any).__s.post('Profiler.start')); }
-    if ((m as any).profile === 'stop') (globalThis as any).__s.post('Profiler.stop', (_e: any, r: any) => { require('node:fs').writeFileSync(`/tmp/prof/${kind}-${Date.now()}.cpuprofile`, JSON.stringify(r.profile)); process.send!({ profiled: true }); });
     if (m.drain) void server.drain().then(() => process.send!({ drained: true }));
     if (m.stop) void server.close().then(() => process.exit(0));
   });

@@ -107,7 +107,6 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
     },
   });
   const metrics = new ServingMetrics({ logQueueDepth: () => log.depth, processMetrics: o.processMetrics });
-  let lastPollError = '';
   const cache = new ModelCache({
     db: o.db,
     store: o.store,
@@ -127,10 +126,9 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
       metrics.activeVersion.remove({ model, role: 'shadow' });
       if (challenger) metrics.activeVersion.set({ model, role: challenger.strategy }, challenger.version.version);
     },
-    onPollError(err) {
-      // Once per distinct failure: a database that is down for a minute should not write sixty identical lines.
-      if (err.message !== lastPollError) app.log.error(`reading the model registry failed (${err.message}); serving the models already loaded`);
-      lastPollError = err.message;
+    onPollError(err, repeated) {
+      // Once per outage: a database that is down for a minute should not write sixty identical lines.
+      if (!repeated) app.log.error(`reading the model registry failed (${err.message}); serving the models already loaded, retrying`);
     },
   });
   app.decorate('serving', { cache, log, metrics, limits } satisfies ServingState);

@@ -26,6 +26,7 @@ export interface BatchScorer {
 export type ScoreCallback = (err: Error | null, scores: Float64Array | null) => void;
 
 interface Pending {
+  instances: readonly unknown[];
   table: Table;
   done: ScoreCallback;
 }
@@ -50,8 +51,8 @@ export class MicroBatcher {
     } catch (err) {
       return done(err as Error, null);
     }
-    if (table.nrows >= SOLO_ROWS) return this.solo({ table, done });
-    this.queue.push({ table, done });
+    if (table.nrows >= SOLO_ROWS) return this.solo({ instances, table, done });
+    this.queue.push({ instances, table, done });
     this.rows += table.nrows;
     if (this.rows >= MAX_BATCH_ROWS) this.flush();
     else if (!this.scheduled) {
@@ -70,7 +71,11 @@ export class MicroBatcher {
     if (batch.length === 1) return this.solo(batch[0]);
     let scores: Float64Array;
     try {
-      scores = this.scorer.scoreTable(concatTables(batch.map((p) => p.table)));
+      // Every request passed validation, so reading them all at once into one table cannot fail; it is cheaper than
+      // stacking their tables (one array per column instead of one per column per request, no code remapping).
+      const all: unknown[] = [];
+      for (const p of batch) for (const instance of p.instances) all.push(instance);
+      scores = this.scorer.scoreTable(this.scorer.validate(all));
     } catch {
       // Someone's input only failed in the transform: score each alone so the others still get their answer.
       for (const p of batch) this.solo(p);
@@ -94,40 +99,4 @@ export class MicroBatcher {
     }
     p.done(null, scores);
   }
-}
-
-/**
- * Stacks tables with the same columns (each request's table comes from the same compiled reader). Coded columns
- * number their levels per table, so codes are remapped onto the union of levels.
- */
-export function concatTables(tables: readonly Table[]): Table {
-  const nrows = tables.reduce((n, t) => n + t.nrows, 0);
-  const columns = tables[0].columns.map((col, j) => {
-    if ('values' in col) {
-      const values = new Float64Array(nrows);
-      let at = 0;
-      for (const t of tables) {
-        const v = (t.columns[j] as typeof col).values;
-        values.set(v, at);
-        at += v.length;
-      }
-      return { ...col, values };
-    }
-    const codes = new Int32Array(nrows);
-    const levels: string[] = [];
-    const index = new Map<string, number>();
-    let at = 0;
-    for (const t of tables) {
-      const c = t.columns[j] as typeof col;
-      const remap = c.levels.map((level) => {
-        let k = index.get(level);
-        if (k === undefined) index.set(level, (k = levels.push(level) - 1));
-        return k;
-      });
-      for (let i = 0; i < c.codes.length; i++) codes[at + i] = c.codes[i] < 0 ? -1 : remap[c.codes[i]];
-      at += c.codes.length;
-    }
-    return { ...col, codes, levels };
-  });
-  return { nrows, columns };
 }

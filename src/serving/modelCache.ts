@@ -31,8 +31,11 @@ export interface ModelCacheEvents {
   /** The production version changed (from null: the model appeared). */
   onSwap?(modelName: string, from: number | null, to: number): void;
   onChallenger?(modelName: string, challenger: Challenger | null): void;
-  /** A poll failed as a whole (the database is unreachable); the cache keeps serving what it has. */
-  onPollError?(err: Error): void;
+  /**
+   * A poll failed as a whole (the database is unreachable); the cache keeps serving what it has. `repeated` when the
+   * previous poll failed with the same message (so a log line per outage, not per second, is enough).
+   */
+  onPollError?(err: Error, repeated: boolean): void;
 }
 
 export interface ModelCacheOptions extends ModelCacheEvents {
@@ -124,8 +127,9 @@ export class ModelCache {
       const names = await servedModels(this.o.db);
       routings = await Promise.all(names.map((name) => getRouting(this.o.db, name)));
     } catch (err) {
+      const repeated = this.lastPollError?.message === (err as Error).message;
       this.lastPollError = err as Error;
-      this.o.onPollError?.(err as Error);
+      this.o.onPollError?.(err as Error, repeated);
       throw err;
     }
     this.lastPollError = null;

@@ -14,7 +14,7 @@ import { featureSets, predictionLog } from '../../src/db/schema';
 import { deserializeFeatures, transformTable } from '../../src/features';
 import { deserializeModel } from '../../src/ml/serialize';
 import type { PipelineSpecInput } from '../../src/pipeline/spec';
-import { concludeVerification, getAlias, rollback, startVerification } from '../../src/registry/registry';
+import { concludeVerification, getAlias, promote, registerVersion, rollback, startVerification } from '../../src/registry/registry';
 import { buildServingApp } from '../../src/serving/app';
 import { scoreTable } from '../../src/serving/batchScore';
 import { METRIC_NAMES } from '../../src/serving/metrics';
@@ -279,6 +279,21 @@ describe('real-time serving on PostgreSQL', () => {
     expect(served.map((r) => r.modelVersion)).toEqual(ids.map(() => 1));
   });
 
+  it('keeps answering with the loaded version when a promoted one cannot be loaded, and says so on /readyz', async () => {
+    const v1 = (await getAlias(h.app.db, name, 'production'))!;
+    const broken = await registerVersion(h.app.db, { ...v1, runId: `broken-${name}`, artifactHash: 'f'.repeat(64), metrics: null });
+    await promote(h.app.db, name, broken.version);
+    const notReady = await until('readyz to report the broken version', async () => {
+      const r = await call('GET', '/readyz', undefined, {});
+      return r.status === 503 && r;
+    });
+    expect(notReady.body.error).toMatch(new RegExp(`model "${name}": v${broken.version} cannot be loaded: artifact f{64} not found`));
+    const answers = await Promise.all(rows.slice(0, 10).map((row) => predict([row])));
+    answers.forEach((a) => expect(a).toMatchObject({ status: 200, body: { model_version: '1' } }));
+    await rollback(h.app.db, name, 'broken artifact');
+    await until('readyz to recover', async () => (await call('GET', '/readyz', undefined, {})).status === 200);
+  });
+
   it('exposes Prometheus metrics without a token', async () => {
     const res = await fetch(`${base}/metrics`);
     expect(res.status).toBe(200);
@@ -288,5 +303,6 @@ describe('real-time serving on PostgreSQL', () => {
     expect(text).toMatch(/bosun_serving_requests_total\{model="\(unknown\)",version="",code="404"\} [1-9]/);
     expect(text).toMatch(new RegExp(`bosun_serving_predictions_total\\{model="${name}",version="2",role="shadow"\\} [1-9]`));
     expect(text).toMatch(new RegExp(`bosun_serving_model_swaps_total\\{model="${name}"\\} [3-9]`));
+    expect(text).toMatch(new RegExp(`bosun_serving_model_loads_total\\{model="${name}",outcome="failed"\\} [1-9]`));
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Table } from '../../../src/data/table';
 import { instancesToTable, type FittedFeatures } from '../../../src/features';
-import { concatTables, MicroBatcher, type BatchScorer } from '../../../src/serving/microBatch';
+import { MicroBatcher, type BatchScorer } from '../../../src/serving/microBatch';
 
 const fitted: FittedFeatures = {
   format: 'bosun.features',
@@ -17,7 +17,7 @@ const fitted: FittedFeatures = {
   notes: [],
 };
 
-/** Scores a row as x * 10 + (color code in the *table's* levels, read back as its name's length): row-wise, so batch-safe. */
+/** Scores a row as x * 10 + the length of its color's name (read through the table's levels): row-wise, so batch-safe. */
 function scorer(calls: number[]): BatchScorer {
   return {
     width: 1,
@@ -80,20 +80,5 @@ describe('MicroBatcher', () => {
     b.submit(Array.from({ length: 64 }, (_, i) => ({ x: i, color: null })), (_e, s) => (got = s && Array.from(s)));
     expect(got).toHaveLength(64);
     expect(calls).toEqual([64]);
-  });
-});
-
-describe('concatTables', () => {
-  it('stacks tables and remaps category codes onto the union of levels', () => {
-    const a = instancesToTable(fitted, [{ x: 1, color: 'red' }, { x: 2, color: 'blue' }]);
-    const b = instancesToTable(fitted, [{ x: 3, color: 'blue' }, { x: 4, color: null }, { x: 5, color: 'green' }]);
-    const all = instancesToTable(fitted, [
-      { x: 1, color: 'red' },
-      { x: 2, color: 'blue' },
-      { x: 3, color: 'blue' },
-      { x: 4, color: null },
-      { x: 5, color: 'green' },
-    ]);
-    expect(concatTables([a, b])).toEqual(all);
   });
 });
