@@ -1,7 +1,7 @@
 /**
  * `bosun dev`: the whole local stack in one command — the Temporal dev server (state in
  * BOSUN_HOME/temporal.db, Web UI), the embedded database (served to other Bosun processes on a local port),
- * the artifact store and a pipeline worker. Ctrl-C stops everything; the next start resumes where it was.
+ * the artifact store, a pipeline worker and the serving process. Ctrl-C stops everything; the next start resumes where it was.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { startTemporalServer, type TemporalService } from '../stack/temporalServ
 import { connectTemporal } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/searchAttributes';
 import { createPipelineWorker } from '../worker/createWorker';
+import { buildServingApp } from '../serving/app';
 import { countPendingApprovals, createPipelineMetrics } from '../metrics/pipelineMetrics';
 import { serveMetrics } from '../metrics/metricsServer';
 
@@ -83,8 +84,16 @@ export async function devCommand(o: DevOptions): Promise<void> {
       await workerConnection.close();
     });
 
+    // Serving in the same process: promotions made by the worker show up here without a restart.
+    const serving = buildServingApp({ db: app.db, store: app.store, config, logger: false });
+    await serving.listen({ port: config.serve.port, host: '127.0.0.1' }).catch((err: NodeJS.ErrnoException) => {
+      throw err.code === 'EADDRINUSE' ? new Error(`BOSUN_SERVE_PORT=${config.serve.port}: the port is in use; choose another`) : err;
+    });
+    stops.push(() => serving.close());
+    const serveUrl = `http://localhost:${config.serve.port}`;
+
     const uiUrl = `http://localhost:${config.temporal.uiPort}`;
-    writeDevState(config.home, { pid: process.pid, databaseUrl, temporalAddress: config.temporal.address, temporalUi: uiUrl });
+    writeDevState(config.home, { pid: process.pid, databaseUrl, temporalAddress: config.temporal.address, temporalUi: uiUrl, serveUrl });
     stops.push(async () => clearDevState(config.home));
 
     console.log('');
@@ -94,6 +103,7 @@ export async function devCommand(o: DevOptions): Promise<void> {
     console.log(`  Database        ${config.database.kind === 'pglite' ? `embedded PGlite in ${config.database.dataDir}, served at ${databaseUrl}` : 'PostgreSQL (DATABASE_URL)'}`);
     console.log(`  Artifacts       ${app.store.location}`);
     console.log(`  Worker          task queue "${config.temporal.taskQueue}", metrics ${metricsServer.url}`);
+    console.log(`  Serving         ${serveUrl}/v1/models/<name>:predict  (metrics ${serveUrl}/metrics)`);
     console.log('Press Ctrl-C to stop.\n');
 
     const done = new Promise<void>((resolve) => {

@@ -54,6 +54,7 @@ describe('bosun dev', () => {
       TEMPORAL_UI_PORT: String(await freePort()),
       BOSUN_USER: 'developer',
       BOSUN_METRICS_PORT: String(await freePort()),
+      BOSUN_SERVE_PORT: String(await freePort()),
     };
     const dbPort = String(await freePort());
     const first = startDev(env, ['--db-port', dbPort, '--run', 'pipelines/breast-cancer.ts']);
@@ -79,6 +80,14 @@ describe('bosun dev', () => {
     } finally {
       await connection.close();
     }
+    // The stack's serving process picked up the promotion without a restart.
+    const serveUrl = `http://127.0.0.1:${env.BOSUN_SERVE_PORT}`;
+    let info: { model_version?: string } = {};
+    for (let i = 0; i < 50 && !info.model_version; i++) {
+      info = (await (await fetch(`${serveUrl}/v1/models/breast-cancer`)).json()) as typeof info;
+      if (!info.model_version) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(String(info.model_version)).toBe('1');
     // The embedded database, served by the running stack, holds the promotion.
     const db = await openDb({ kind: 'postgres', url: `postgres://postgres@127.0.0.1:${dbPort}/postgres` });
     try {
