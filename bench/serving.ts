@@ -11,7 +11,9 @@
  * Two Bosun servers are measured. `bosun` writes its prediction log into that same in-process PGlite, as a laptop
  * running `bosun dev` does: the embedded database then runs every log INSERT on the serving thread (about 0.1 ms of
  * CPU per logged row), which a deployment on PostgreSQL does in another process. `bosun (hot path)` is the same app
- * whose log records are queued and discarded instead of written: the cost of answering a request itself.
+ * whose log records are queued and discarded instead of written: the cost of answering a request itself. A third,
+ * Fastify alone answering the same constant on the same route, calibrates what the framework costs before Bosun does
+ * anything.
  *
  * Each server runs in a child process of its own, so the load generator (this process: a fixed number of concurrent
  * clients on an `http.Agent({ keepAlive: true })`, loopback only) never shares an event loop with it. Servers are

@@ -16,7 +16,10 @@
  * Which version answers comes from the model cache (modelCache.ts), which follows the registry without restarts.
  * With a canary under verification, the challenger answers its share of request ids (routing.ts); with a shadow, the
  * challenger scores the same instances after the response has gone, and only the prediction log sees its answers.
+ * Requests arriving together share one transform and predict call (microBatch.ts); every scored instance is queued
+ * for the prediction_log table (predictionLog.ts) without the response waiting for the database.
  */
+import { registerFeedback } from './feedback';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type onRequestHookHandler } from 'fastify';
@@ -204,6 +207,8 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
     });
   });
 
+  registerFeedback(app, { db: o.db, isServed: (name) => cache.get(name) !== undefined, onRequest: protectedHooks });
+
   // The model name is a regex parameter: with `:name::predict` (the documented escaped colon) find-my-way reads the
   // parameter's name as "name::predict" once GET /v1/models/:name shares the prefix.
   app.post<{ Params: { name: string }; Body: PredictBody }>(
@@ -318,7 +323,7 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
         modelName: v.modelName,
         modelVersion: v.version,
         requestId: n === 1 ? rid : `${rid}/${i}`,
-        features: instances[i],
+        features: JSON.stringify(instances[i]),
         output: null,
         scores,
         row: i,
@@ -337,7 +342,7 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
     metrics.predictionErrors.inc({ model: v.modelName, version: v.versionLabel, role }, n);
     const error = err.message.slice(0, 2000);
     for (let i = 0; i < n; i++) {
-      log.push({ modelName: v.modelName, modelVersion: v.version, requestId: n === 1 ? rid : `${rid}/${i}`, features: instances[i], output: null, scores: null, row: i, render: null, error, shadow, latencyMs, at });
+      log.push({ modelName: v.modelName, modelVersion: v.version, requestId: n === 1 ? rid : `${rid}/${i}`, features: JSON.stringify(instances[i]), output: null, scores: null, row: i, render: null, error, shadow, latencyMs, at });
     }
   }
 

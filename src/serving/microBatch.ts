@@ -15,8 +15,10 @@ import type { Table } from '../data/table';
 
 /** What the batcher needs from a version: per-request validation, and one transform + predict over a table. */
 export interface BatchScorer {
-  /** Validated table for one request's instances; throws the request's own input error. */
-  validate(instances: readonly unknown[]): Table;
+  /** Throws the request's own input error, if any. */
+  check(instances: readonly unknown[]): void;
+  /** The table of instances (all already checked). */
+  read(instances: readonly unknown[]): Table;
   /** Rows of `table` through the transform and the model; rows x width scores. */
   scoreTable(table: Table): Float64Array;
   /** Scores per instance (class count, or 1). */
@@ -27,13 +29,12 @@ export type ScoreCallback = (err: Error | null, scores: Float64Array | null) => 
 
 interface Pending {
   instances: readonly unknown[];
-  table: Table;
   done: ScoreCallback;
 }
 
 /** Requests this big are scored alone: batching cannot make them cheaper, and they would delay the small ones. */
 const SOLO_ROWS = 64;
-/** Rows per batch at most (a batch is split beyond it). */
+/** A queue reaching this many rows is scored at once instead of waiting for the end of the turn. */
 const MAX_BATCH_ROWS = 512;
 
 export class MicroBatcher {
@@ -45,15 +46,14 @@ export class MicroBatcher {
 
   /** Scores `instances`; `done` runs once, synchronously for large requests, else after the current turn. */
   submit(instances: readonly unknown[], done: ScoreCallback): void {
-    let table: Table;
     try {
-      table = this.scorer.validate(instances);
+      this.scorer.check(instances);
     } catch (err) {
       return done(err as Error, null);
     }
-    if (table.nrows >= SOLO_ROWS) return this.solo({ instances, table, done });
-    this.queue.push({ instances, table, done });
-    this.rows += table.nrows;
+    if (instances.length >= SOLO_ROWS) return this.solo({ instances, done });
+    this.queue.push({ instances, done });
+    this.rows += instances.length;
     if (this.rows >= MAX_BATCH_ROWS) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
@@ -71,11 +71,10 @@ export class MicroBatcher {
     if (batch.length === 1) return this.solo(batch[0]);
     let scores: Float64Array;
     try {
-      // Every request passed validation, so reading them all at once into one table cannot fail; it is cheaper than
-      // stacking their tables (one array per column instead of one per column per request, no code remapping).
+      // Every request passed its check, so the batch reads into one table (one array per column for all of them).
       const all: unknown[] = [];
       for (const p of batch) for (const instance of p.instances) all.push(instance);
-      scores = this.scorer.scoreTable(this.scorer.validate(all));
+      scores = this.scorer.scoreTable(this.scorer.read(all));
     } catch {
       // Someone's input only failed in the transform: score each alone so the others still get their answer.
       for (const p of batch) this.solo(p);
@@ -84,7 +83,7 @@ export class MicroBatcher {
     const w = this.scorer.width;
     let offset = 0;
     for (const p of batch) {
-      const end = offset + p.table.nrows * w;
+      const end = offset + p.instances.length * w;
       p.done(null, scores.subarray(offset, end));
       offset = end;
     }
@@ -93,7 +92,7 @@ export class MicroBatcher {
   private solo(p: Pending): void {
     let scores: Float64Array;
     try {
-      scores = this.scorer.scoreTable(p.table);
+      scores = this.scorer.scoreTable(this.scorer.read(p.instances));
     } catch (err) {
       return p.done(err as Error, null);
     }

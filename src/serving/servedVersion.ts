@@ -20,7 +20,7 @@ import { deserializeModel } from '../ml/serialize';
 import type { Task } from '../ml/task';
 import type { ModelVersion } from '../registry/registry';
 import type { ArtifactStore } from '../storage';
-import { compileInstanceReader, type InstanceReader } from './instanceReader';
+import { compileInstanceReader, type CompiledInstances } from './instanceReader';
 import { MicroBatcher, type BatchScorer } from './microBatch';
 
 /** A classification prediction as returned and logged. */
@@ -45,7 +45,7 @@ export class ServedVersion implements BatchScorer {
   readonly batcher: MicroBatcher;
   /** predictionAt bound once, for prediction-log records to render their output at write time. */
   readonly renderPrediction = (scores: Float64Array, i: number): Prediction => this.predictionAt(scores, i);
-  private readonly read: InstanceReader;
+  private readonly instances: CompiledInstances;
   /** Per class: `{"label":"<class>","probabilities":{` and `"<class>":`. */
   private readonly labelOpen: string[] = [];
   private readonly probKey: string[] = [];
@@ -66,7 +66,7 @@ export class ServedVersion implements BatchScorer {
           'the model and feature-set artifacts do not belong together',
       );
     }
-    this.read = compileInstanceReader(features);
+    this.instances = compileInstanceReader(features);
     this.width = model.task.kind === 'regression' ? 1 : model.task.classes.length;
     if (model.task.kind !== 'regression') {
       for (const c of model.task.classes) {
@@ -77,13 +77,15 @@ export class ServedVersion implements BatchScorer {
     this.batcher = new MicroBatcher(this);
   }
 
-  /**
-   * Checks instances against the fitted input schema and builds their table. Throws InstanceValidationError naming
-   * the instance and field.
-   */
-  validate(instances: readonly unknown[]): Table {
-    // The compiled reader is the fast path; on any problem the reference reader words the error (and throws).
-    return this.read(instances) ?? instancesToTable(this.features, instances);
+  /** Checks instances against the fitted input schema; throws InstanceValidationError naming the instance and field. */
+  check(instances: readonly unknown[]): void {
+    // The compiled check is the fast path; on any problem the reference reader words the error (and throws).
+    if (!this.instances.check(instances)) instancesToTable(this.features, instances);
+  }
+
+  /** The table of checked-or-not instances (throws like check for bad ones). */
+  read(instances: readonly unknown[]): Table {
+    return this.instances.read(instances) ?? instancesToTable(this.features, instances);
   }
 
   /**
@@ -94,9 +96,9 @@ export class ServedVersion implements BatchScorer {
     return this.model.predict(applyFeatures(this.features, table, instancePath, 'instances'));
   }
 
-  /** validate + scoreTable, synchronously and unbatched. */
+  /** read + scoreTable, synchronously and unbatched. */
   score(instances: readonly unknown[]): Float64Array {
-    return this.scoreTable(this.validate(instances));
+    return this.scoreTable(this.read(instances));
   }
 
   /** The `predictions` JSON array for `n` scored instances, built as text from precomputed fragments. */

@@ -281,7 +281,17 @@ describe('real-time serving on PostgreSQL', () => {
 
   it('keeps answering with the loaded version when a promoted one cannot be loaded, and says so on /readyz', async () => {
     const v1 = (await getAlias(h.app.db, name, 'production'))!;
-    const broken = await registerVersion(h.app.db, { ...v1, runId: `broken-${name}`, artifactHash: 'f'.repeat(64), metrics: null });
+    const broken = await registerVersion(h.app.db, {
+      modelName: name,
+      runId: `broken-${name}`,
+      featureSetId: v1.featureSetId,
+      algorithm: v1.algorithm,
+      params: {},
+      seed: v1.seed,
+      artifactHash: 'f'.repeat(64), // not in the store
+      profileHash: null,
+      metrics: null,
+    });
     await promote(h.app.db, name, broken.version);
     const notReady = await until('readyz to report the broken version', async () => {
       const r = await call('GET', '/readyz', undefined, {});

@@ -23,7 +23,7 @@ const fitted: FittedFeatures = {
 const good = { age: 41, 'mean radius': 12.5, member: true, signup: '2024-03-01T12:00:00Z', color: 'red', note: 'hi' };
 
 describe('compileInstanceReader', () => {
-  const read = compileInstanceReader(fitted);
+  const { read, check } = compileInstanceReader(fitted);
 
   it('builds the same table as instancesToTable for valid instances', () => {
     const rows = [
@@ -33,6 +33,7 @@ describe('compileInstanceReader', () => {
       { ...good, member: false, signup: null, color: null },
     ];
     expect(read(rows)).toEqual(instancesToTable(fitted, rows));
+    expect(check(rows)).toBe(true);
   });
 
   it.each([
@@ -53,19 +54,22 @@ describe('compileInstanceReader', () => {
   ])('refuses %s, as instancesToTable does', (_what, bad) => {
     const rows = [good, JSON.parse(JSON.stringify(bad ?? null)) as unknown];
     expect(read(rows)).toBeNull();
+    expect(check(rows)).toBe(false);
     expect(() => instancesToTable(fitted, rows)).toThrow(/instances\[1\]/);
   });
 
   it('refuses Infinity and NaN numbers (which JSON cannot carry but a caller of the library can)', () => {
-    expect(read([{ ...good, age: Infinity }])).toBeNull();
-    expect(read([{ ...good, age: NaN }])).toBeNull();
-    expect(read([{ ...good, signup: -Infinity }])).toBeNull();
+    for (const bad of [{ ...good, age: Infinity }, { ...good, age: NaN }, { ...good, signup: -Infinity }]) {
+      expect(read([bad])).toBeNull();
+      expect(check([bad])).toBe(false);
+    }
   });
 
   it('handles field names that are not identifiers', () => {
     const odd: FittedFeatures = { ...fitted, inputSchema: [{ name: 'a"b\\c', type: 'numeric' }, { name: '__proto__x', type: 'numeric' }] };
     const r = compileInstanceReader(odd);
     const rows = [{ 'a"b\\c': 1, __proto__x: 2 }];
-    expect(r(rows)).toEqual(instancesToTable(odd, rows));
+    expect(r.read(rows)).toEqual(instancesToTable(odd, rows));
+    expect(r.check(rows)).toBe(true);
   });
 });

@@ -21,7 +21,8 @@ const fitted: FittedFeatures = {
 function scorer(calls: number[]): BatchScorer {
   return {
     width: 1,
-    validate: (instances) => instancesToTable(fitted, instances),
+    check: (instances) => void instancesToTable(fitted, instances),
+    read: (instances) => instancesToTable(fitted, instances),
     scoreTable(table: Table) {
       calls.push(table.nrows);
       const x = table.columns[0] as { values: Float64Array };

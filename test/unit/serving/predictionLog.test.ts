@@ -5,7 +5,7 @@ const rec = (i: number, extra: Partial<PredictionRecord> = {}): PredictionRecord
   modelName: 'm',
   modelVersion: 1,
   requestId: `r${i}`,
-  features: { x: i },
+  features: JSON.stringify({ x: i }),
   output: i,
   scores: null,
   row: 0,
