@@ -16,6 +16,7 @@ import { ingestStage } from '../src/pipeline/stages/ingest';
 import { monitorStage } from '../src/pipeline/stages/monitor';
 import { planTrials, trainStage, trainTrial } from '../src/pipeline/stages/train';
 import { validateStage } from '../src/pipeline/stages/validate';
+import { scoreDataset } from '../src/pipeline/stages/score';
 import { notify } from '../src/notify/webhook';
 import { runDriftCheck, type DriftCheckInput } from '../src/monitor/driftCheck';
 import { planRetrain, recordRetrain } from '../src/monitor/retrain';
@@ -90,6 +91,7 @@ export function createActivities(deps: ActivityDeps) {
       }
       return r;
     }),
+    scoreDataset: guard('score', scoreDataset),
     planRetrain: guard('plan_retrain', planRetrain),
     recordRetrain: guard('record_retrain', recordRetrain),
     monitor: guard('monitor', (d, ctx: StepContext, trained: TrainResult) => monitorStage({ ...d, temporal: deps.temporal }, ctx, trained)),

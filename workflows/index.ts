@@ -2,3 +2,4 @@
 export { trainingPipeline } from './trainingPipeline';
 export { enginePipeline, bareChain } from './benchPipeline';
 export { driftCheck } from './driftCheck';
+export { batchScore } from './batchScore';

@@ -280,6 +280,17 @@ program
   );
 
 program
+  .command('score <model>')
+  .description('score every row of a dataset with a registered model (a durable batch run)')
+  .requiredOption('--data <uri>', 'file path, s3://bucket/key or http(s):// URL')
+  .option('--version <n>', 'model version (default: production)')
+  .option('--out <file>', 'write the predictions CSV here')
+  .action(async (model, o) => {
+    const { scoreCommand } = await import('./score');
+    await withTemporal(({ client }) => withApp((app) => scoreCommand(client, app, model, o)));
+  });
+
+program
   .command('serve')
   .description('the serving process: KServe v1 predictions for every production model, hot-swapped on promotion')
   .action(async () => {

@@ -79,6 +79,15 @@ describe('training pipeline end to end on PostgreSQL + the filesystem store', ()
       Object.fromEntries(table.columns.filter((c) => c.name !== 'diagnosis').map((c) => [c.name, (c as { values: Float64Array }).values[i]])),
     );
     expect(Array.from(model.predict(transformInstances(fitted, instances)))).toEqual(Array.from(model.predict(transformTable(fitted, table))));
+
+    // Batch scoring of the whole dataset, as a durable run, gives the same probabilities.
+    const scored = await h.client.workflow.execute('batchScore', { taskQueue: h.config.temporal.taskQueue, workflowId: uniqueName('score'), args: [{ modelName: name, dataUri: path.join(DATA_DIR, 'breast_cancer.csv') }] });
+    expect(scored).toMatchObject({ modelName: name, version: evidence.candidateVersion, rows: 569 });
+    const csv = (await h.app.store.get((scored as { predictionsHash: string }).predictionsHash)).toString().trim().split('\n');
+    expect(csv[0]).toBe('prediction,p_benign,p_malignant');
+    expect(csv).toHaveLength(570);
+    const first = model.predict(transformTable(fitted, table));
+    expect(csv[1].split(',').slice(1).map(Number)).toEqual([first[0], first[1]]);
   });
 
   it('reuses cached steps for unchanged inputs and recomputes with noCache', async () => {

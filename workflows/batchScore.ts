@@ -1,0 +1,13 @@
+/** Batch scoring of a whole dataset as a durable run (`bosun score`). */
+import { proxyActivities } from '@temporalio/workflow';
+import type { PipelineActivities } from '../activities';
+import type { ScoreInput, ScoreResult } from '../src/pipeline/stages/score';
+
+const { scoreDataset } = proxyActivities<PipelineActivities>({
+  startToCloseTimeout: '2 hours',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['BadInput'] },
+});
+
+export async function batchScore(input: ScoreInput): Promise<ScoreResult> {
+  return scoreDataset(input);
+}
