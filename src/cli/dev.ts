@@ -5,7 +5,6 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { createActivities } from '../../activities';
 import { openApp } from '../app';
 import { loadConfig } from '../config';
 import { serveEmbeddedDb } from '../dbServer';
@@ -15,10 +14,8 @@ import { portOpen } from '../stack/process';
 import { startTemporalServer, type TemporalService } from '../stack/temporalServer';
 import { connectTemporal } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/searchAttributes';
-import { createPipelineWorker } from '../worker/createWorker';
+import { startPipelineWorker } from '../worker/pipelineWorker';
 import { buildServingApp } from '../serving/app';
-import { countPendingApprovals, createPipelineMetrics } from '../metrics/pipelineMetrics';
-import { serveMetrics } from '../metrics/metricsServer';
 
 export interface DevOptions {
   /** Submit this pipeline once the stack is up and follow it. */
@@ -67,22 +64,8 @@ export async function devCommand(o: DevOptions): Promise<void> {
       stops.push(served.stop);
     }
 
-    const metrics = createPipelineMetrics(() => countPendingApprovals(client));
-    const metricsServer = await serveMetrics(metrics.registry, config.metricsPort, '127.0.0.1');
-    stops.push(metricsServer.close);
-    const { worker, connection: workerConnection } = await createPipelineWorker({
-      address: config.temporal.address,
-      namespace: config.temporal.namespace,
-      taskQueue: config.temporal.taskQueue,
-      logLevel: config.logLevel,
-      activities: createActivities({ config, db: app.db, store: app.store, temporal: client, metrics }),
-    });
-    const running = worker.run();
-    stops.push(async () => {
-      worker.shutdown();
-      await running;
-      await workerConnection.close();
-    });
+    const worker = await startPipelineWorker({ config, app, client, metricsHost: '127.0.0.1' });
+    stops.push(worker.stop);
 
     // Serving in the same process: promotions made by the worker show up here without a restart.
     const serving = buildServingApp({ db: app.db, store: app.store, config, logger: false });
@@ -102,7 +85,7 @@ export async function devCommand(o: DevOptions): Promise<void> {
     console.log(`  Temporal Web UI ${uiUrl}/namespaces/${config.temporal.namespace}/workflows`);
     console.log(`  Database        ${config.database.kind === 'pglite' ? `embedded PGlite in ${config.database.dataDir}, served at ${databaseUrl}` : 'PostgreSQL (DATABASE_URL)'}`);
     console.log(`  Artifacts       ${app.store.location}`);
-    console.log(`  Worker          task queue "${config.temporal.taskQueue}", metrics ${metricsServer.url}`);
+    console.log(`  Worker          task queue "${config.temporal.taskQueue}", metrics ${worker.metricsUrl}`);
     console.log(`  Serving         ${serveUrl}/v1/models/<name>:predict  (metrics ${serveUrl}/metrics)`);
     console.log('Press Ctrl-C to stop.\n');
 
@@ -119,7 +102,7 @@ export async function devCommand(o: DevOptions): Promise<void> {
         process.exit(ok ? 0 : 1);
       }
     }
-    await Promise.race([done, running]);
+    await Promise.race([done, worker.running]);
     console.log('\nstopping…');
   } finally {
     await stopAll();

@@ -17,7 +17,7 @@ const labelSchema = {
   additionalProperties: false,
   properties: {
     request_id: { type: 'string', minLength: 1, maxLength: 128 },
-    label: { type: ['string', 'number', 'boolean'] },
+    label: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
   },
 } as const;
 

@@ -92,6 +92,20 @@ export function verifyingStream(expected: string, location: string): Transform {
   });
 }
 
+/** A pass-through that hashes and counts what flows through it (for uploads whose hash is their name). */
+export function hashingTap(): { stream: Transform; digest: () => ArtifactRef } {
+  const hasher = createHash('sha256');
+  let size = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      hasher.update(chunk);
+      size += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  return { stream, digest: () => ({ hash: hasher.digest('hex'), size }) };
+}
+
 export function verifyBuffer(expected: string, data: Buffer, location: string): Buffer {
   const actual = sha256(data);
   if (actual !== expected) throw new ArtifactCorruptError(expected, actual, location);

@@ -1,13 +1,14 @@
 /** Artifact store on the local filesystem (the default, under .bosun/artifacts). */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { link, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import {
   ArtifactNotFoundError,
   artifactKey,
+  hashingTap,
   sha256,
   toBuffer,
   verifyBuffer,
@@ -42,22 +43,14 @@ export class FsArtifactStore implements ArtifactStore {
   async putStream(data: Readable): Promise<ArtifactRef> {
     await mkdir(path.join(this.root, 'tmp'), { recursive: true });
     const tmp = path.join(this.root, 'tmp', `upload-${randomBytes(8).toString('hex')}`);
-    const hasher = createHash('sha256');
-    let size = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _e, cb) {
-        hasher.update(chunk);
-        size += chunk.length;
-        cb(null, chunk);
-      },
-    });
+    const tap = hashingTap();
     try {
-      await pipeline(data, tap, createWriteStream(tmp, { flush: true }));
+      await pipeline(data, tap.stream, createWriteStream(tmp, { flush: true }));
     } catch (err) {
       await unlink(tmp).catch(() => {});
       throw err;
     }
-    const hash = hasher.digest('hex');
+    const { hash, size } = tap.digest();
     const final = this.pathOf(hash);
     if (await sizeIs(final, size)) {
       await unlink(tmp);

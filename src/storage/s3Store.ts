@@ -1,16 +1,16 @@
 /** Artifact store on MinIO or any S3-compatible service, through the `minio` client. */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'minio';
 import type { ArtifactsConfig } from '../config';
 import {
   ArtifactNotFoundError,
   artifactKey,
+  hashingTap,
   readAll,
   sha256,
   toBuffer,
@@ -79,17 +79,9 @@ export class S3ArtifactStore implements ArtifactStore {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'bosun-upload-'));
     const file = path.join(dir, 'blob');
     try {
-      const hasher = createHash('sha256');
-      let size = 0;
-      const tap = new Transform({
-        transform(chunk: Buffer, _e, cb) {
-          hasher.update(chunk);
-          size += chunk.length;
-          cb(null, chunk);
-        },
-      });
-      await pipeline(data, tap, createWriteStream(file));
-      const hash = hasher.digest('hex');
+      const tap = hashingTap();
+      await pipeline(data, tap.stream, createWriteStream(file));
+      const { hash, size } = tap.digest();
       if (!(await this.sizeIs(hash, size))) {
         await this.client.putObject(this.cfg.bucket, this.key(hash), createReadStream(file), size);
       }

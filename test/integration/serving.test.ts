@@ -19,21 +19,13 @@ import { buildServingApp } from '../../src/serving/app';
 import { scoreTable } from '../../src/serving/batchScore';
 import { METRIC_NAMES } from '../../src/serving/metrics';
 import { routesToChallenger } from '../../src/serving/routing';
-import { DATA_DIR, startHarness, type Harness } from './support/pipelineHarness';
+import { breastCancerSpec, DATA_DIR, startHarness, type Harness } from './support/pipelineHarness';
 import { uniqueName } from './support/stack';
 
 const TOKEN = 'serving-test-token-0123456789abcdef';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 
-const spec = (name: string): PipelineSpecInput => ({
-  name,
-  source: 'breast_cancer.csv',
-  target: 'diagnosis',
-  positiveClass: 'malignant',
-  model: { algorithm: 'logistic_regression', search: { strategy: 'grid', space: { c: [0.1, 1] } } },
-  evaluation: { primaryMetric: 'roc_auc', gates: [{ metric: 'roc_auc', min: 0.9 }] },
-  approval: { autoApprove: true },
-});
+const spec = (name: string): PipelineSpecInput => breastCancerSpec(name, { autoApprove: true });
 
 interface Answer {
   status: number;

@@ -13,18 +13,10 @@ import { loadConfig } from '../../src/config';
 import { findProgram } from '../../src/stack/binaries';
 import { statusQuery } from '../../workflows/messages';
 import type { PipelineSpecInput } from '../../src/pipeline/spec';
-import { DATA_DIR, startHarness, type Harness } from './support/pipelineHarness';
+import { breastCancerSpec, DATA_DIR, startHarness, type Harness } from './support/pipelineHarness';
 import { stack, uniqueName } from './support/stack';
 
-const breastCancer = (name: string): PipelineSpecInput => ({
-  name,
-  source: 'breast_cancer.csv',
-  target: 'diagnosis',
-  positiveClass: 'malignant',
-  model: { algorithm: 'logistic_regression', search: { strategy: 'grid', space: { c: [0.1, 1] } } },
-  evaluation: { primaryMetric: 'roc_auc', gates: [{ metric: 'roc_auc', min: 0.9 }] },
-  approval: { approvers: ['risk-lead', 'role:reviewers'], roles: { reviewers: ['ana'] }, required: 1 },
-});
+const breastCancer = (name: string): PipelineSpecInput => breastCancerSpec(name, { approvers: ['risk-lead', 'role:reviewers'], roles: { reviewers: ['ana'] }, required: 1 });
 
 describe('training pipeline end to end on PostgreSQL + the filesystem store', () => {
   let h: Harness;

@@ -10,21 +10,13 @@ import { approvals } from '../../src/db/schema';
 import type { PipelineSpecInput } from '../../src/pipeline/spec';
 import { MESSAGE_DESCRIPTIONS, statusQuery } from '../../workflows/messages';
 import { docScreenshot, launchChromium, withFailureScreenshot } from './support/browser';
-import { startHarness, type Harness } from './support/pipelineHarness';
+import { breastCancerSpec, startHarness, type Harness } from './support/pipelineHarness';
 import { stack, uniqueName } from './support/stack';
 
 const AWAITING = 'BosunStage = "awaiting_approval"';
 const UI_TIMEOUT = 45_000;
 
-const breastCancer = (name: string): PipelineSpecInput => ({
-  name,
-  source: 'breast_cancer.csv',
-  target: 'diagnosis',
-  positiveClass: 'malignant',
-  model: { algorithm: 'logistic_regression', search: { strategy: 'grid', space: { c: [0.1, 1] } } },
-  evaluation: { primaryMetric: 'roc_auc', gates: [{ metric: 'roc_auc', min: 0.9 }] },
-  approval: { approvers: ['ui-approver'], required: 1 },
-});
+const breastCancer = (name: string): PipelineSpecInput => breastCancerSpec(name, { approvers: ['ui-approver'], required: 1 });
 
 describe.skipIf(!stack().temporalUiUrl)('approving a run in the Temporal Web UI', () => {
   let h: Harness;

@@ -16,6 +16,19 @@ import { createTestDatabase, testConfig, uniqueName } from './stack';
 
 export const DATA_DIR = path.resolve(import.meta.dirname, '../../../data');
 
+/** The breast-cancer pipeline most integration tests run; `approval` differs per test. */
+export function breastCancerSpec(name: string, approval: PipelineSpecInput['approval']): PipelineSpecInput {
+  return {
+    name,
+    source: 'breast_cancer.csv',
+    target: 'diagnosis',
+    positiveClass: 'malignant',
+    model: { algorithm: 'logistic_regression', search: { strategy: 'grid', space: { c: [0.1, 1] } } },
+    evaluation: { primaryMetric: 'roc_auc', gates: [{ metric: 'roc_auc', min: 0.9 }] },
+    approval,
+  };
+}
+
 export interface Harness {
   config: Config;
   app: AppDeps;
