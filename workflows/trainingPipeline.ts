@@ -110,6 +110,7 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
       blessed: evaluated.blessed,
       report: `artifact:sha256:${evaluated.reportHash}`,
       reportCommand: `npx bosun report ${workflowId}`,
+      modelCard: `artifact:sha256:${evaluated.modelCardHash}`,
     };
     upsertSearchAttributes([{ key: BOSUN_CANDIDATE_VERSION, value: String(trained.version) }]);
     upsertMemo({ evidence });

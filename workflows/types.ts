@@ -89,6 +89,8 @@ export interface EvaluateResult {
   championVersion: number | null;
   championMetrics: Record<string, number> | null;
   reportHash: string;
+  /** Markdown model card for this candidate. */
+  modelCardHash: string;
   primaryMetric: string;
   cached: boolean;
 }

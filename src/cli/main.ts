@@ -6,8 +6,8 @@ import { listVersions, promote, rollback } from '../registry/registry';
 import { connectTemporal } from '../temporal/connection';
 import { CliError, reportError, printJson, printTable } from './output';
 import { writeFileSync } from 'node:fs';
-import { desc, eq } from 'drizzle-orm';
-import { driftReports, evaluations } from '../db/schema';
+import { and, desc, eq } from 'drizzle-orm';
+import { driftReports, steps } from '../db/schema';
 
 const program = new Command('bosun').description('Pipeline orchestrator for machine-learning models, on Temporal').showHelpAfterError();
 
@@ -115,14 +115,17 @@ for (const kind of ['approve', 'reject'] as const) {
 
 program
   .command('report <run>')
-  .description("write a run's evaluation report (self-contained HTML) to a file")
-  .option('--out <file>', 'where to write it (default: <run>.html)')
+  .description("write a run's evaluation report (self-contained HTML), or its model card (Markdown), to a file")
+  .option('--out <file>', 'where to write it (default: <run>.html or <run>.model-card.md)')
+  .option('--model-card', 'the model card instead of the report')
   .action(async (run, o) =>
     withApp(async ({ db, store }) => {
-      const [row] = await db.select().from(evaluations).where(eq(evaluations.runId, run));
-      if (!row?.reportHash) throw new CliError(`run ${run} has no evaluation report (it may not have reached the evaluate stage)`);
-      const out = o.out ?? `${run}.html`;
-      writeFileSync(out, await store.get(row.reportHash));
+      const [row] = await db.select().from(steps).where(and(eq(steps.runId, run), eq(steps.name, 'evaluate')));
+      const output = row?.output as { reportHash?: string; modelCardHash?: string } | undefined;
+      const hash = o.modelCard ? output?.modelCardHash : output?.reportHash;
+      if (!hash) throw new CliError(`run ${run} has no ${o.modelCard ? 'model card' : 'evaluation report'} (it may not have reached the evaluate stage)`);
+      const out = o.out ?? (o.modelCard ? `${run}.model-card.md` : `${run}.html`);
+      writeFileSync(out, await store.get(hash));
       console.log(`wrote ${out}`);
     }),
   );

@@ -34,6 +34,9 @@ describe('training pipeline end to end on PostgreSQL + the filesystem store', ()
     expect(evidence.blessed).toBe(true);
     expect(evidence.metrics.roc_auc).toBeGreaterThan(0.95);
     expect(evidence.report).toMatch(/^artifact:sha256:[0-9a-f]{64}$/);
+    const card = (await h.app.store.get((waiting.evidence as { modelCard: string }).modelCard.slice('artifact:sha256:'.length))).toString();
+    expect(card).toContain(`# Model card: ${name} v${evidence.candidateVersion}`);
+    expect(card).toMatch(/\| roc_auc \(primary\) \| 0\.9\d{3} \|/);
     const desc = await handle.describe();
     expect(desc.searchAttributes.BosunStage).toEqual(['awaiting_approval']);
     expect(desc.searchAttributes.BosunPipeline).toEqual([name]);

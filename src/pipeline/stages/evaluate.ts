@@ -5,7 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Table } from '../../data/table';
-import { evaluations, featureSets } from '../../db/schema';
+import { datasets, datasetVersions, evaluations, featureSets, runs } from '../../db/schema';
 import { computeSlices, decide, defaultPrimaryMetric, permutationImportance } from '../../evaluate';
 import { metricScorer } from '../../evaluate/importance';
 import { deserializeFeatures, transformTable } from '../../features';
@@ -16,6 +16,8 @@ import { createRng } from '../../ml/random';
 import { deserializeModel } from '../../ml/serialize';
 import { getAlias, type ModelVersion } from '../../registry/registry';
 import { renderEvaluationReport } from '../../report';
+import { renderModelCard } from '../../report/modelCard';
+import type { PipelineSpec } from '../spec';
 import type { EvaluateResult, FeaturesResult, StepContext, TrainResult } from '../../../workflows/types';
 import { hashOf } from '../canonical';
 import type { StageDeps } from '../deps';
@@ -71,6 +73,8 @@ export async function evaluateStage(deps: StageDeps, ctx: StepContext, features:
     });
     const report = await deps.store.put(html);
     await indexArtifact(deps.db, report, 'report', 'text/html');
+    const card = await deps.store.put(await modelCard(deps, ctx, spec, features, trained, test, metrics, primary, decision, importance.features.slice(0, 5).map((f) => f.feature)));
+    await indexArtifact(deps.db, card, 'model_card', 'text/markdown');
 
     const scores = metrics.scores as Record<string, number>;
     const championScores = (champ?.metrics?.scores as Record<string, number> | undefined) ?? null;
@@ -95,8 +99,52 @@ export async function evaluateStage(deps: StageDeps, ctx: StepContext, features:
       championVersion: championVersion?.version ?? null,
       championMetrics: championScores && finiteOnly(championScores),
       reportHash: report.hash,
+      modelCardHash: card.hash,
       primaryMetric: primary,
     };
+  });
+}
+
+async function modelCard(
+  deps: StageDeps,
+  ctx: StepContext,
+  spec: PipelineSpec,
+  features: FeaturesResult,
+  trained: TrainResult,
+  test: Design,
+  metrics: Metrics,
+  primary: string,
+  verdict: { blessed: boolean; reasons: string[] },
+  topFeatures: string[],
+): Promise<string> {
+  const [row] = await deps.db
+    .select({ source: datasets.source, contentHash: datasetVersions.contentHash })
+    .from(featureSets)
+    .innerJoin(datasetVersions, eq(featureSets.datasetVersionId, datasetVersions.id))
+    .innerJoin(datasets, eq(datasetVersions.datasetId, datasets.id))
+    .where(eq(featureSets.id, features.featureSetId));
+  const [run] = await deps.db.select({ codeVersion: runs.codeVersion }).from(runs).where(eq(runs.id, ctx.runId));
+  return renderModelCard({
+    pipeline: ctx.pipeline,
+    description: spec.description,
+    version: trained.version,
+    runId: ctx.runId,
+    algorithm: spec.model.algorithm,
+    params: trained.params,
+    seed: spec.seed,
+    task: test.task.kind,
+    classes: test.task.kind === 'regression' ? undefined : test.task.classes,
+    dataSource: row?.source ?? 'unknown',
+    datasetHash: row?.contentHash ?? '',
+    trainRows: features.trainRows,
+    testRows: features.testRows,
+    featureNames: test.featureNames,
+    metrics: metrics.scores as Record<string, number>,
+    primaryMetric: primary,
+    verdict,
+    specHash: ctx.specHash,
+    codeVersion: run?.codeVersion,
+    topFeatures,
   });
 }
 
