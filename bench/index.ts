@@ -60,6 +60,17 @@ if (want('serving')) {
     target: '≤ 5 ms',
     met: s.p99AtHalfLoadMs <= 5,
   });
+  if (s.postgres) {
+    rows.push({
+      row: 'serving, log to PostgreSQL (production): requests/s',
+      bosun: f(s.postgres.rps, 0),
+      reference: `${f(s.bareRps, 0)} (bare node:http constant)`,
+      ratio: `${f(s.postgres.ratio, 3)}×`,
+      target: '≥ 0.7×',
+      met: s.postgres.ratio >= 0.7,
+    });
+    rows.push({ row: 'serving, log to PostgreSQL: p99 at half load', bosun: `${f(s.postgres.halfLoad.p99Ms, 2)} ms`, reference: '-', ratio: '-', target: '≤ 5 ms', met: s.postgres.halfLoad.p99Ms <= 5 });
+  }
   rows.push({
     row: 'serving hot path (log discarded): requests/s',
     bosun: f(s.hotPath.rps, 0),

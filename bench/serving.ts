@@ -69,6 +69,8 @@ export interface ServingBenchResult {
   hotPath: ServerFigures & { ratio: number; halfLoad: HalfLoadFigures };
   /** The reference, and paced at each Bosun half-load rate: the latency floor of the machine itself. */
   bare: ServerFigures & { atBosunHalfLoad: HalfLoadFigures; atHotPathHalfLoad: HalfLoadFigures };
+  /** Bosun with its log written to a real PostgreSQL (another process): the production setup. Null without PostgreSQL binaries. */
+  postgres: (ServerFigures & { ratio: number; halfLoad: HalfLoadFigures }) | null;
   /** Calibration: Fastify alone answering a constant (what the framework costs before Bosun does anything). */
   fastify: ServerFigures;
   /** Non-200 answers or transport errors across all runs (must be 0 for the figures to mean anything). */
@@ -97,7 +99,7 @@ async function instances(count: number): Promise<Record<string, unknown>[]> {
 }
 
 /** Fits, registers and promotes the model, starts buildServingApp on an ephemeral loopback port. */
-async function startBosun(logToDb: boolean): Promise<BenchServer> {
+async function startBosun(logTo: 'pglite' | 'postgres' | 'discard'): Promise<BenchServer> {
   const { readTable } = await import('../src/data/read');
   const { openDb } = await import('../src/db/client');
   const { datasets, datasetVersions, featureSets } = await import('../src/db/schema');
@@ -145,7 +147,11 @@ async function startBosun(logToDb: boolean): Promise<BenchServer> {
   await promote(db, 'bench', mv.version);
 
   const config = loadConfig({ BOSUN_HOME: home, HOME: process.env.HOME });
-  const app = buildServingApp({ db, store, config, logger: false, ...(logToDb ? {} : { logWriter: async () => {} }) });
+  // 'postgres': the production setup — the log goes to a PostgreSQL server in its own process.
+  const { dbPredictionWriter } = await import('../src/serving/predictionLog');
+  const logDb = logTo === 'postgres' ? await openDb({ kind: 'postgres', url: process.env.BOSUN_BENCH_PG_URL! }) : null;
+  const logWriter = logTo === 'discard' ? async () => {} : logDb ? dbPredictionWriter(logDb.db) : undefined;
+  const app = buildServingApp({ db, store, config, logger: false, ...(logWriter ? { logWriter } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
   return {
@@ -156,6 +162,7 @@ async function startBosun(logToDb: boolean): Promise<BenchServer> {
     async close() {
       await app.close();
       await handle.close();
+      await logDb?.close();
       rmSync(home, { recursive: true, force: true });
     },
   };
@@ -188,7 +195,8 @@ async function startFastify(): Promise<BenchServer> {
 }
 
 async function serveChild(kind: string): Promise<void> {
-  const server = kind === 'bare' ? await startBare() : kind === 'fastify' ? await startFastify() : await startBosun(kind === 'bosun');
+  const server =
+    kind === 'bare' ? await startBare() : kind === 'fastify' ? await startFastify() : await startBosun(kind === 'bosun' ? 'pglite' : kind === 'bosun-pg' ? 'postgres' : 'discard');
   process.send!({ port: server.port });
   process.on('message', (m: { cpu?: boolean; drain?: boolean; stop?: boolean }) => {
     if (m.cpu) {
@@ -203,7 +211,7 @@ async function serveChild(kind: string): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // Load side (this process)
 
-type Kind = 'bare' | 'fastify' | 'bosun' | 'bosun-hot';
+type Kind = 'bare' | 'fastify' | 'bosun' | 'bosun-hot' | 'bosun-pg';
 
 interface Server {
   kind: Kind;
@@ -211,8 +219,8 @@ interface Server {
   child: ChildProcess;
 }
 
-async function spawnServer(kind: Kind): Promise<Server> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', kind], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+async function spawnServer(kind: Kind, env: NodeJS.ProcessEnv = process.env): Promise<Server> {
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', kind], { env, execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`the ${kind} benchmark server exited with code ${code} before listening`)));
@@ -320,8 +328,10 @@ export async function runServingBench(o: ServingBenchOptions = {}): Promise<Serv
   const bodies = (await instances(50)).map((inst) => Buffer.from(JSON.stringify({ instances: [inst] })));
   const servers: Server[] = [];
   let errors = 0;
+  const pg = await startBenchPostgres();
   try {
     for (const kind of ['bare', 'fastify', 'bosun', 'bosun-hot'] as const) servers.push(await spawnServer(kind));
+    if (pg) servers.push(await spawnServer('bosun-pg', { ...process.env, BOSUN_BENCH_PG_URL: pg.url }));
     const best = new Map<Kind, ServerFigures>();
     for (let r = 0; r < rounds; r++) {
       for (const s of servers) {
@@ -361,6 +371,9 @@ export async function runServingBench(o: ServingBenchOptions = {}): Promise<Serv
     const hotHalf = await halfLoad(hotServer, hot.rps / 2);
     const bareHalf = await halfLoad(bareServer, bosun.rps / 2);
     const bareHotHalf = await halfLoad(bareServer, hot.rps / 2);
+    const pgServer = servers.find((x) => x.kind === 'bosun-pg');
+    const pgBest = best.get('bosun-pg');
+    const postgres = pgServer && pgBest ? { ...pgBest, ratio: pgBest.rps / bare.rps, halfLoad: await halfLoad(pgServer, pgBest.rps / 2) } : null;
     return {
       bosunRps: bosun.rps,
       bareRps: bare.rps,
@@ -369,13 +382,37 @@ export async function runServingBench(o: ServingBenchOptions = {}): Promise<Serv
       bosun: { ...bosun, halfLoad: bosunHalf },
       hotPath: { ...hot, ratio: hot.rps / bare.rps, halfLoad: hotHalf },
       bare: { ...bare, atBosunHalfLoad: bareHalf, atHotPathHalfLoad: bareHotHalf },
+      postgres,
       fastify: best.get('fastify')!,
       errors,
       clients,
     };
   } finally {
     await Promise.all(servers.map(stopServer));
+    await pg?.stop();
   }
+}
+
+/** A throwaway PostgreSQL for the production-setup row (null where its binaries are not installed). */
+async function startBenchPostgres(): Promise<{ url: string; stop: () => Promise<void> } | null> {
+  const { findPostgresBin, startPostgres } = await import('../src/stack/postgresServer');
+  const { freePort } = await import('../src/stack/process');
+  try {
+    findPostgresBin();
+  } catch {
+    return null;
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bosun-bench-pg-'));
+  const { chmodSync } = await import('node:fs');
+  chmodSync(dir, 0o755);
+  const pg = await startPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), logFile: path.join(dir, 'postgres.log') });
+  return {
+    url: pg.databaseUrl,
+    stop: async () => {
+      await pg.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 if (process.argv[2] === '--serve') {
@@ -396,6 +433,7 @@ if (process.argv[2] === '--serve') {
   console.table([
     row('bosun, log to in-process PGlite', r.bosun, r.bosun.halfLoad),
     row('bosun, hot path (log discarded)', r.hotPath, r.hotPath.halfLoad),
+    ...(r.postgres ? [row('bosun, log to PostgreSQL (production setup)', r.postgres, r.postgres.halfLoad)] : []),
     row('fastify alone, constant answer', r.fastify),
     row('bare node:http, constant answer', r.bare, r.bare.atBosunHalfLoad),
     row('bare node:http, paced as the hot path', null, r.bare.atHotPathHalfLoad),

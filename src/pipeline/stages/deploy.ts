@@ -41,9 +41,15 @@ export async function concludeDeploy(deps: StageDeps, ctx: StepContext, trained:
 
   if (started.strategy === 'direct') {
     if (!verdict || verdict.ok) return { ...base, previousVersion: started.previousVersion, outcome: 'live' };
-    const why = `automatic rollback of v${trained.version}: ${reasons.filter((r) => r.endsWith('✗')).join('; ')}`;
+    const failed = reasons.filter((r) => r.endsWith('✗')).join('; ');
+    const why = `automatic rollback of v${trained.version}: ${failed}`;
     const back = started.previousVersion ? await rollback(deps.db, trained.modelName, why) : null;
-    await notify(deps, ctx, 'rollback', back ? `${trained.modelName} rolled back to v${back.version}: ${why}` : `${why} (no earlier version to restore)`);
+    await notify(
+      deps,
+      ctx,
+      back ? 'rollback' : 'verification_failed',
+      back ? `${trained.modelName} rolled back to v${back.version}: ${why}` : `${trained.modelName} v${trained.version} failed verification (${failed}) but has no earlier version to roll back to, so it stays live`,
+    );
     return { ...base, previousVersion: started.previousVersion, outcome: back ? 'rolled_back' : 'live' };
   }
 
