@@ -6,7 +6,7 @@
  * then the database closes. A second signal, or 30 s without finishing, exits at once.
  */
 import { openApp } from '../src/app';
-import { loadConfig } from '../src/config';
+import { ConfigError, loadConfig } from '../src/config';
 import { buildServingApp } from '../src/serving/app';
 
 const SHUTDOWN_TIMEOUT_MS = 30_000;
@@ -21,7 +21,7 @@ export async function serveCommand(): Promise<void> {
     await app.close().catch(() => {});
     await deps.close();
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') throw new Error(`BOSUN_SERVE_PORT=${config.serve.port}: the port is in use; stop the other process or choose another port`);
+    if (e.code === 'EADDRINUSE') throw new ConfigError(`BOSUN_SERVE_PORT=${config.serve.port}: the port is in use; stop the other process or choose another port`);
     throw err;
   }
   const served = app.serving.cache.served();

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { openApp } from '../app';
-import { loadConfig } from '../config';
+import { ConfigError, loadConfig } from '../config';
 import { serveEmbeddedDb } from '../dbServer';
 import { clearDevState, writeDevState } from '../devState';
 import { findProgram } from '../stack/binaries';
@@ -70,7 +70,7 @@ export async function devCommand(o: DevOptions): Promise<void> {
     // Serving in the same process: promotions made by the worker show up here without a restart.
     const serving = buildServingApp({ db: app.db, store: app.store, config, logger: false });
     await serving.listen({ port: config.serve.port, host: '127.0.0.1' }).catch((err: NodeJS.ErrnoException) => {
-      throw err.code === 'EADDRINUSE' ? new Error(`BOSUN_SERVE_PORT=${config.serve.port}: the port is in use; choose another`) : err;
+      throw err.code === 'EADDRINUSE' ? new ConfigError(`BOSUN_SERVE_PORT=${config.serve.port}: the port is in use; choose another`) : err;
     });
     stops.push(() => serving.close());
     const serveUrl = `http://localhost:${config.serve.port}`;

@@ -148,7 +148,7 @@ models
   .action(async (model, version) =>
     withApp(async ({ db }) => {
       const row = (await listVersions(db, model)).find((v) => v.version === Number(version));
-      if (!row) throw new Error(`model "${model}" has no version ${version}`);
+      if (!row) throw new CliError(`model "${model}" has no version ${version}; see \`bosun models list ${model}\``);
       printJson(row);
     }),
   );

@@ -26,7 +26,7 @@ function format(v: unknown): string {
 /** Known errors print as their message alone; anything unexpected keeps its stack for a bug report. */
 export function reportError(err: unknown): never {
   const e = err as Error;
-  const known = ['ConfigError', 'DatabaseError', 'ObjectStoreError', 'TemporalUnreachableError', 'SpecError', 'BadInput', 'MissingProgramError', 'CliError', 'DataError', 'WorkflowNotFoundError'];
+  const known = ['ConfigError', 'DatabaseError', 'ObjectStoreError', 'TemporalUnreachableError', 'SpecError', 'BadInput', 'MissingProgramError', 'CliError', 'DataError', 'WorkflowNotFoundError', 'RegistryError', 'ScheduleNotFoundError'];
   if (known.includes(e?.name)) console.error(`bosun: ${e.message}`);
   else console.error(`bosun: unexpected error: ${e?.stack ?? String(err)}`);
   process.exit(1);

@@ -7,7 +7,7 @@ import { prepareSpec, readPipelineFile } from '../pipeline/loadPipeline';
 import { storeSpec } from '../pipeline/specStore';
 import { planOf } from '../pipeline/submit';
 import type { ArtifactStore } from '../storage';
-import { printJson, printTable } from './output';
+import { CliError, printJson, printTable } from './output';
 
 export async function createSchedule(client: Client, store: ArtifactStore, config: Config, file: string, o: { cron: string; paused?: boolean; catchupWindow?: string }): Promise<string> {
   const raw = await readPipelineFile(file);
@@ -69,7 +69,7 @@ export async function backfillSchedule(client: Client, id: string, from: string,
   const start = new Date(from);
   const end = new Date(to);
   if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || end <= start) {
-    throw new Error(`backfill: --from ${from} and --to ${to} must be ISO times with --from before --to`);
+    throw new CliError(`backfill: --from ${from} and --to ${to} must be ISO times with --from before --to`);
   }
   await client.schedule.getHandle(id).backfill({ start, end, overlap: 'ALLOW_ALL' as never });
   console.log(`${id}: backfilling ${start.toISOString()} – ${end.toISOString()}`);

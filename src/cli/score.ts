@@ -5,12 +5,13 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { AppDeps } from '../app';
 import type { batchScore } from '../../workflows/batchScore';
+import { CliError } from './output';
 
 export async function scoreCommand(client: Client, app: AppDeps, model: string, o: { data: string; version?: string; out?: string }): Promise<void> {
   let dataUri = o.data;
   if (!/^(s3|https?):\/\//.test(o.data)) {
     const file = path.resolve(o.data.replace(/^file:\/\//, ''));
-    if (!existsSync(file)) throw new Error(`--data ${o.data}: file not found`);
+    if (!existsSync(file)) throw new CliError(`--data ${o.data}: file not found`);
     const ref = await app.store.put(readFileSync(file));
     dataUri = `artifact:sha256:${ref.hash}#file://${file}`;
   }

@@ -1,6 +1,7 @@
 /** Serves a prom-client registry at /metrics on its own port (the worker has no HTTP server otherwise). */
 import http from 'node:http';
 import type { Registry } from 'prom-client';
+import { ConfigError } from '../config';
 
 export async function serveMetrics(registry: Registry, port: number, host = '0.0.0.0'): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer(async (req, res) => {
@@ -17,7 +18,7 @@ export async function serveMetrics(registry: Registry, port: number, host = '0.0
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`BOSUN_METRICS_PORT=${port}: the port is in use; choose another`) : err),
+      reject(err.code === 'EADDRINUSE' ? new ConfigError(`BOSUN_METRICS_PORT=${port}: the port is in use; choose another`) : err),
     );
     server.listen(port, host, resolve);
   });

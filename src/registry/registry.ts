@@ -9,6 +9,11 @@ import { deployments, modelAliases, modelVersions } from '../db/schema';
 
 export type ModelVersion = typeof modelVersions.$inferSelect;
 
+/** A registry request that cannot be met as asked (unknown version, nothing to roll back to). */
+export class RegistryError extends Error {
+  override name = 'RegistryError';
+}
+
 export interface NewVersion {
   modelName: string;
   runId: string;
@@ -59,7 +64,7 @@ export async function promote(db: Db, modelName: string, version: number, o: { r
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'model:' + modelName}))`);
     const [target] = await tx.select().from(modelVersions).where(and(eq(modelVersions.modelName, modelName), eq(modelVersions.version, version)));
-    if (!target) throw new Error(`model "${modelName}" has no version ${version}; see \`bosun models list\``);
+    if (!target) throw new RegistryError(`model "${modelName}" has no version ${version}; see \`bosun models list\``);
     const [current] = await tx.select().from(modelAliases).where(and(eq(modelAliases.modelName, modelName), eq(modelAliases.alias, 'production')));
     if (current?.versionId === target.id) return { version, previousVersion: version };
     let previousVersion: number | null = null;
@@ -87,9 +92,9 @@ export async function rollback(db: Db, modelName: string, reason = 'manual rollb
     .where(eq(deployments.modelName, modelName))
     .orderBy(desc(deployments.id));
   const current = await getAlias(db, modelName, 'production');
-  if (!current) throw new Error(`model "${modelName}" has no production version to roll back`);
+  if (!current) throw new RegistryError(`model "${modelName}" has no production version to roll back`);
   const previous = history.find((h) => h.version !== current.version);
-  if (!previous) throw new Error(`model "${modelName}" has no earlier production version than v${current.version}`);
+  if (!previous) throw new RegistryError(`model "${modelName}" has no earlier production version than v${current.version}`);
   const res = await promote(db, modelName, previous.version, { strategy: 'rollback', reason });
   await db.update(deployments).set({ status: 'rolled_back', reason, finishedAt: new Date() }).where(and(eq(deployments.versionId, current.id), eq(deployments.status, 'superseded')));
   return res;
@@ -137,7 +142,7 @@ export async function startVerification(db: Db, modelName: string, version: numb
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'model:' + modelName}))`);
     const [target] = await tx.select().from(modelVersions).where(and(eq(modelVersions.modelName, modelName), eq(modelVersions.version, version)));
-    if (!target) throw new Error(`model "${modelName}" has no version ${version}`);
+    if (!target) throw new RegistryError(`model "${modelName}" has no version ${version}`);
     const [mine] = await tx.select().from(deployments).where(and(eq(deployments.runId, o.runId), eq(deployments.versionId, target.id), eq(deployments.strategy, o.strategy)));
     if (mine) return mine.id;
     // One verification at a time: an older one still open is superseded by this newer candidate.
@@ -158,7 +163,7 @@ export async function startVerification(db: Db, modelName: string, version: numb
 /** Ends a verification: promote the challenger, or roll it back with the reason. */
 export async function concludeVerification(db: Db, deploymentId: number, outcome: { promote: boolean; reason: string }): Promise<PromoteResult | null> {
   const [d] = await db.select({ d: deployments, v: modelVersions }).from(deployments).innerJoin(modelVersions, eq(deployments.versionId, modelVersions.id)).where(eq(deployments.id, deploymentId));
-  if (!d) throw new Error(`no deployment ${deploymentId}`);
+  if (!d) throw new RegistryError(`no deployment ${deploymentId}`);
   if (d.d.status !== 'verifying') return null; // already concluded (a retried activity)
   if (outcome.promote) {
     await db.update(deployments).set({ status: 'superseded', reason: outcome.reason, finishedAt: new Date() }).where(eq(deployments.id, deploymentId));
