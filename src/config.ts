@@ -80,6 +80,8 @@ export interface Config {
   temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; cliPath?: string };
   database: DatabaseConfig;
   artifacts: ArtifactsConfig;
+  /** The object store's connection, for s3:// data sources even when artifacts live on the filesystem. */
+  s3: { endpoint: URL; accessKey?: string; secretKey?: string; region: string };
   minioPath?: string;
   serve: { port: number; token?: string; maxBodyBytes: number };
   metricsPort: number;
@@ -153,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     database,
     artifacts,
+    s3: { endpoint: new URL(e.BOSUN_S3_ENDPOINT), accessKey: e.BOSUN_S3_ACCESS_KEY, secretKey: e.BOSUN_S3_SECRET_KEY, region: e.BOSUN_S3_REGION },
     minioPath: e.MINIO_PATH,
     serve: { port: e.BOSUN_SERVE_PORT, token: e.BOSUN_SERVE_TOKEN, maxBodyBytes: e.BOSUN_SERVE_MAX_BODY_BYTES },
     metricsPort: e.BOSUN_METRICS_PORT,

@@ -6,6 +6,7 @@
 import { and, eq, gte } from 'drizzle-orm';
 import { predictionLog } from '../db/schema';
 import { parseDriftProfile, type FeatureProfile } from '../drift/profile';
+import { binIndex } from '../drift/quantile';
 import { psi } from '../drift/stats';
 import { deserializeModel } from '../ml/serialize';
 import { signalFromLogged } from '../monitor/predictionSignal';
@@ -69,16 +70,11 @@ function referenceCounts(p: FeatureProfile): number[] {
   return p.kind === 'numeric' ? p.binCounts : p.counts;
 }
 
-/** Bins current values on the reference's own bins: (−∞, e0], (e0, e1], …, (e_last, +∞), or its levels. */
+/** Bins current values on the reference's own bins (the drift module's binIndex), or its levels. */
 function currentCounts(p: FeatureProfile, signal: Float64Array | (string | null)[]): number[] {
   if (p.kind === 'numeric') {
     const counts = new Array(p.edges.length + 1).fill(0);
-    for (const v of signal as Float64Array) {
-      if (Number.isNaN(v)) continue;
-      let b = 0;
-      while (b < p.edges.length && v > p.edges[b]) b++;
-      counts[b]++;
-    }
+    for (const v of signal as Float64Array) if (!Number.isNaN(v)) counts[binIndex(p.edges, v)]++;
     return counts;
   }
   const index = new Map(p.levels.map((l, i) => [l, i]));

@@ -30,20 +30,19 @@ export interface FeatureStats {
   meanShiftStd?: number;
 }
 
-function numericStats(s: NumericWindowState): FeatureStats {
+/** The statistics every feature has; `comparable` is false when either side has no values. */
+function baseStats(s: NumericWindowState | CategoricalWindowState, kind: FeatureStats['kind']): { out: FeatureStats; comparable: boolean } {
   const p = s.profile;
   const count = s.rows - s.nullCount;
-  const refCount = p.rows - p.nullCount;
-  const out: FeatureStats = {
-    name: p.name,
-    kind: 'numeric',
-    count,
-    nullRate: s.rows > 0 ? s.nullCount / s.rows : 0,
-    referenceNullRate: p.nullRate,
-    psi: null,
-    js: null,
-  };
-  if (count === 0 || refCount === 0) return out;
+  const out: FeatureStats = { name: p.name, kind, count, nullRate: s.rows > 0 ? s.nullCount / s.rows : 0, referenceNullRate: p.nullRate, psi: null, js: null };
+  return { out, comparable: count > 0 && p.rows - p.nullCount > 0 };
+}
+
+function numericStats(s: NumericWindowState): FeatureStats {
+  const p = s.profile;
+  const { out, comparable } = baseStats(s, 'numeric');
+  if (!comparable) return out;
+  const count = out.count;
   out.psi = psi(p.binCounts, s.binCounts);
   out.js = jensenShannon(p.binCounts, s.binCounts);
   const sample = s.reservoir.sortedSample();
@@ -60,18 +59,8 @@ function numericStats(s: NumericWindowState): FeatureStats {
 
 function categoricalStats(s: CategoricalWindowState): FeatureStats {
   const p = s.profile;
-  const count = s.rows - s.nullCount;
-  const refCount = p.rows - p.nullCount;
-  const out: FeatureStats = {
-    name: p.name,
-    kind: 'categorical',
-    count,
-    nullRate: s.rows > 0 ? s.nullCount / s.rows : 0,
-    referenceNullRate: p.nullRate,
-    psi: null,
-    js: null,
-  };
-  if (count === 0 || refCount === 0) return out;
+  const { out, comparable } = baseStats(s, 'categorical');
+  if (!comparable) return out;
   out.psi = psi(p.counts, s.counts);
   out.js = jensenShannon(p.counts, s.counts);
   const chi2 = chi2Contingency(p.counts, s.counts);

@@ -27,8 +27,12 @@ const FAIL = '✗';
 const EPS = 1e-12;
 
 export function defaultPrimaryMetric(metrics: Metrics): MetricName {
-  if (metrics.task === 'regression') return 'rmse';
-  return metrics.nClasses === 2 ? 'roc_auc' : 'f1_macro';
+  return defaultPrimaryMetricFor(metrics.task === 'regression' ? 'regression' : metrics.nClasses === 2 ? 'binary' : 'multiclass');
+}
+
+/** The primary metric when a spec names none: roc_auc (binary), f1_macro (multiclass), rmse (regression). */
+export function defaultPrimaryMetricFor(kind: 'binary' | 'multiclass' | 'regression'): MetricName {
+  return kind === 'regression' ? 'rmse' : kind === 'binary' ? 'roc_auc' : 'f1_macro';
 }
 
 export function decide(candidate: Metrics | GateSubject, champion: Metrics | GateSubject | null, spec: EvaluationSpec): Decision {

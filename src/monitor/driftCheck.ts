@@ -10,10 +10,9 @@ import { driftReports, evaluations, labels, predictionLog, runs } from '../db/sc
 import { parseDriftProfile } from '../drift/profile';
 import { assessDrift, parseDriftPolicy, type DriftReport } from '../drift/policy';
 import { DriftAccumulator } from '../drift/window';
-import { deserializeFeatures, instancesToTable, transformTable, type FittedFeatures } from '../features';
+import { instancesToTable, transformTable, type FittedFeatures } from '../features';
+import { defaultPrimaryMetricFor } from '../evaluate/gates';
 import { computeMetrics, higherIsBetter, isMetricName, type MetricName } from '../ml/metrics';
-import type { Model } from '../ml/model';
-import { deserializeModel } from '../ml/serialize';
 import type { Task } from '../ml/task';
 import { BadInputError } from '../pipeline/errors';
 import type { StageDeps } from '../pipeline/deps';
@@ -21,7 +20,7 @@ import { fetchSource } from '../pipeline/sources';
 import { loadSpec } from '../pipeline/specStore';
 import type { PipelineSpec } from '../pipeline/spec';
 import { getAlias, type ModelVersion } from '../registry/registry';
-import { featureSets } from '../db/schema';
+import { loadServedVersion } from '../serving/servedVersion';
 import { signalFromLogged, signalFromMatrix } from './predictionSignal';
 import { renderDriftReport } from './driftReportHtml';
 
@@ -76,7 +75,7 @@ export async function runDriftCheck(deps: StageDeps, input: DriftCheckInput): Pr
   const [run] = await deps.db.select().from(runs).where(eq(runs.id, production.runId));
   const spec = await loadSpec(deps.store, run.specHash);
   const policy = parseDriftPolicy(spec.monitor.drift ?? {});
-  const { model, fitted } = await loadServingPair(deps, production);
+  const { model, features: fitted } = await loadServedVersion(deps.db, deps.store, production);
 
   const until = input.until ? new Date(input.until) : new Date();
   const since = new Date(until.getTime() - durationMs(input.window ?? spec.monitor.window));
@@ -137,12 +136,6 @@ export async function runDriftCheck(deps: StageDeps, input: DriftCheckInput): Pr
   return { ...result, reportId: id };
 }
 
-async function loadServingPair(deps: StageDeps, version: ModelVersion): Promise<{ model: Model; fitted: FittedFeatures }> {
-  const [fs] = await deps.db.select().from(featureSets).where(eq(featureSets.id, version.featureSetId!));
-  const [modelBytes, fittedBytes] = await Promise.all([deps.store.get(version.artifactHash), deps.store.get(fs.fittedHash)]);
-  return { model: deserializeModel(modelBytes.toString('utf8')), fitted: deserializeFeatures(fittedBytes.toString('utf8')) };
-}
-
 /** Reads the logged, answered (not shadow, not failed) predictions of this version in keyset pages. */
 async function streamWindow(deps: StageDeps, version: ModelVersion, fitted: FittedFeatures, task: Task, since: Date, until: Date, acc: DriftAccumulator) {
   let lastId = 0;
@@ -183,7 +176,7 @@ async function checkPerformance(deps: StageDeps, version: ModelVersion, task: Ta
     .limit(MAX_LABELLED);
   if (rows.length < Math.min(minSamples, 100)) return null;
   const baselineScores = evaluation.metrics as Record<string, number>;
-  const metric = (spec.evaluation.primaryMetric ?? (task.kind === 'regression' ? 'rmse' : task.kind === 'binary' ? 'roc_auc' : 'f1_macro')) as MetricName;
+  const metric = (spec.evaluation.primaryMetric ?? defaultPrimaryMetricFor(task.kind)) as MetricName;
   if (!isMetricName(metric) || baselineScores[metric] === undefined) return null;
   let current: number;
   if (task.kind === 'regression') {

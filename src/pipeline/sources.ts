@@ -5,10 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Client } from 'minio';
 import type { Config } from '../config';
 import type { ArtifactStore } from '../storage';
 import { readAll } from '../storage';
+import { minioClient } from '../storage/s3Store';
 import { BadInputError } from './errors';
 import type { PipelineSpec } from './spec';
 
@@ -68,18 +68,9 @@ async function fetchHttp(url: string): Promise<Omit<SourceBytes, 'format'>> {
 async function fetchS3(uri: string, config: Config): Promise<Omit<SourceBytes, 'format'>> {
   const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
   if (!m) throw new BadInputError(`source "${uri}": expected s3://<bucket>/<key>`);
-  const a = config.artifacts;
-  const endpoint = a.kind === 's3' ? a.endpoint : new URL(process.env.BOSUN_S3_ENDPOINT ?? 'http://localhost:9000');
-  const accessKey = a.kind === 's3' ? a.accessKey : process.env.BOSUN_S3_ACCESS_KEY;
-  const secretKey = a.kind === 's3' ? a.secretKey : process.env.BOSUN_S3_SECRET_KEY;
+  const { endpoint, accessKey, secretKey, region } = config.s3;
   if (!accessKey || !secretKey) throw new BadInputError(`source "${uri}": set BOSUN_S3_ACCESS_KEY and BOSUN_S3_SECRET_KEY to read from the object store`);
-  const client = new Client({
-    endPoint: endpoint.hostname,
-    port: endpoint.port ? Number(endpoint.port) : undefined,
-    useSSL: endpoint.protocol === 'https:',
-    accessKey,
-    secretKey,
-  });
+  const client = minioClient({ endpoint, accessKey, secretKey, region });
   try {
     const bytes = await readAll(await client.getObject(m[1], m[2]));
     return { bytes, source: uri, fileName: m[2].split('/').pop() };

@@ -22,6 +22,18 @@ import {
 
 type S3Config = Extract<ArtifactsConfig, { kind: 's3' }>;
 
+/** The one way Bosun builds a MinIO/S3 client from an endpoint URL and credentials. */
+export function minioClient(c: { endpoint: URL; accessKey: string; secretKey: string; region?: string }): Client {
+  return new Client({
+    endPoint: c.endpoint.hostname,
+    port: c.endpoint.port ? Number(c.endpoint.port) : undefined,
+    useSSL: c.endpoint.protocol === 'https:',
+    accessKey: c.accessKey,
+    secretKey: c.secretKey,
+    region: c.region,
+  });
+}
+
 export class ObjectStoreError extends Error {
   override name = 'ObjectStoreError';
 }
@@ -37,14 +49,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   /** Connects, checks the credentials and creates the bucket if it is missing. */
   static async open(cfg: S3Config): Promise<S3ArtifactStore> {
-    const client = new Client({
-      endPoint: cfg.endpoint.hostname,
-      port: cfg.endpoint.port ? Number(cfg.endpoint.port) : undefined,
-      useSSL: cfg.endpoint.protocol === 'https:',
-      accessKey: cfg.accessKey,
-      secretKey: cfg.secretKey,
-      region: cfg.region,
-    });
+    const client = minioClient(cfg);
     const store = new S3ArtifactStore(client, cfg);
     try {
       if (!(await client.bucketExists(cfg.bucket))) await client.makeBucket(cfg.bucket, cfg.region);

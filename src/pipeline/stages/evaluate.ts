@@ -8,7 +8,8 @@ import type { Table } from '../../data/table';
 import { datasets, datasetVersions, evaluations, featureSets, runs } from '../../db/schema';
 import { computeSlices, decide, defaultPrimaryMetric, permutationImportance } from '../../evaluate';
 import { metricScorer } from '../../evaluate/importance';
-import { deserializeFeatures, transformTable } from '../../features';
+import { transformTable } from '../../features';
+import { loadServedVersion } from '../../serving/servedVersion';
 import { matrix } from '../../ml/matrix';
 import { computeMetrics, type Metrics } from '../../ml/metrics';
 import type { Model } from '../../ml/model';
@@ -154,9 +155,7 @@ function metricsOf(d: Design, preds: Float64Array): Metrics {
 
 async function scoreChampion(deps: StageDeps, champion: ModelVersion, rows: Table, test: Design): Promise<{ metrics: Metrics | null; problem?: string }> {
   try {
-    const [fs] = await deps.db.select().from(featureSets).where(eq(featureSets.id, champion.featureSetId!));
-    const fitted = deserializeFeatures((await deps.store.get(fs.fittedHash)).toString('utf8'));
-    const model = deserializeModel((await deps.store.get(champion.artifactHash)).toString('utf8'));
+    const { model, features: fitted } = await loadServedVersion(deps.db, deps.store, champion);
     if (JSON.stringify(model.task) !== JSON.stringify(test.task)) return { metrics: null, problem: 'it predicts a different task or class set' };
     return { metrics: metricsOf(test, model.predict(transformTable(fitted, rows))) };
   } catch (err) {
