@@ -44,50 +44,40 @@ if (want('orchestration')) {
 
 if (want('serving')) {
   const s = await runServingBench();
+  const setup = s.postgres ? 'log to PostgreSQL' : 'log to PGlite';
   rows.push({
-    row: 'serving: requests/s, 30-feature model (log to PGlite)',
+    row: `serving: requests/s, 30-feature model (${setup})`,
     bosun: f(s.bosunRps, 0),
-    reference: `${f(s.bareRps, 0)} (bare node:http constant)`,
+    reference: `${f(s.bareRps, 0)} (bare node:http constant); Fastify alone ${f(s.fastify.rps, 0)} = ${f(s.fastify.rps / s.bareRps, 2)}×`,
     ratio: `${f(s.ratio, 3)}×`,
     target: '≥ 0.7×',
     met: s.ratio >= 0.7,
   });
   rows.push({
-    row: 'serving: p99 latency at half max load',
+    row: `serving: p99 latency at half max load (${setup})`,
     bosun: `${f(s.p99AtHalfLoadMs, 2)} ms`,
-    reference: `${f(s.bare.atBosunHalfLoad.p99Ms, 2)} ms (bare, same rate)`,
+    reference: `same rate: bare ${f(s.bare.atBosunHalfLoad.p99Ms, 2)} ms, Fastify alone ${f(s.fastify.atBosunHalfLoad.p99Ms, 2)} ms`,
     ratio: '-',
     target: '≤ 5 ms',
     met: s.p99AtHalfLoadMs <= 5,
   });
-  if (s.postgres) {
-    rows.push({
-      row: 'serving, log to PostgreSQL (production): requests/s',
-      bosun: f(s.postgres.rps, 0),
-      reference: `${f(s.bareRps, 0)} (bare node:http constant)`,
-      ratio: `${f(s.postgres.ratio, 3)}×`,
-      target: '≥ 0.7×',
-      met: s.postgres.ratio >= 0.7,
-    });
-    rows.push({ row: 'serving, log to PostgreSQL: p99 at half load', bosun: `${f(s.postgres.halfLoad.p99Ms, 2)} ms`, reference: '-', ratio: '-', target: '≤ 5 ms', met: s.postgres.halfLoad.p99Ms <= 5 });
-  }
   rows.push({
     row: 'serving hot path (log discarded): requests/s',
     bosun: f(s.hotPath.rps, 0),
     reference: `${f(s.bareRps, 0)} (bare node:http constant)`,
     ratio: `${f(s.hotPath.ratio, 3)}×`,
-    target: '≥ 0.7×',
-    met: s.hotPath.ratio >= 0.7,
+    target: 'reported',
+    met: null,
   });
   rows.push({
     row: 'serving hot path: server CPU per request',
     bosun: `${f(s.hotPath.cpuUsPerRequest, 0)} µs`,
-    reference: `${f(s.bare.cpuUsPerRequest, 0)} µs (bare)`,
+    reference: `${f(s.bare.cpuUsPerRequest, 0)} µs (bare), ${f(s.fastify.cpuUsPerRequest, 0)} µs (Fastify alone)`,
     ratio: `${f(s.bare.cpuUsPerRequest / s.hotPath.cpuUsPerRequest, 3)}×`,
     target: 'reported',
     met: null,
   });
-  rows.push({ row: 'serving hot path: p99 at half load', bosun: `${f(s.hotPath.halfLoad.p99Ms, 2)} ms`, reference: `${f(s.bare.atHotPathHalfLoad.p99Ms, 2)} ms (bare, same rate)`, ratio: '-', target: '≤ 5 ms', met: s.hotPath.halfLoad.p99Ms <= 5 });
+  rows.push({ row: 'serving hot path: p99 at half load', bosun: `${f(s.hotPath.halfLoad.p99Ms, 2)} ms`, reference: `${f(s.fastify.halfLoad.p99Ms, 2)} ms (Fastify alone at its half load)`, ratio: '-', target: 'reported', met: null });
 }
 
 if (want('drift')) {

@@ -15,12 +15,18 @@
  * Fastify alone answering the same constant on the same route, calibrates what the framework costs before Bosun does
  * anything.
  *
- * Each server runs in a child process of its own, so the load generator (this process: a fixed number of concurrent
- * clients on an `http.Agent({ keepAlive: true })`, loopback only) never shares an event loop with it. Servers are
- * measured alternately, a few rounds each, and each keeps its best round: on a machine shared with other work, the
- * best round is the least disturbed one. Server CPU time per request is reported too: it is what throughput becomes
- * once the server, not the load generator or a neighbour, is the limit. Targets: Bosun >= 0.7x the bare server's
- * throughput; p99 <= 5 ms at half load.
+ * Each server runs in a child process of its own; the load comes from this process through a lean HTTP/1.1 client
+ * (loadgen.ts: raw keep-alive sockets, request bytes built once), loopback only. Throughput is a closed loop of 32
+ * connections; latency is an open loop at a fixed rate on a pool of 256 connections opened beforehand, so that no
+ * request ever waits for a connection to be set up (opening connections mid-run added 50-500 ms outliers that were
+ * the client's, not the server's). Servers are measured alternately, a few rounds each, and each keeps its best round:
+ * on a machine shared with other work the best round is the least disturbed one. Server CPU time per request is
+ * reported too. Fastify alone answering the same constant calibrates what the framework costs before Bosun does
+ * anything, for throughput and for latency at the same rate. Targets: Bosun >= 0.7x the bare server's throughput;
+ * p99 <= 5 ms at half load.
+ *
+ * Started by hand, `npx tsx bench/serving.ts --serve <bare|fastify|bosun|bosun-hot|bosun-pg>` serves one of them
+ * (bosun-pg needs BOSUN_BENCH_PG_URL) and prints its address, for profiling with other tools.
  *
  *     npx tsx bench/serving.ts
  */
@@ -29,8 +35,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { closedLoad, pacedLoad, type LoadTarget } from './loadgen';
 
 const DATA = fileURLToPath(new URL('../data/breast_cancer.csv', import.meta.url));
 const TARGET = 'diagnosis';
@@ -49,6 +55,8 @@ export interface ServerFigures {
   rps: number;
   /** Server process CPU time per request in that round (microseconds). */
   cpuUsPerRequest: number;
+  /** Prediction-log records dropped in that round because the queue was full (the log not keeping up). */
+  logDropped: number;
 }
 
 export interface HalfLoadFigures {
@@ -56,23 +64,29 @@ export interface HalfLoadFigures {
   rps: number;
   p50Ms: number;
   p99Ms: number;
+  /** Connections the client had to open mid-run because all were busy (0 when the pool was big enough). */
+  extraConnections: number;
+  /** Prediction-log records dropped over these runs (the log not keeping up; 0 where nothing is logged). */
+  logDropped: number;
 }
 
 export interface ServingBenchResult {
-  /** Bosun with its prediction log written to the in-process PGlite. */
+  /** The headline: Bosun logging to PostgreSQL (the production setup), or to PGlite where PostgreSQL is missing. */
   bosunRps: number;
   bareRps: number;
   ratio: number;
   p99AtHalfLoadMs: number;
+  /** Bosun with its prediction log written to the in-process PGlite. */
   bosun: ServerFigures & { halfLoad: HalfLoadFigures };
   /** Bosun with log records discarded instead of written: the request path alone. */
   hotPath: ServerFigures & { ratio: number; halfLoad: HalfLoadFigures };
-  /** The reference, and paced at each Bosun half-load rate: the latency floor of the machine itself. */
-  bare: ServerFigures & { atBosunHalfLoad: HalfLoadFigures; atHotPathHalfLoad: HalfLoadFigures };
+  /** The reference paced at Bosun's headline half-load rate: the machine's latency floor (at its own half load the
+   * client, not the server, would be the limit). */
+  bare: ServerFigures & { atBosunHalfLoad: HalfLoadFigures };
   /** Bosun with its log written to a real PostgreSQL (another process): the production setup. Null without PostgreSQL binaries. */
   postgres: (ServerFigures & { ratio: number; halfLoad: HalfLoadFigures }) | null;
   /** Calibration: Fastify alone answering a constant (what the framework costs before Bosun does anything). */
-  fastify: ServerFigures;
+  fastify: ServerFigures & { halfLoad: HalfLoadFigures; atBosunHalfLoad: HalfLoadFigures };
   /** Non-200 answers or transport errors across all runs (must be 0 for the figures to mean anything). */
   errors: number;
   clients: number;
@@ -87,6 +101,8 @@ interface BenchServer {
   port: number;
   /** Waits until queued prediction-log records are written. */
   drain(): Promise<void>;
+  /** Prediction-log records dropped because the queue was full (the log not keeping up), and written. */
+  logCounts(): { dropped: number; written: number };
   close(): Promise<void>;
 }
 
@@ -148,10 +164,11 @@ async function startBosun(logTo: 'pglite' | 'postgres' | 'discard'): Promise<Ben
 
   const config = loadConfig({ BOSUN_HOME: home, HOME: process.env.HOME });
   // 'postgres': the production setup — the log goes to a PostgreSQL server in its own process.
-  const { dbPredictionWriter } = await import('../src/serving/predictionLog');
+  const { dbPredictionWriter, logBatchSizeFor } = await import('../src/serving/predictionLog');
   const logDb = logTo === 'postgres' ? await openDb({ kind: 'postgres', url: process.env.BOSUN_BENCH_PG_URL! }) : null;
   const logWriter = logTo === 'discard' ? async () => {} : logDb ? dbPredictionWriter(logDb.db) : undefined;
-  const app = buildServingApp({ db, store, config, logger: false, ...(logWriter ? { logWriter } : {}) });
+  const logBatchSize = logTo === 'postgres' ? logBatchSizeFor('postgres') : undefined;
+  const app = buildServingApp({ db, store, config, logger: false, ...(logWriter ? { logWriter } : {}), ...(logBatchSize ? { logBatchSize } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
   return {
@@ -159,6 +176,7 @@ async function startBosun(logTo: 'pglite' | 'postgres' | 'discard'): Promise<Ben
     async drain() {
       while (app.serving.log.depth > 0) await app.serving.log.flush();
     },
+    logCounts: () => ({ dropped: app.serving.log.dropped, written: app.serving.log.written }),
     async close() {
       await app.close();
       await handle.close();
@@ -180,7 +198,7 @@ async function startBare(): Promise<BenchServer> {
   });
   server.keepAliveTimeout = 72_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as { port: number }).port, drain: async () => {}, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { port: (server.address() as { port: number }).port, drain: async () => {}, logCounts: () => ({ dropped: 0, written: 0 }), close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 /** Calibration: Fastify alone (JSON body parsed, same route shape), answering the same constant JSON. */
@@ -191,7 +209,7 @@ async function startFastify(): Promise<BenchServer> {
     reply.type('application/json; charset=utf-8').send(CONSTANT_ANSWER);
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  return { port: (app.server.address() as { port: number }).port, drain: async () => {}, close: () => app.close() };
+  return { port: (app.server.address() as { port: number }).port, drain: async () => {}, logCounts: () => ({ dropped: 0, written: 0 }), close: () => app.close() };
 }
 
 async function serveChild(kind: string): Promise<void> {
@@ -203,7 +221,7 @@ async function serveChild(kind: string): Promise<void> {
       const u = process.cpuUsage();
       process.send!({ cpuMs: (u.user + u.system) / 1000 });
     }
-    if (m.drain) void server.drain().then(() => process.send!({ drained: true }));
+    if (m.drain) void server.drain().then(() => process.send!({ drained: server.logCounts() }));
     if (m.stop) void server.close().then(() => process.exit(0));
   });
 }
@@ -241,6 +259,9 @@ function ask<T>(s: Server, request: object, field: string): Promise<T> {
   });
 }
 
+/** Waits until the server's prediction log is written; its dropped and written totals then. */
+const drainedLog = (s: Server) => ask<{ dropped: number; written: number }>(s, { drain: true }, 'drained');
+
 /** The server process's CPU time so far (ms). */
 const serverCpuMs = (s: Server) => ask<number>(s, { cpu: true }, 'cpuMs');
 
@@ -250,71 +271,21 @@ async function stopServer(s: Server): Promise<void> {
   await exited;
 }
 
-interface Load {
-  agent: http.Agent;
-  port: number;
-  bodies: Buffer[];
-  errors: number;
-}
-
-/** One POST; resolves with its latency in ms (counts non-200s and transport errors in load.errors). */
-function post(load: Load, body: Buffer): Promise<number> {
-  const t0 = performance.now();
-  return new Promise((resolve) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: load.port,
-        method: 'POST',
-        path: '/v1/models/bench:predict',
-        agent: load.agent,
-        headers: { 'content-type': 'application/json', 'content-length': body.length },
-      },
-      (res) => {
-        if (res.statusCode !== 200) load.errors++;
-        res.resume();
-        res.on('end', () => resolve(performance.now() - t0));
-      },
-    );
-    req.on('error', () => {
-      load.errors++;
-      resolve(performance.now() - t0);
-    });
-    req.end(body);
-  });
-}
-
-/** Closed loop: `clients` requests in flight at all times for `ms`; returns completed requests and the elapsed ms. */
-async function saturate(load: Load, clients: number, ms: number): Promise<{ done: number; elapsedMs: number }> {
-  const deadline = performance.now() + ms;
-  let done = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async (_, c) => {
-      for (let i = c; performance.now() < deadline; i += clients) {
-        await post(load, load.bodies[i % load.bodies.length]);
-        done++;
-      }
-    }),
-  );
-  return { done, elapsedMs: performance.now() - t0 };
-}
-
-/** Open loop: requests started at a fixed rate regardless of answers; returns latencies (ms) and the achieved rate. */
-async function paced(load: Load, rps: number, ms: number): Promise<{ latencies: number[]; rps: number }> {
-  const latencies: number[] = [];
-  const pending: Promise<void>[] = [];
-  const t0 = performance.now();
-  const interval = 1000 / rps;
-  let sent = 0;
-  while (performance.now() - t0 < ms) {
-    const due = Math.floor((performance.now() - t0) / interval) + 1;
-    for (; sent < due; sent++) pending.push(post(load, load.bodies[sent % load.bodies.length]).then((l) => void latencies.push(l)));
-    // Yield to the event loop (answers arrive) for about one interval before sending the next ones.
-    await new Promise((r) => setTimeout(r, Math.max(0, interval - 0.2)));
+/** Paced runs at `rps`; the round with the lowest p99 is kept (the one least disturbed by the neighbours). */
+async function halfLoadOf(s: Server, target: LoadTarget, rps: number, ms: number, rounds: number): Promise<HalfLoadFigures & { errors: number }> {
+  // The throughput rounds left the log queue full; half load is measured once it has been written.
+  const before = await drainedLog(s);
+  let errors = 0;
+  let best: Omit<HalfLoadFigures, 'logDropped'> | null = null;
+  await pacedLoad(target, rps, 1000); // warm-up
+  for (let r = 0; r < rounds; r++) {
+    const run = await pacedLoad(target, rps, ms);
+    errors += run.errors;
+    const sorted = Array.from(run.latencies).sort((a, b) => a - b);
+    const figures = { rps: run.rps, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), extraConnections: run.extraConnections };
+    if (!best || figures.p99Ms < best.p99Ms) best = figures;
   }
-  await Promise.all(pending);
-  return { latencies, rps: sent / ((performance.now() - t0) / 1000) };
+  return { ...best!, errors, logDropped: (await drainedLog(s)).dropped - before.dropped };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -332,58 +303,48 @@ export async function runServingBench(o: ServingBenchOptions = {}): Promise<Serv
   try {
     for (const kind of ['bare', 'fastify', 'bosun', 'bosun-hot'] as const) servers.push(await spawnServer(kind));
     if (pg) servers.push(await spawnServer('bosun-pg', { ...process.env, BOSUN_BENCH_PG_URL: pg.url }));
+    const target = (s: Server): LoadTarget => ({ port: s.port, path: '/v1/models/bench:predict', bodies });
     const best = new Map<Kind, ServerFigures>();
     for (let r = 0; r < rounds; r++) {
       for (const s of servers) {
-        const load: Load = { agent: new http.Agent({ keepAlive: true, maxSockets: clients }), port: s.port, bodies, errors: 0 };
-        await saturate(load, clients, 1000); // warm-up: JIT, connections
+        await closedLoad(target(s), clients, 1000); // warm-up: JIT, connections
+        const log0 = await drainedLog(s);
         const cpu0 = await serverCpuMs(s);
-        const { done, elapsedMs } = await saturate(load, clients, ms);
+        const run = await closedLoad(target(s), clients, ms);
         const cpuMs = (await serverCpuMs(s)) - cpu0;
-        const figures = { rps: done / (elapsedMs / 1000), cpuUsPerRequest: (cpuMs * 1000) / done };
+        const logDropped = (await drainedLog(s)).dropped - log0.dropped;
+        const figures = { rps: run.done / (run.elapsedMs / 1000), cpuUsPerRequest: (cpuMs * 1000) / run.done, logDropped };
         if (figures.rps > (best.get(s.kind)?.rps ?? 0)) best.set(s.kind, figures);
-        errors += load.errors;
-        load.agent.destroy();
+        errors += run.errors;
       }
     }
-    /** Paced runs at `rps`; the round with the lowest p99 is kept (the one least disturbed by the neighbours). */
     const halfLoad = async (s: Server, rps: number): Promise<HalfLoadFigures> => {
-      // The throughput rounds left the log queue full; half load is measured once it has been written.
-      await ask(s, { drain: true }, 'drained');
-      const load: Load = { agent: new http.Agent({ keepAlive: true, maxSockets: 256 }), port: s.port, bodies, errors: 0 };
-      await paced(load, rps, 1000);
-      let best: HalfLoadFigures | null = null;
-      for (let r = 0; r < rounds; r++) {
-        const run = await paced(load, rps, ms);
-        const sorted = run.latencies.sort((a, b) => a - b);
-        const figures = { rps: run.rps, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };
-        if (!best || figures.p99Ms < best.p99Ms) best = figures;
-      }
-      errors += load.errors;
-      load.agent.destroy();
-      return best!;
+      const { errors: e, ...figures } = await halfLoadOf(s, target(s), rps, ms, rounds);
+      errors += e;
+      return figures;
     };
+    const server = (kind: Kind) => servers.find((x) => x.kind === kind)!;
     const bare = best.get('bare')!;
+    const fastify = best.get('fastify')!;
     const bosun = best.get('bosun')!;
     const hot = best.get('bosun-hot')!;
-    const [bareServer, , bosunServer, hotServer] = servers;
-    const bosunHalf = await halfLoad(bosunServer, bosun.rps / 2);
-    const hotHalf = await halfLoad(hotServer, hot.rps / 2);
-    const bareHalf = await halfLoad(bareServer, bosun.rps / 2);
-    const bareHotHalf = await halfLoad(bareServer, hot.rps / 2);
-    const pgServer = servers.find((x) => x.kind === 'bosun-pg');
     const pgBest = best.get('bosun-pg');
-    const postgres = pgServer && pgBest ? { ...pgBest, ratio: pgBest.rps / bare.rps, halfLoad: await halfLoad(pgServer, pgBest.rps / 2) } : null;
+    // The headline is the production setup (log to PostgreSQL) where PostgreSQL is installed, else the PGlite one.
+    const headline = pgBest ?? bosun;
+    const postgres = pgBest ? { ...pgBest, ratio: pgBest.rps / bare.rps, halfLoad: await halfLoad(server('bosun-pg'), pgBest.rps / 2) } : null;
+    const bosunHalf = await halfLoad(server('bosun'), bosun.rps / 2);
+    const hotHalf = await halfLoad(server('bosun-hot'), hot.rps / 2);
+    const floorRps = headline.rps / 2;
     return {
-      bosunRps: bosun.rps,
+      bosunRps: headline.rps,
       bareRps: bare.rps,
-      ratio: bosun.rps / bare.rps,
-      p99AtHalfLoadMs: bosunHalf.p99Ms,
+      ratio: headline.rps / bare.rps,
+      p99AtHalfLoadMs: (postgres?.halfLoad ?? bosunHalf).p99Ms,
       bosun: { ...bosun, halfLoad: bosunHalf },
       hotPath: { ...hot, ratio: hot.rps / bare.rps, halfLoad: hotHalf },
-      bare: { ...bare, atBosunHalfLoad: bareHalf, atHotPathHalfLoad: bareHotHalf },
+      bare: { ...bare, atBosunHalfLoad: await halfLoad(server('bare'), floorRps) },
       postgres,
-      fastify: best.get('fastify')!,
+      fastify: { ...fastify, halfLoad: await halfLoad(server('fastify'), fastify.rps / 2), atBosunHalfLoad: await halfLoad(server('fastify'), floorRps) },
       errors,
       clients,
     };
@@ -426,17 +387,20 @@ if (process.argv[2] === '--serve') {
     'req/s': x ? f(x.rps) : '',
     'vs bare': x ? f(x.rps / r.bare.rps, 2) : '',
     'cpu us/req': x ? f(x.cpuUsPerRequest) : '',
-    'half-load req/s': half ? f(half.rps) : '',
+    'paced req/s': half ? f(half.rps) : '',
     'p50 ms': half ? f(half.p50Ms, 2) : '',
     'p99 ms': half ? f(half.p99Ms, 2) : '',
+    'log drops': x || half ? String((x?.logDropped ?? 0) + (half?.logDropped ?? 0)) : '',
   });
   console.table([
-    row('bosun, log to in-process PGlite', r.bosun, r.bosun.halfLoad),
-    row('bosun, hot path (log discarded)', r.hotPath, r.hotPath.halfLoad),
     ...(r.postgres ? [row('bosun, log to PostgreSQL (production setup)', r.postgres, r.postgres.halfLoad)] : []),
-    row('fastify alone, constant answer', r.fastify),
-    row('bare node:http, constant answer', r.bare, r.bare.atBosunHalfLoad),
-    row('bare node:http, paced as the hot path', null, r.bare.atHotPathHalfLoad),
+    row('bosun, log to in-process PGlite (bosun dev)', r.bosun, r.bosun.halfLoad),
+    row('bosun, hot path (log discarded)', r.hotPath, r.hotPath.halfLoad),
+    row('fastify alone, constant answer', r.fastify, r.fastify.halfLoad),
+    row('fastify alone, paced as the headline', null, r.fastify.atBosunHalfLoad),
+    row('bare node:http, constant answer', r.bare),
+    row('bare node:http, paced as the headline', null, r.bare.atBosunHalfLoad),
   ]);
-  console.log(`targets: >= 0.70 x bare req/s, p99 <= 5 ms at half load (the bare server's p99 at the same rate is the machine's floor); non-200 answers or errors: ${r.errors}`);
+  console.log('paced = half of that server\'s own best req/s unless the row says otherwise; p50/p99 from the least disturbed round');
+  console.log(`targets: >= 0.70 x bare req/s, p99 <= 5 ms at half load; non-200 answers or errors: ${r.errors}`);
 }

@@ -30,7 +30,7 @@ import type { ArtifactStore } from '../storage';
 import { describeError, MalformedJsonError, type Limits } from './errors';
 import { ServingMetrics, UNKNOWN_MODEL } from './metrics';
 import { ModelCache, type ModelSlot } from './modelCache';
-import { dbPredictionWriter, PredictionLog, type PredictionWriter } from './predictionLog';
+import { dbPredictionWriter, logBatchSizeFor, PredictionLog, type PredictionWriter } from './predictionLog';
 import { routesToChallenger } from './routing';
 import { isInputError, type ServedVersion } from './servedVersion';
 
@@ -49,11 +49,13 @@ export interface ServingAppOptions {
   bodyLimit?: number;
   /** Most instances in one request. Default 10 000. */
   maxInstances?: number;
-  /** Prediction-log flush interval (default 1000 ms) and queue capacity (default 10 000 records). */
+  /** Prediction-log flush interval (default 200 ms) and queue capacity (default 10 000 records). */
   logFlushMs?: number;
   logCapacity?: number;
   /** Where prediction-log records go. Default: the prediction_log table of `db`. */
   logWriter?: PredictionWriter;
+  /** Records per log write. Default: logBatchSizeFor(config.database.kind). */
+  logBatchSize?: number;
   /** Fastify's pino logger (default: on, at config.logLevel, without per-request lines); false for none. */
   logger?: boolean;
   /** Node process metrics (CPU, memory, event loop) on /metrics. Default true. */
@@ -102,6 +104,7 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
     write: o.logWriter ?? dbPredictionWriter(o.db),
     capacity: o.logCapacity,
     flushMs: o.logFlushMs,
+    batchSize: o.logBatchSize ?? logBatchSizeFor(o.config.database.kind),
     onDropped: (n) => metrics.logDropped.inc(n),
     onWritten: (n) => metrics.logWritten.inc(n),
     onWriteError: (err) => {

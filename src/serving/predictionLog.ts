@@ -46,13 +46,12 @@ export interface PredictionLogOptions {
   write: PredictionWriter;
   /** Records held at most; beyond it the oldest are dropped. Default 10 000. */
   capacity?: number;
-  /** Time between flushes. Default 1000 ms. */
-  flushMs?: number;
   /**
-   * Records per INSERT. Default 25: the embedded PGlite runs each write on the serving thread itself, about 4 ms for
-   * 25 rows, so requests wait at most that long behind one; the flush yields to them between batches. (PostgreSQL
-   * does the work in its own process; there the size only sets the number of round trips.)
+   * Time between flushes. Default 200 ms: frequent small writes load the database evenly instead of in a burst
+   * every second (the burst showed in the serving latency tail), and a crash loses less.
    */
+  flushMs?: number;
+  /** Records per INSERT. Default 25; see logBatchSizeFor for the choice per database. */
   batchSize?: number;
   onDropped?: (count: number) => void;
   onWritten?: (count: number) => void;
@@ -75,7 +74,7 @@ export class PredictionLog {
 
   constructor(private readonly o: PredictionLogOptions) {
     this.capacity = o.capacity ?? 10_000;
-    this.flushMs = o.flushMs ?? 1000;
+    this.flushMs = o.flushMs ?? 200;
     this.batchSize = o.batchSize ?? 25;
     if (!(this.capacity >= 1)) throw new Error(`prediction log capacity must be at least 1, got ${this.capacity}`);
     this.ring = new Array(this.capacity);
@@ -201,6 +200,17 @@ export class PredictionLog {
     this.timer = null;
     await this.flush();
   }
+}
+
+/**
+ * Records per INSERT for a prediction log on `kind`. The embedded PGlite runs each write on the serving thread
+ * itself, about 4 ms for 25 rows, so requests wait at most that long behind one (the flush yields to them between
+ * batches). PostgreSQL does the work in its own process, and there the size sets what the serving thread pays per
+ * round trip: measured with postgres.js, about 25 µs of serving CPU per row in batches of 25 and 8 µs in batches of
+ * 500, while PostgreSQL's own cost per row stays the same.
+ */
+export function logBatchSizeFor(kind: 'pglite' | 'postgres'): number {
+  return kind === 'pglite' ? 25 : 500;
 }
 
 /** PostgreSQL refused the data itself (SQLSTATE class 22, or a NOT NULL violation): retrying cannot help. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outputOf, PredictionLog, type PredictionRecord } from '../../../src/serving/predictionLog';
+import { logBatchSizeFor, outputOf, PredictionLog, type PredictionRecord } from '../../../src/serving/predictionLog';
 
 const rec = (i: number, extra: Partial<PredictionRecord> = {}): PredictionRecord => ({
   modelName: 'm',
@@ -48,6 +48,20 @@ describe('PredictionLog', () => {
     await log.close();
     expect(batches.flat()).toEqual(Array.from({ length: 11 }, (_, i) => `r${i}`));
     expect(log.written).toBe(11);
+  });
+
+  it('writes small batches to the embedded PGlite (it runs on the serving thread) and large ones to PostgreSQL', async () => {
+    const sizes = async (kind: 'pglite' | 'postgres') => {
+      const batches: number[] = [];
+      const log = new PredictionLog({ write: async (rs) => void batches.push(rs.length), capacity: 2000, batchSize: logBatchSizeFor(kind) });
+      for (let i = 0; i < 1200; i++) log.push(rec(i));
+      await log.flush();
+      return batches;
+    };
+    expect(await sizes('postgres')).toEqual([500, 500, 200]);
+    const pglite = await sizes('pglite');
+    expect(pglite).toHaveLength(48);
+    expect(Math.max(...pglite)).toBe(25);
   });
 
   it('keeps a batch whose write failed and writes it, in order, on the next flush', async () => {
