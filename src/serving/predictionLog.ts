@@ -48,7 +48,7 @@ export interface PredictionLogOptions {
   capacity?: number;
   /**
    * Time between flushes. Default 200 ms: frequent small writes load the database evenly instead of in a burst
-   * every second (the burst showed in the serving latency tail), and a crash loses less.
+   * every second, and a crash loses less.
    */
   flushMs?: number;
   /** Records per INSERT. Default 25; see logBatchSizeFor for the choice per database. */
