@@ -10,17 +10,8 @@ import { computeSlices } from '../src/evaluate/slices';
 import { matrix, type Matrix } from '../src/ml/matrix';
 import { computeMetrics } from '../src/ml/metrics';
 import { renderEvaluationReport } from '../src/report';
+import { mulberry32 as seeded } from '../src/data/random';
 
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = seeded(42);
 const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 

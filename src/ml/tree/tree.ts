@@ -22,27 +22,9 @@ export function treeSize(tree: Tree): number {
   return tree.feature.length;
 }
 
-/** Adds the tree's output for each row of X into out[row * stride + offset]. */
-export function addTreePredictions(tree: Tree, X: Matrix, out: Float64Array, stride: number, offset: number): void {
-  const { feature, threshold, missingLeft, left, right, value } = tree;
-  const { rows, cols, data } = X;
-  for (let i = 0; i < rows; i++) {
-    const xo = i * cols;
-    let node = 0;
-    let f = feature[0];
-    while (f !== -1) {
-      const v = data[xo + f];
-      if (v !== v) node = missingLeft[node] === 1 ? left[node] : right[node];
-      else node = v <= threshold[node] ? left[node] : right[node];
-      f = feature[node];
-    }
-    out[i * stride + offset] += value[node];
-  }
-}
-
 /**
- * Same as addTreePredictions but on binned, column-major data (see binRows), used for the validation
- * set during training so that no raw-value lookups are needed. binThreshold[i] is the last bin that goes
+ * Adds one tree's output for each row into out[row * stride + offset], reading binned, column-major data
+ * (see binRows): used for the validation set during training so that no raw-value lookups are needed. binThreshold[i] is the last bin that goes
  * left; missingBin[f] the NaN bin of feature f.
  */
 export function addTreePredictionsBinned(

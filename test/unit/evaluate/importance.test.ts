@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matrix, type Matrix } from '../../../src/ml/matrix';
 import { metricScorer, permutationImportance } from '../../../src/evaluate/importance';
-
-/** mulberry32: a tiny seeded PRNG so the test does not depend on src/ml/random.ts. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as seeded } from '../../../src/data/random';
 
 function data(n: number, seed: number): { X: Matrix; y: Float64Array } {
   const rand = seeded(seed);
