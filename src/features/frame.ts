@@ -122,6 +122,13 @@ export class Frame {
 
   /** Replaces column `name` with `cols` at the same position (none removes it, several expand it). */
   replace(name: string, cols: Column[], where = 'features'): void {
+    if (cols.length === 1 && cols[0].name === name && this.byName.has(name)) {
+      // A step rewriting a column in place (impute, scale, clip...): the order does not change. The common case, and
+      // on the serving path once per column per request, so it skips the search through the order.
+      this.byName.set(name, cols[0]);
+      this.touchedNames.add(name);
+      return;
+    }
     const at = this.order.indexOf(name);
     if (at < 0) throw new Error(`internal: replace of unknown column "${name}"`);
     this.byName.delete(name);
@@ -160,10 +167,11 @@ export class Frame {
 
 /** The table's columns named by `inputs`, checked for presence, type and length. */
 export function resolveInputs(table: Table, inputs: readonly { name: string; type: ColumnType }[], where: string): Column[] {
-  const available = table.columns.map((c) => c.name);
+  const byName = new Map(table.columns.map((c) => [c.name, c]));
   return inputs.map((input) => {
-    const col = table.columns.find((c) => c.name === input.name);
+    const col = byName.get(input.name);
     if (!col) {
+      const available = table.columns.map((c) => c.name);
       throw new Error(`${where}: the table has no column "${input.name}" (${input.type}), which the features were fitted on${suggestion(input.name, available)}`);
     }
     if (!compatible(col.type, input.type)) {
