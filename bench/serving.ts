@@ -215,7 +215,13 @@ async function startFastify(): Promise<BenchServer> {
 async function serveChild(kind: string): Promise<void> {
   const server =
     kind === 'bare' ? await startBare() : kind === 'fastify' ? await startFastify() : await startBosun(kind === 'bosun' ? 'pglite' : kind === 'bosun-pg' ? 'postgres' : 'discard');
-  process.send!({ port: server.port });
+  if (!process.send) {
+    // Started by hand (`npx tsx bench/serving.ts --serve bosun-pg`): say where, serve until interrupted.
+    console.log(`${kind} listening on http://127.0.0.1:${server.port}`);
+    process.once('SIGINT', () => void server.close().then(() => process.exit(0)));
+    return;
+  }
+  process.send({ port: server.port });
   process.on('message', (m: { cpu?: boolean; drain?: boolean; stop?: boolean }) => {
     if (m.cpu) {
       const u = process.cpuUsage();
