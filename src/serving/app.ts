@@ -27,10 +27,11 @@ import type { Config } from '../config';
 import { pingDb, type Db } from '../db/client';
 import { nearestName } from '../features/nearest';
 import type { ArtifactStore } from '../storage';
-import { describeError, MalformedJsonError, type Limits } from './errors';
-import { ServingMetrics, UNKNOWN_MODEL } from './metrics';
+import { describeError, internalErrorBody, MalformedJsonError, publicMessage, type Limits } from './errors';
+import { METRIC_NAMES, ServingMetrics, UNKNOWN_MODEL } from './metrics';
 import { ModelCache, type ModelSlot } from './modelCache';
 import { dbPredictionWriter, logBatchSizeFor, PredictionLog, type PredictionWriter } from './predictionLog';
+import type { ScoreCallback } from './microBatch';
 import { routesToChallenger } from './routing';
 import { isInputError, type ServedVersion } from './servedVersion';
 
@@ -58,6 +59,8 @@ export interface ServingAppOptions {
   logBatchSize?: number;
   /** Fastify's pino logger (default: on, at config.logLevel, without per-request lines); false for none. */
   logger?: boolean;
+  /** Where log lines (JSON, one per line) go instead of stdout: tests read them. */
+  logStream?: { write(line: string): void };
   /** Node process metrics (CPU, memory, event loop) on /metrics. Default true. */
   processMetrics?: boolean;
 }
@@ -91,7 +94,7 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
     maxInstances: o.maxInstances ?? DEFAULT_MAX_INSTANCES,
   };
   const app = Fastify({
-    logger: o.logger === false ? false : { level: o.config.logLevel },
+    logger: o.logger === false ? false : { level: o.config.logLevel, ...(o.logStream ? { stream: o.logStream } : {}) },
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: limits.bodyLimit,
     requestIdHeader: 'x-request-id',
@@ -107,9 +110,13 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
     batchSize: o.logBatchSize ?? logBatchSizeFor(o.config.database.kind),
     onDropped: (n) => metrics.logDropped.inc(n),
     onWritten: (n) => metrics.logWritten.inc(n),
-    onWriteError: (err) => {
+    onWriteError: (err, first) => {
       metrics.logWriteErrors.inc();
-      app.log.warn(`prediction log: writing a batch failed (${err.message}); keeping it for the next flush while there is room`);
+      // Once per outage (the flush retries every logFlushMs); onRecovered says when it ends and what it cost.
+      if (first) app.log.warn({ err }, `prediction log: writing a batch failed (${publicMessage(err)}); serving goes on, records wait in memory (at most ${log.capacity}, beyond that the oldest are dropped and counted in ${METRIC_NAMES.logDropped})`);
+    },
+    onRecovered: (failedWrites, droppedMeanwhile) => {
+      app.log.warn(`prediction log: writing again after ${failedWrites} failed attempts; ${droppedMeanwhile} records were dropped meanwhile`);
     },
   });
   const metrics = new ServingMetrics({ logQueueDepth: () => log.depth, processMetrics: o.processMetrics });
@@ -156,9 +163,11 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
   app.addContentTypeParser('*', { parseAs: 'string' }, parseJson);
 
+  // Every error a route throws or sends ends here: 4xx worded for the client, anything else a 500 that says
+  // `internal error` with the request id, the real error logged under that id (req.log binds it as reqId).
   app.setErrorHandler((err, req, reply) => {
-    const { status, body } = describeError(err instanceof Error ? err : new Error(String(err)), limits, req.headers['content-length']);
-    if (status >= 500) req.log.error({ err }, `${req.method} ${req.url} failed`);
+    const { status, body } = describeError(err instanceof Error ? err : new Error(String(err)), limits, shownId(req.id), req.headers['content-length']);
+    if (status >= 500) req.log.error({ err }, `${req.method} ${req.url.split('?')[0]} failed (request id ${req.id})`);
     reply.code(status).send(body);
   });
   app.setNotFoundHandler((req, reply) => {
@@ -180,9 +189,9 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
     try {
       await withTimeout(pingDb(o.db), 2000, 'no answer within 2 s');
     } catch (err) {
-      problems.push(`database: ${(err as Error).message}`);
+      problems.push(`database: ${publicMessage(err)}`);
     }
-    if (!cache.initialized) problems.push(`model registry: not read yet${cache.lastPollError ? ` (${cache.lastPollError.message})` : ''}`);
+    if (!cache.initialized) problems.push(`model registry: not read yet${cache.lastPollError ? ` (${publicMessage(cache.lastPollError)})` : ''}`);
     for (const [name, why] of cache.problems()) problems.push(`model "${name}": ${why}`);
     if (problems.length > 0) return reply.code(503).send({ ready: false, error: problems.join('; '), problems });
     const models = Object.fromEntries(cache.served().map((name) => [name, cache.get(name)!.production.versionLabel]));
@@ -210,7 +219,7 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
     });
   });
 
-  registerFeedback(app, { db: o.db, isServed: (name) => cache.get(name) !== undefined, onRequest: protectedHooks });
+  registerFeedback(app, { db: o.db, slot: (name) => cache.get(name), pending: log, onRequest: protectedHooks });
 
   // The model name is a regex parameter: with `:name::predict` (the documented escaped colon) find-my-way reads the
   // parameter's name as "name::predict" once GET /v1/models/:name shares the prefix.
@@ -257,17 +266,27 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
     const c = slot.challenger;
     const t0 = performance.now();
     if (c === null || c.strategy !== 'canary' || !routesToChallenger(rid, c.trafficPercent, c.deploymentId)) {
-      slot.production.batcher.submit(instances, (err, scores) => settle(req, reply, slot, slot.production, rid, instances, t0, err, scores));
+      score(slot.production, instances, (err, scores) => settle(req, reply, slot, slot.production, rid, instances, t0, err, scores));
       return;
     }
-    c.version.batcher.submit(instances, (canaryErr, canaryScores) => {
+    score(c.version, instances, (canaryErr, canaryScores) => {
       if (canaryErr === null) return settle(req, reply, slot, c.version, rid, instances, t0, null, canaryScores);
       // The canary could not answer; production does, and the canary's failure is logged for its verification.
       // Bad input that production refuses as well is the caller's, not the canary's, and is not held against it.
-      slot.production.batcher.submit(instances, (err, scores) => {
+      score(slot.production, instances, (err, scores) => {
         if (err === null || !isInputError(canaryErr)) logFailure(c.version, 'canary', rid, instances, canaryErr, performance.now() - t0, false);
         settle(req, reply, slot, slot.production, rid, instances, t0, err, scores);
       });
+    });
+  }
+
+  /** Scores through the version's micro-batcher; NaN or Infinity among a request's scores is its error, never an answer. */
+  function score(v: ServedVersion, instances: unknown[], done: ScoreCallback): void {
+    v.batcher.submit(instances, (err, scores) => {
+      if (err !== null || scores === null) return done(err, scores);
+      const nonFinite = v.nonFiniteOutput(instances, scores);
+      if (nonFinite) return done(nonFinite, null);
+      done(null, scores);
     });
   }
 
@@ -292,8 +311,8 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
         return;
       }
       logFailure(target, target === slot.production ? 'production' : 'canary', rid, instances, e, latencyMs, false);
-      req.log.error({ err: e }, `scoring failed for model "${target.modelName}" v${target.version}`);
-      reply.code(500).send({ error: `model "${target.modelName}" v${target.version} failed to score the request: ${e.message}; see the serving process's log` });
+      req.log.error({ err: e }, `scoring failed for model "${target.modelName}" v${target.version} (request id ${rid})`);
+      reply.code(500).send(internalErrorBody(shownId(rid)));
       return;
     }
     const n = instances.length;
@@ -307,7 +326,7 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
       shadowsPending++;
       setImmediate(() => {
         const s0 = performance.now();
-        c.version.batcher.submit(instances, (shadowErr, shadowScores) => {
+        score(c.version, instances, (shadowErr, shadowScores) => {
           shadowsPending--;
           const ms = performance.now() - s0;
           if (shadowErr !== null || shadowScores === null) return logFailure(c.version, 'shadow', rid, instances, shadowErr ?? new Error('no scores'), ms, true);
@@ -399,6 +418,11 @@ function bearerAuth(token: string | undefined): onRequestHookHandler | null {
     }
     done();
   };
+}
+
+/** A request id as echoed in an error body: a client's x-request-id can be long, the body stays bounded. */
+function shownId(id: string): string {
+  return id.length > MAX_REQUEST_ID_LENGTH ? `${id.slice(0, MAX_REQUEST_ID_LENGTH)}...` : id;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

@@ -2,6 +2,11 @@
  * Every 4xx the serving process sends is `{ "error": "<what was wrong, where, what to do>" }`. This module words the
  * errors that Fastify raises before a handler runs (body parsing, schema validation, size limit), so they read like
  * the ones the handler raises for instances (`instances[3].age: expected a number, got "abc"`).
+ *
+ * A 5xx body never carries an error's own message: a database error's text is the SQL and its parameters (drizzle
+ * puts both in the message), and others can hold stack frames, paths or URLs with credentials. It says
+ * `internal error` and the request id; the log line with the real error carries the same id (Fastify's request
+ * logger binds it as `reqId`), so an operator finds it from what the client saw.
  */
 import type { FastifyError } from 'fastify';
 import { InstanceValidationError } from '../features';
@@ -21,19 +26,72 @@ export class MalformedJsonError extends Error {
   }
 }
 
+/**
+ * A model produced NaN or Infinity for an instance (its inputs, each valid on its own, overflow the model's
+ * arithmetic): an answer that cannot be given, so the request is refused (422) naming the instance and the cause.
+ * The message starts with `instances[` so isInputError treats it as the caller's, not the model's.
+ */
+export class NonFiniteOutputError extends Error {
+  readonly statusCode = 422;
+  constructor(readonly index: number, detail: string) {
+    super(`instances[${index}]: ${detail}`);
+    this.name = 'NonFiniteOutputError';
+  }
+}
+
+/** A 4xx (or a deliberate 503) whose message is already worded for the client and safe to show. */
+export class ClientError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ClientError';
+  }
+}
+
+/** The body of every 500: nothing of the error itself, the request id to find it in the log. */
+export function internalErrorBody(requestId: string): ErrorBody {
+  return { error: `internal error (request id ${requestId}); the details are in the serving process's log under this id` };
+}
+
+/**
+ * One line about `err` that is safe to show a client (in a 503 or /readyz): the driver's cause rather than drizzle's
+ * "Failed query: <sql> params: <values>" wrapper, the first line only, URLs without credentials, bounded.
+ */
+export function publicMessage(err: unknown): string {
+  let e = err as { message?: unknown; cause?: unknown } | null;
+  if (e && typeof e.message === 'string' && e.message.startsWith('Failed query:')) {
+    const cause = e.cause as { message?: unknown } | undefined;
+    e = cause && typeof cause.message === 'string' ? cause : { message: 'a database query failed' };
+  }
+  const text = e && typeof e.message === 'string' ? e.message : String(err);
+  return scrub(text);
+}
+
+/** Keeps the first line of `text`, without the SQL of a failed query, credentials in URLs, or more than 300 chars. */
+export function scrub(text: string): string {
+  let line = text.split('\n', 1)[0];
+  const sqlAt = line.indexOf('Failed query:');
+  if (sqlAt >= 0) line = `${line.slice(0, sqlAt)}a database query failed`;
+  line = line.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
+  return line.length > 300 ? `${line.slice(0, 300)}...` : line;
+}
+
 export interface Limits {
   bodyLimit: number;
   maxInstances: number;
 }
 
 /** Status and body for an error raised while handling a request. */
-export function describeError(err: FastifyError | Error, limits: Limits, contentLength?: string): { status: number; body: ErrorBody } {
+export function describeError(err: FastifyError | Error, limits: Limits, requestId: string, contentLength?: string): { status: number; body: ErrorBody } {
   if (err instanceof InstanceValidationError) {
     const messages = err.issues.map((i) => i.message);
     const more = messages.length > 1 ? ` (and ${messages.length - 1} more problem${messages.length > 2 ? 's' : ''}, listed in "issues")` : '';
     return { status: 400, body: { error: messages[0] + more, ...(messages.length > 1 ? { issues: messages } : {}) } };
   }
-  if (err instanceof MalformedJsonError) return { status: 400, body: { error: err.message } };
+  if (err instanceof MalformedJsonError || err instanceof NonFiniteOutputError) return { status: err.statusCode, body: { error: err.message } };
+  if (err instanceof ClientError) return { status: err.statusCode, body: { error: err.message } };
   const e = err as FastifyError;
   if (e.validation) return { status: 400, body: { error: describeValidation(e.validation[0], limits) } };
   switch (e.code) {
@@ -55,9 +113,10 @@ export function describeError(err: FastifyError | Error, limits: Limits, content
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return { status: 400, body: { error: 'content-length: does not match the body that was sent' } };
   }
-  const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500;
-  if (status < 500) return { status, body: { error: e.message } };
-  return { status, body: { error: `internal error: ${e.message}; see the serving process's log` } };
+  // An error that set a 4xx status did so for the client (Fastify's FST_ERR_* ones, say); anything else is ours.
+  const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;
+  if (status < 500) return { status, body: { error: scrub(e.message) } };
+  return { status: 500, body: internalErrorBody(requestId) };
 }
 
 interface AjvIssue {

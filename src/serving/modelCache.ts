@@ -10,6 +10,7 @@
 import type { Db } from '../db/client';
 import { getRouting, servedModels, type ModelVersion } from '../registry/registry';
 import type { ArtifactStore } from '../storage';
+import { publicMessage } from './errors';
 import { loadServedVersion, type ServedVersion } from './servedVersion';
 
 export interface Challenger {
@@ -144,7 +145,8 @@ export class ModelCache {
         try {
           production = await this.version(routing.production);
         } catch (err) {
-          failures.set(name, `v${routing.production.version} cannot be loaded: ${(err as Error).message}`);
+          // Shown on /readyz and in 503s: the driver's one line, never a failed query's SQL (onLoad logs it all).
+          failures.set(name, `v${routing.production.version} cannot be loaded: ${publicMessage(err)}`);
           if (current) next.set(name, current); // keep answering with what we had
           return;
         }

@@ -7,6 +7,11 @@
  * counted (a metric), because blocking or failing predictions to save a log line would be the worse trade. A batch
  * whose write fails goes back in front of newer records while there is room, and is retried on the next flush.
  * `close()` stops the timer and writes what is left.
+ *
+ * A database outage is the same case held longer: serving goes on, the ring keeps the newest `capacity` records, the
+ * flush retries every `flushMs`, and once the database answers again the kept records are written, oldest first.
+ * Every record is either written, still queued, or counted in `dropped` (also at close, when the last write fails):
+ * none is lost silently. The first failure of an outage and its end are reported once each, not per retry.
  */
 import { sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
@@ -55,7 +60,13 @@ export interface PredictionLogOptions {
   batchSize?: number;
   onDropped?: (count: number) => void;
   onWritten?: (count: number) => void;
-  onWriteError?: (err: Error) => void;
+  /**
+   * A write failed. `first` for the first failure since the last successful write (the start of an outage), and for
+   * every refusal of a value by the database (those are about one record, not an outage).
+   */
+  onWriteError?: (err: Error, first: boolean) => void;
+  /** A write succeeded after `failedWrites` failed ones; `droppedMeanwhile` records were dropped since the first. */
+  onRecovered?: (failedWrites: number, droppedMeanwhile: number) => void;
 }
 
 export class PredictionLog {
@@ -65,6 +76,9 @@ export class PredictionLog {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private closed = false;
+  /** Failed writes since the last successful one, and `dropped` when the first of them failed. */
+  private failedWrites = 0;
+  private droppedBeforeOutage = 0;
   /** Totals since start, for tests and /readyz. */
   dropped = 0;
   written = 0;
@@ -95,6 +109,19 @@ export class PredictionLog {
     }
     this.ring[(this.head + this.size) % this.capacity] = record;
     this.size++;
+  }
+
+  /**
+   * Request ids of `modelName` queued and not yet written (a label may arrive before its prediction's row does).
+   * A scan of the ring: for the feedback route, not the hot path.
+   */
+  queuedRequestIds(modelName: string): Set<string> {
+    const ids = new Set<string>();
+    for (let i = 0; i < this.size; i++) {
+      const r = this.ring[(this.head + i) % this.capacity]!;
+      if (r.modelName === modelName) ids.add(r.requestId);
+    }
+    return ids;
   }
 
   /** Removes and returns up to `max` of the oldest records. */
@@ -161,11 +188,13 @@ export class PredictionLog {
         await this.o.write(batch);
         this.wrote(batch.length);
       } catch (err) {
-        this.o.onWriteError?.(err as Error);
         if (!isDataError(err)) {
+          if (this.failedWrites++ === 0) this.droppedBeforeOutage = this.dropped;
+          this.o.onWriteError?.(err as Error, this.failedWrites === 1);
           this.requeue(batch);
           return;
         }
+        this.o.onWriteError?.(err as Error, true);
         // The database refused a value (say a NUL character in a category): write the records one by one so a
         // single bad one is dropped instead of blocking the log forever.
         await this.writeOneByOne(batch);
@@ -181,6 +210,8 @@ export class PredictionLog {
       } catch (err) {
         if (isDataError(err)) this.drop(1);
         else {
+          if (this.failedWrites++ === 0) this.droppedBeforeOutage = this.dropped;
+          this.o.onWriteError?.(err as Error, this.failedWrites === 1);
           this.requeue(batch.slice(batch.indexOf(record)));
           return;
         }
@@ -191,14 +222,22 @@ export class PredictionLog {
   private wrote(n: number): void {
     this.written += n;
     this.o.onWritten?.(n);
+    if (this.failedWrites > 0) {
+      this.o.onRecovered?.(this.failedWrites, this.dropped - this.droppedBeforeOutage);
+      this.failedWrites = 0;
+    }
   }
 
-  /** Stops the timer and writes what is queued (one attempt: a process that is stopping cannot wait forever). */
+  /**
+   * Stops the timer and writes what is queued (one attempt: a process that is stopping cannot wait forever). What
+   * that attempt could not write is dropped and counted, not forgotten.
+   */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.flush();
+    if (this.size > 0) this.drop(this.take().length);
   }
 }
 

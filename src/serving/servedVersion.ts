@@ -20,6 +20,7 @@ import { deserializeModel } from '../ml/serialize';
 import type { Task } from '../ml/task';
 import type { ModelVersion } from '../registry/registry';
 import type { ArtifactStore } from '../storage';
+import { NonFiniteOutputError } from './errors';
 import { compileInstanceReader, type CompiledInstances } from './instanceReader';
 import { MicroBatcher, type BatchScorer } from './microBatch';
 
@@ -101,6 +102,43 @@ export class ServedVersion implements BatchScorer {
     return this.scoreTable(this.read(instances));
   }
 
+  /**
+   * Null when every score of `instances` is a finite number; else the error for the first instance that has NaN or
+   * Infinity among its scores, naming the cause. JSON has neither, and `null` in their place would be a wrong answer
+   * given as if it were right. Only on that (rare) path is the instance transformed again, alone, to say which
+   * feature overflowed.
+   */
+  nonFiniteOutput(instances: readonly unknown[], scores: Float64Array): NonFiniteOutputError | null {
+    const w = this.width;
+    for (let k = 0; k < scores.length; k++) {
+      const v = scores[k];
+      if (v - v === 0) continue;
+      const i = Math.floor(k / w);
+      const what = this.task.kind === 'regression' ? 'the predicted value' : `the probability of class ${JSON.stringify(this.task.classes[k % w])}`;
+      return new NonFiniteOutputError(i, `${what} is ${v} (not a finite number), so there is no answer; ${this.overflowCause(instances[i])}`);
+    }
+    return null;
+  }
+
+  /** Why one instance's scores are not finite: the transformed features that are not, or the model's arithmetic. */
+  private overflowCause(instance: unknown): string {
+    const hint = "send values within the range of the model's training data (GET /v1/models/<name> lists the inputs)";
+    let m;
+    try {
+      m = applyFeatures(this.features, this.read([instance]), instancePath, 'instances');
+    } catch {
+      return `its values are outside what the model can compute with; ${hint}`;
+    }
+    const bad: string[] = [];
+    for (let j = 0; j < m.cols; j++) {
+      const v = m.data[j];
+      if (v - v !== 0) bad.push(`${JSON.stringify(this.features.outputNames[j])} = ${v}`);
+    }
+    if (bad.length === 0) return `every feature is finite but the model's arithmetic overflowed on them; ${hint}`;
+    const shown = bad.slice(0, 5).join(', ') + (bad.length > 5 ? ` and ${bad.length - 5} more` : '');
+    return `after the fitted feature transforms, ${shown}; ${hint}`;
+  }
+
   /** The `predictions` JSON array for `n` scored instances, built as text from precomputed fragments. */
   renderPredictions(scores: Float64Array, n: number): string {
     const w = this.width;
@@ -148,7 +186,7 @@ function argmax(a: Float64Array, base: number, w: number): number {
   return best;
 }
 
-/** JSON has no NaN or Infinity; a model never produces them, but a response must stay valid JSON regardless. */
+/** JSON has no NaN or Infinity; such scores are refused before rendering (nonFiniteOutput), this keeps JSON valid regardless. */
 function num(v: number): string {
   return v - v === 0 ? String(v) : 'null';
 }

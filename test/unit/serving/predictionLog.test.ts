@@ -122,4 +122,44 @@ describe('PredictionLog', () => {
     expect(outputOf(rec(0, { output: null, scores, row: 2, render: (s, i) => ({ v: s[i] }) }))).toEqual({ v: 3 });
     expect(outputOf(rec(0, { output: null, error: 'boom' }))).toEqual({});
   });
+
+  it('reports an outage once when it starts and once when it ends, with the drops in between', async () => {
+    let down = true;
+    const events: string[] = [];
+    const log = new PredictionLog({
+      write: async () => {
+        if (down) throw new Error('connection refused');
+      },
+      capacity: 3,
+      onWriteError: (e, first) => events.push(`error ${e.message} first=${first}`),
+      onRecovered: (failed, dropped) => events.push(`recovered after ${failed}, dropped ${dropped}`),
+    });
+    for (let round = 0; round < 3; round++) {
+      log.push(rec(round * 2));
+      log.push(rec(round * 2 + 1));
+      await log.flush();
+    }
+    expect(log.dropped).toBe(3); // 6 records, room for 3
+    down = false;
+    await log.flush();
+    expect(events).toEqual(['error connection refused first=true', 'error connection refused first=false', 'error connection refused first=false', 'recovered after 3, dropped 3']);
+    expect(log.written).toBe(3);
+    expect(log.written + log.dropped).toBe(6);
+  });
+
+  it('counts what close could not write as dropped instead of losing it silently', async () => {
+    let reported = 0;
+    const log = new PredictionLog({ write: async () => Promise.reject(new Error('down')), capacity: 10, onDropped: (n) => (reported += n) });
+    for (let i = 0; i < 4; i++) log.push(rec(i));
+    await log.close();
+    expect(log.depth).toBe(0);
+    expect(log.dropped).toBe(4);
+    expect(reported).toBe(4);
+  });
+
+  it('lists the request ids of a model that are queued, not yet written', () => {
+    const log = new PredictionLog({ write: async () => {}, capacity: 3 });
+    for (let i = 0; i < 4; i++) log.push(rec(i, { modelName: i === 2 ? 'other' : 'm' }));
+    expect([...log.queuedRequestIds('m')]).toEqual(['r1', 'r3']);
+  });
 });
