@@ -1,16 +1,22 @@
 /**
  * `bosun dev`: the whole local stack in one command — the Temporal dev server (state in
- * BOSUN_HOME/temporal.db, Web UI), the embedded database (served to other Bosun processes on a local port),
- * the artifact store, a pipeline worker and the serving process. Ctrl-C stops everything; the next start resumes where it was.
+ * BOSUN_HOME/temporal.db, Web UI), the embedded database (served to other Bosun processes on a local port,
+ * behind a password generated per start), the artifact store, a pipeline worker and the serving process.
+ * Ctrl-C stops everything; the next start resumes where it was.
+ *
+ * The Temporal child is supervised (restarted on the same SQLite file and port if it dies), dies with
+ * this process (parent-death signal), and is recorded in BOSUN_HOME/dev.json as soon as it starts, so a
+ * `bosun dev` that was killed without cleaning up has its leftover server stopped by the next one.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { openApp } from '../app';
 import { ConfigError, loadConfig } from '../config';
 import { serveEmbeddedDb } from '../dbServer';
-import { clearDevState, writeDevState } from '../devState';
+import { clearDevState, processAlive, readDevStateFile, writeDevState, type DevChild, type DevState } from '../devState';
 import { findProgram } from '../stack/binaries';
-import { portOpen } from '../stack/process';
+import { portOpen, processArgv, stopPid } from '../stack/process';
+import { supervise, type Supervisor } from '../stack/supervisor';
 import { startTemporalServer, type TemporalService } from '../stack/temporalServer';
 import { connectTemporal } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/searchAttributes';
@@ -33,22 +39,37 @@ export async function devCommand(o: DevOptions): Promise<void> {
     for (const stop of stops.reverse()) await stop().catch((e) => console.error(`while stopping: ${(e as Error).message}`));
   };
 
+  await cleanUpAfterEarlierDev(config.home);
+  const state: DevState = { pid: process.pid, children: {} };
+  writeDevState(config.home, state);
+  stops.push(async () => clearDevState(config.home));
+
   try {
     const [host, portText] = config.temporal.address.split(/:(?=\d+$)/);
-    let temporal: TemporalService | null = null;
+    let temporal: Supervisor<TemporalService> | null = null;
     if (await portOpen(Number(portText), host === 'localhost' ? '127.0.0.1' : host)) {
       console.log(`Temporal: using the server already listening on ${config.temporal.address}`);
     } else {
       const binary = findProgram('temporal', { explicit: config.temporal.cliPath, cacheDir: config.cacheDir });
-      temporal = await startTemporalServer({
-        binary,
-        ip: '127.0.0.1',
-        port: Number(portText),
-        uiPort: config.temporal.uiPort,
-        dbFile: path.join(config.home, 'temporal.db'),
-        namespace: config.temporal.namespace,
-        logFile: path.join(config.home, 'logs', 'temporal.log'),
-      });
+      const dbFile = path.join(config.home, 'temporal.db');
+      const start = () =>
+        startTemporalServer({
+          binary,
+          ip: '127.0.0.1',
+          port: Number(portText),
+          uiPort: config.temporal.uiPort,
+          dbFile,
+          namespace: config.temporal.namespace,
+          logFile: path.join(config.home, 'logs', 'temporal.log'),
+          dieWithParent: true,
+        });
+      const record = (t: TemporalService) => {
+        state.children!.temporal = { pid: t.pid, binary, marker: ['--db-filename', dbFile] };
+        writeDevState(config.home, state);
+      };
+      const first = await start();
+      record(first);
+      temporal = supervise({ name: 'Temporal dev server', describe: `state ${dbFile}, port ${portText}`, first, start, onRestart: record });
       stops.push(() => temporal!.stop());
     }
     const { client, connection } = await connectTemporal(config.temporal);
@@ -76,14 +97,16 @@ export async function devCommand(o: DevOptions): Promise<void> {
     const serveUrl = `http://localhost:${config.serve.port}`;
 
     const uiUrl = `http://localhost:${config.temporal.uiPort}`;
-    writeDevState(config.home, { pid: process.pid, databaseUrl, temporalAddress: config.temporal.address, temporalUi: uiUrl, serveUrl });
-    stops.push(async () => clearDevState(config.home));
+    Object.assign(state, { databaseUrl, temporalAddress: config.temporal.address, temporalUi: uiUrl, serveUrl });
+    writeDevState(config.home, state);
 
     console.log('');
     console.log('Bosun dev stack is up:');
     console.log(`  Temporal        ${config.temporal.address}  (state: ${temporal ? path.join(config.home, 'temporal.db') : 'external server'})`);
     console.log(`  Temporal Web UI ${uiUrl}/namespaces/${config.temporal.namespace}/workflows`);
-    console.log(`  Database        ${config.database.kind === 'pglite' ? `embedded PGlite in ${config.database.dataDir}, served at ${databaseUrl}` : 'PostgreSQL (DATABASE_URL)'}`);
+    console.log(
+      `  Database        ${config.database.kind === 'pglite' ? `embedded PGlite in ${config.database.dataDir}, served at ${redactPassword(databaseUrl)} (password in ${path.join(config.home, 'dev.json')})` : 'PostgreSQL (DATABASE_URL)'}`,
+    );
     console.log(`  Artifacts       ${app.store.location}`);
     console.log(`  Worker          task queue "${config.temporal.taskQueue}", metrics ${worker.metricsUrl}`);
     console.log(`  Serving         ${serveUrl}/v1/models/<name>:predict  (metrics ${serveUrl}/metrics)`);
@@ -96,15 +119,52 @@ export async function devCommand(o: DevOptions): Promise<void> {
 
     if (o.run) {
       const { runAndFollow } = await import('./run');
-      const ok = await runAndFollow({ file: o.run, client, store: app.store, config, follow: true });
+      const ok = await Promise.race([runAndFollow({ file: o.run, client, store: app.store, config, follow: true }), ...(temporal ? [temporal.failed] : [])]);
       if (o.exitAfterRun) {
         await stopAll();
         process.exit(ok ? 0 : 1);
       }
     }
-    await Promise.race([done, worker.running]);
+    await Promise.race([done, worker.running, ...(temporal ? [temporal.failed] : [])]);
     console.log('\nstopping…');
   } finally {
     await stopAll();
   }
+}
+
+/**
+ * A `bosun dev` killed without cleaning up (kill -9, a crash) leaves dev.json behind, and possibly its
+ * Temporal server if the parent-death signal could not be set. Refuse to start next to a live `bosun dev`;
+ * stop a leftover child, but only after checking that the pid still runs our program on our files.
+ */
+async function cleanUpAfterEarlierDev(home: string): Promise<void> {
+  const earlier = readDevStateFile(home);
+  if (!earlier || earlier.pid === process.pid) return;
+  if (processAlive(earlier.pid) && isBosunDev(earlier.pid)) {
+    throw new ConfigError(
+      `bosun dev is already running with BOSUN_HOME=${home} (pid ${earlier.pid}): stop it (Ctrl-C in its terminal, or kill ${earlier.pid}) or use another BOSUN_HOME`,
+    );
+  }
+  for (const [name, child] of Object.entries(earlier.children ?? {})) {
+    if (child && isOurChild(child)) {
+      console.log(`Stopping the ${name} server (pid ${child.pid}) left running by an earlier bosun dev (pid ${earlier.pid}) that did not stop cleanly`);
+      await stopPid(child.pid);
+    }
+  }
+  clearDevState(home);
+}
+
+function isOurChild(c: DevChild): boolean {
+  const argv = processArgv(c.pid);
+  if (!argv || argv[0] !== c.binary) return false;
+  return argv.some((_, i) => c.marker.every((m, j) => argv[i + j] === m));
+}
+
+function isBosunDev(pid: number): boolean {
+  const argv = processArgv(pid);
+  return !!argv && argv.some((a) => /bosun/.test(a)) && argv.includes('dev');
+}
+
+function redactPassword(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }

@@ -1,5 +1,5 @@
 /** The real MinIO server, for the S3 artifact store (tests, CI and `bosun dev --minio`). */
-import { spawnService, stopProcess, type Service } from './process';
+import { exitOf, spawnService, stopProcess, type Service } from './process';
 
 export interface MinioOptions {
   binary: string;
@@ -13,6 +13,9 @@ export interface MinioOptions {
 
 export interface MinioService extends Service {
   endpoint: string;
+  pid: number;
+  /** Resolves with how the server ended, whether stopped or killed. */
+  exited: Promise<string>;
 }
 
 export async function startMinio(o: MinioOptions): Promise<MinioService> {
@@ -26,5 +29,5 @@ export async function startMinio(o: MinioOptions): Promise<MinioService> {
     ready: async () => (await fetch(`${endpoint}/minio/health/ready`)).ok,
     timeoutMs: 60_000,
   });
-  return { name: 'minio', endpoint, url: endpoint, stop: () => stopProcess(child) };
+  return { name: 'minio', endpoint, url: endpoint, pid: child.pid!, exited: exitOf(child), stop: () => stopProcess(child) };
 }

@@ -3,7 +3,7 @@
  * machine where no server was given. Production and CI point DATABASE_URL at a managed server instead.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnService, stopProcess, type Service } from './process';
 
@@ -15,6 +15,8 @@ export interface PostgresOptions {
 
 export interface PostgresService extends Service {
   databaseUrl: string;
+  /** The postmaster's pid (not runuser's, when we run it as the postgres user), from postmaster.pid. */
+  postmasterPid(): number;
 }
 
 export function findPostgresBin(): string {
@@ -61,5 +63,11 @@ export async function startPostgres(o: PostgresOptions): Promise<PostgresService
       return true;
     },
   });
-  return { name: 'postgres', url: databaseUrl, databaseUrl, stop: () => stopProcess(child) };
+  return {
+    name: 'postgres',
+    url: databaseUrl,
+    databaseUrl,
+    postmasterPid: () => Number(readFileSync(path.join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]),
+    stop: () => stopProcess(child),
+  };
 }

@@ -1,6 +1,6 @@
 /** Child processes for real services: started, waited on until ready, stopped cleanly. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { accessSync, constants, createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
 
@@ -19,12 +19,19 @@ export interface SpawnOptions {
   /** Resolves when the service answers; polled until timeoutMs. */
   ready: () => Promise<boolean>;
   timeoutMs?: number;
+  /**
+   * Have the kernel send the child SIGTERM when this process dies, even by SIGKILL (Linux's parent-death
+   * signal, set by util-linux `setpriv`, which then execs the program: the pid stays the program's).
+   * Without setpriv the child is started as usual.
+   */
+  dieWithParent?: boolean;
 }
 
 export async function spawnService(opts: SpawnOptions): Promise<ChildProcess> {
   mkdirSync(path.dirname(opts.logFile), { recursive: true });
   const log = createWriteStream(opts.logFile, { flags: 'a' });
-  const child = spawn(opts.command, opts.args, {
+  const [command, args] = opts.dieWithParent && SETPRIV ? [SETPRIV, ['--pdeathsig', 'TERM', '--', opts.command, ...opts.args]] : [opts.command, opts.args];
+  const child = spawn(command, args, {
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -45,6 +52,54 @@ export async function spawnService(opts: SpawnOptions): Promise<ChildProcess> {
   }
   await stopProcess(child);
   throw new Error(`${opts.name} did not become ready in ${(opts.timeoutMs ?? 60_000) / 1000}s; see ${opts.logFile}`);
+}
+
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => {
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+});
+
+/** Resolves with how the child ended ("SIGKILL", "code 1") once it has exited. */
+export function exitOf(child: ChildProcess): Promise<string> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.signalCode ?? `code ${child.exitCode}`);
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `code ${code}`)));
+}
+
+/** A process's argv from /proc (Linux), or null if it is gone or unreadable. */
+export function processArgv(pid: number): string[] | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return text === '' ? null : text.replace(/\0$/, '').split('\0');
+  } catch {
+    return null;
+  }
+}
+
+/** Stops a process that is not our child (no exit event): SIGTERM, then SIGKILL, polling until it is gone. */
+export async function stopPid(pid: number, graceMs = 10_000): Promise<void> {
+  const gone = () => {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    // A zombie has exited; only its parent's wait() is missing.
+    try {
+      return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return true;
+    }
+  };
+  if (gone()) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (!gone() && Date.now() < deadline) await sleep(100);
+  if (!gone()) process.kill(pid, 'SIGKILL');
+  while (!gone()) await sleep(50);
 }
 
 /** SIGTERM, then SIGKILL if it has not exited in time. */

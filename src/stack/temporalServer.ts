@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../../workflows/searchAttributes';
-import { spawnService, stopProcess, type Service } from './process';
+import { exitOf, spawnService, stopProcess, type Service } from './process';
 
 export interface TemporalServerOptions {
   binary: string;
@@ -14,11 +14,16 @@ export interface TemporalServerOptions {
   namespace?: string;
   logFile: string;
   ip?: string;
+  /** Stop the server if this process dies, even by SIGKILL (bosun dev; see SpawnOptions.dieWithParent). */
+  dieWithParent?: boolean;
 }
 
 export interface TemporalService extends Service {
   address: string;
   uiUrl: string;
+  pid: number;
+  /** Resolves with how the server ended ("SIGKILL", "code 1"), whether stopped or crashed. */
+  exited: Promise<string>;
 }
 
 export async function startTemporalServer(o: TemporalServerOptions): Promise<TemporalService> {
@@ -40,12 +45,15 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Tem
     logFile: o.logFile,
     ready: () => temporalReady(address),
     timeoutMs: 90_000,
+    dieWithParent: o.dieWithParent,
   });
   return {
     name: 'temporal',
     address,
     url: address,
     uiUrl: `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${o.uiPort}`,
+    pid: child.pid!,
+    exited: exitOf(child),
     stop: () => stopProcess(child),
   };
 }
