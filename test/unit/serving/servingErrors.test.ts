@@ -54,7 +54,7 @@ describe('serving error answers', () => {
       logStream: { write: (line) => void logLines.push(line) },
     });
     await app.ready();
-  });
+  }, 60_000); // training two models and starting the embedded database: seconds on a busy machine
   afterAll(async () => {
     await app?.close();
     await f?.close();
