@@ -3,6 +3,7 @@
  * (delimiter sniffing, format detection) without losing them.
  */
 import { Readable } from 'node:stream';
+import { DataError } from './errors';
 
 export type ByteSource = Buffer | Uint8Array | Readable;
 
@@ -76,4 +77,37 @@ export function isBlank(bytes: Uint8Array): boolean {
     if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return false;
   }
   return true;
+}
+
+/**
+ * Text formats refuse NUL bytes: they mean a binary or corrupted file, and PostgreSQL cannot store them in text,
+ * so letting one through fails much later, far from its cause. Tracks the byte offset and line across chunks.
+ */
+export class NulGuard {
+  private offset = 0;
+  private lines = 1;
+
+  constructor(private readonly format: string) {}
+
+  /** Throws a DataError naming the line and byte offset of the first NUL in the chunk. */
+  check(chunk: Uint8Array): void {
+    const at = chunk.indexOf(0);
+    const end = at < 0 ? chunk.length : at;
+    for (let i = chunk.indexOf(10); i >= 0 && i < end; i = chunk.indexOf(10, i + 1)) this.lines++;
+    if (at < 0) {
+      this.offset += chunk.length;
+      return;
+    }
+    throw nulError(this.format, this.lines, this.offset + at);
+  }
+}
+
+/** @param offset byte offset of a raw NUL; absent for an escaped one ("\u0000" in JSON). */
+export function nulError(format: string, line: number, offset?: number): DataError {
+  const what = offset === undefined ? 'an escaped NUL character (\\u0000)' : `a NUL byte (byte offset ${offset})`;
+  return new DataError(
+    'invalid-value',
+    `line ${line} holds ${what}, which ${format} text cannot contain: the file is binary or corrupted; export it again, or remove ${offset === undefined ? 'the \\u0000 escapes' : "the NUL bytes (e.g. tr -d '\\000' < in > out)"}`,
+    { row: line },
+  );
 }

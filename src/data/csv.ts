@@ -10,7 +10,7 @@ import { parse as parseStream, CsvError, type InfoRecord, type Options as CsvPar
 import { parse as parseSync } from 'csv-parse/sync';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { asBuffer, isBlank, peekStream } from './bytes';
+import { asBuffer, isBlank, NulGuard, peekStream } from './bytes';
 import { SNIFF_BYTES, detectDelimiter } from './csv-sniff';
 import { DataError } from './errors';
 import { TableBuilder, type BuildOptions, type RowLocator } from './table-builder';
@@ -29,6 +29,7 @@ export async function readCsv(input: Buffer | Uint8Array | Readable, opts: CsvRe
 /** The synchronous path for bytes already in memory (csv-parse's sync API is about twice as fast as its stream). */
 export function readCsvBuffer(buf: Buffer, opts: CsvReadOptions = {}): Table {
   if (isBlank(buf)) throw emptyFile();
+  new NulGuard('CSV').check(buf);
   const sample = buf.subarray(0, SNIFF_BYTES);
   const delimiter = opts.delimiter ?? detectDelimiter(sample.toString('utf8'), buf.length <= SNIFF_BYTES);
   const sink = new CsvSink(opts, estimateRows(buf.length, sample));
@@ -47,8 +48,15 @@ async function readCsvStream(input: Readable, opts: CsvReadOptions): Promise<Tab
   const sink = new CsvSink(opts);
   // Records are consumed by on_record and never pushed downstream, so the sink only has to drain an empty stream.
   const drain = new Writable({ objectMode: true, write: (_chunk, _enc, done) => done() });
+  const guard = new NulGuard('CSV');
+  async function* checked() {
+    for await (const chunk of peeked.chunks()) {
+      guard.check(chunk);
+      yield chunk;
+    }
+  }
   try {
-    await pipeline(Readable.from(peeked.chunks()), parseStream(parserOptions(delimiter, sink)), drain);
+    await pipeline(Readable.from(checked()), parseStream(parserOptions(delimiter, sink)), drain);
   } catch (e) {
     throw sink.translate(e);
   }

@@ -5,7 +5,7 @@
  * JSON text.
  */
 import type { Readable } from 'node:stream';
-import { asBuffer } from './bytes';
+import { asBuffer, NulGuard, nulError } from './bytes';
 import { DataError } from './errors';
 import { TableBuilder, type BuildOptions, type Cell, type RowLocator } from './table-builder';
 import type { Table } from './table';
@@ -14,12 +14,16 @@ export type JsonLinesReadOptions = BuildOptions;
 
 export async function readJsonLines(input: Buffer | Uint8Array | Readable, opts: JsonLinesReadOptions = {}): Promise<Table> {
   const reader = new JsonLinesSink(opts);
+  const guard = new NulGuard('JSON Lines');
   if (input instanceof Uint8Array) {
+    guard.check(input);
     for (const line of splitLines(asBuffer(input))) reader.line(line);
   } else {
     const splitter = new LineSplitter();
     for await (const chunk of input) {
-      for (const line of splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : asBuffer(chunk))) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : asBuffer(chunk);
+      guard.check(bytes);
+      for (const line of splitter.push(bytes)) {
         reader.line(line);
       }
     }
@@ -65,6 +69,8 @@ class JsonLinesSink implements RowLocator {
         { row: this.lineNo },
       );
     }
+    // An escaped NUL ("\u0000") parses into the value; refuse it as the raw byte is refused.
+    if (text.includes('u0000') && hasNul(value)) throw nulError('JSON Lines', this.lineNo);
     const keys = this.keys;
     const values = this.values;
     keys.length = 0;
@@ -89,6 +95,13 @@ class JsonLinesSink implements RowLocator {
     }
     return this.builder.finish();
   }
+}
+
+function hasNul(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('\0');
+  if (typeof v !== 'object' || v === null) return false;
+  for (const [k, x] of Object.entries(v)) if (k.includes('\0') || hasNul(x)) return true;
+  return false;
 }
 
 function* splitLines(buf: Buffer): Generator<string> {

@@ -38,6 +38,12 @@ export function defaultPrimaryMetricFor(kind: 'binary' | 'multiclass' | 'regress
 export function decide(candidate: Metrics | GateSubject, champion: Metrics | GateSubject | null, spec: EvaluationSpec): Decision {
   const cand = asSubject(candidate);
   const checks: Array<{ ok: boolean; reason: string }> = [];
+  // The primary metric is what approvers and the champion rule compare: a candidate without one is never
+  // blessed, gates or not (a test split with one class has no ROC-AUC).
+  const primaryName = spec.primaryMetric ?? defaultPrimaryMetric(cand.metrics);
+  const primary = valueOf(cand.metrics, primaryName);
+  const gated = (spec.gates ?? []).some((g) => g.metric === primaryName);
+  if ('missing' in primary && !gated) checks.push({ ok: false, reason: `${primary.missing}: not blessed ${FAIL}` });
   for (const gate of spec.gates ?? []) checks.push(...checkGate(cand.metrics, gate.metric, gate.min, gate.max));
   if (spec.fairness) checks.push(...checkFairness(cand, spec.fairness));
   if (spec.champion) {
@@ -56,10 +62,21 @@ function valueOf(metrics: Metrics, name: MetricName): { value: number } | { miss
   const raw: unknown = (metrics.scores as Record<string, unknown>)[name];
   if (raw === undefined) return { missing: `${name} does not apply to a ${metrics.task} model` };
   // NaN, or null once NaN has been through JSON
-  if (typeof raw !== 'number' || Number.isNaN(raw)) {
-    return { missing: `${name} is undefined on this evaluation set (e.g. only one class present)` };
-  }
+  if (typeof raw !== 'number' || Number.isNaN(raw)) return { missing: `${name} undefined (${whyUndefined(metrics)})` };
   return { value: raw };
+}
+
+/** The usual reason a metric cannot be computed on a test split, said in the split's terms. */
+function whyUndefined(metrics: Metrics): string {
+  if (metrics.n === 0) return 'the test split is empty';
+  if (metrics.task === 'classification') {
+    const present = (metrics.confusionMatrix ?? []).filter((row) => row.reduce((a, b) => a + b, 0) > 0).length;
+    if (present < 2) return 'the test split has only one class; use more data or a stratified split';
+    if (present < metrics.nClasses) return `the test split has only ${present} of the ${metrics.nClasses} classes; use more data or a stratified split`;
+  } else if (metrics.n < 2) {
+    return 'the test split has fewer than 2 rows';
+  }
+  return `it cannot be computed on this test split of ${metrics.n} rows`;
 }
 
 function checkGate(metrics: Metrics, name: MetricName, min?: number, max?: number): Array<{ ok: boolean; reason: string }> {

@@ -91,3 +91,45 @@ export function checkSpecForTask(spec: EvaluationSpec, task: MetricsTask, nClass
   }
   if (problems.length > 0) throw new Error(`evaluation spec does not fit this ${task} model:\n${problems.join('\n')}`);
 }
+
+export type TaskKind = 'binary' | 'multiclass' | 'regression';
+
+/** The metrics that can be computed for a task: every classification metric applies to binary and multiclass. */
+export function metricsFor(kind: TaskKind): readonly MetricName[] {
+  return kind === 'regression' ? REGRESSION_METRIC_NAMES : CLASSIFICATION_METRIC_NAMES;
+}
+
+export interface MetricMisfit {
+  /** Where the spec names the metric, e.g. ['evaluation', 'primaryMetric']. */
+  path: Array<string | number>;
+  message: string;
+}
+
+/**
+ * Metrics a pipeline names (report metrics, primary metric, gates, the search metric) that cannot be computed
+ * for its task: `primaryMetric: "r2"` on a binary target would otherwise fail only once a model is trained.
+ * Used at submit when the spec sets `task`, and once the task is inferred from the data.
+ */
+export function metricMisfits(o: { evaluation?: EvaluationSpec; searchMetric?: string }, kind: TaskKind, target?: string): MetricMisfit[] {
+  const valid = metricsFor(kind);
+  const used: Array<[Array<string | number>, string]> = [
+    ...(o.evaluation?.metrics ?? []).map((m, i): [Array<string | number>, string] => [['evaluation', 'metrics', i], m]),
+    ...(o.evaluation?.primaryMetric ? [[['evaluation', 'primaryMetric'], o.evaluation.primaryMetric] as [Array<string | number>, string]] : []),
+    ...(o.evaluation?.gates ?? []).map((g, i): [Array<string | number>, string] => [['evaluation', 'gates', i, 'metric'], g.metric]),
+    ...(o.searchMetric !== undefined ? [[['model', 'search', 'metric'], o.searchMetric] as [Array<string | number>, string]] : []),
+  ];
+  const task = `a ${kind} task${target ? ` (target "${target}")` : ''}`;
+  return used
+    .filter(([, m]) => !(valid as readonly string[]).includes(m))
+    .map(([path, m]) => {
+      const what = (METRIC_NAMES as readonly string[]).includes(m)
+        ? `"${m}" is a ${kind === 'regression' ? 'classification' : 'regression'} metric and cannot be computed for ${task}`
+        : `unknown metric "${m}" for ${task}`;
+      return { path, message: `${what}; metrics valid for ${kind}: ${valid.join(', ')}` };
+    });
+}
+
+/** A spec path as a person writes it: evaluation.gates[0].metric. */
+export function formatSpecPath(path: ReadonlyArray<string | number | symbol>): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
+}

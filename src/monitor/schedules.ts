@@ -7,6 +7,8 @@ import { BOSUN_PIPELINE, BOSUN_STAGE, BOSUN_TRIGGER } from '../../workflows/sear
 import type { PipelinePlan } from '../../workflows/trainingPipeline';
 import type { TrainingPipelineInput } from '../../workflows/types';
 import type { DriftCheckInput } from '../../workflows/driftCheck';
+import { BadInputError } from '../pipeline/errors';
+import { cronMessage } from './cron';
 
 export const driftScheduleId = (model: string) => `drift-${model}`;
 export const trainingScheduleId = (pipeline: string) => `train-${pipeline}`;
@@ -25,7 +27,14 @@ export async function upsertSchedule(client: Client, options: ScheduleOptions): 
   return options.scheduleId;
 }
 
+/** A cron Temporal would refuse (or never fire) is bad input, named by where it came from. */
+function assertCron(expr: string, field: string): void {
+  const message = cronMessage(expr, field);
+  if (message) throw new BadInputError(message);
+}
+
 export async function ensureDriftSchedule(client: Client, o: { taskQueue: string; model: string; cron: string; window: string; catchupWindow: string }): Promise<string> {
+  assertCron(o.cron, 'monitor.cron');
   const input: Omit<DriftCheckInput, 'dataUri'> = { modelName: o.model, window: o.window };
   return upsertSchedule(client, {
     scheduleId: driftScheduleId(o.model),
@@ -48,6 +57,7 @@ export async function ensureDriftSchedule(client: Client, o: { taskQueue: string
 }
 
 export async function ensureTrainingSchedule(client: Client, o: { taskQueue: string; input: TrainingPipelineInput; plan: PipelinePlan; cron: string; catchupWindow?: string; paused?: boolean }): Promise<string> {
+  assertCron(o.cron, '--cron');
   return upsertSchedule(client, {
     scheduleId: trainingScheduleId(o.input.pipeline),
     spec: { cronExpressions: [o.cron] },

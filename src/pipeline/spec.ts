@@ -7,9 +7,11 @@ import { z } from 'zod';
 import { approvalSpecSchema } from '../approval/spec';
 import { schemaSpecSchema } from '../data/schema';
 import { driftPolicySchema } from '../drift/policy';
-import { evaluationSpecSchema } from '../evaluate/spec';
+import { evaluationSpecSchema, formatSpecPath, metricMisfits } from '../evaluate/spec';
 import { featuresSpecSchema } from '../features/spec';
+import { isMetricName, METRIC_NAMES } from '../ml/metrics';
 import { modelSpecSchema } from '../ml/spec';
+import { cronProblem, CRON_EXPECTED } from '../monitor/cron';
 import { expectationsSchema } from '../validation';
 
 const nameRe = /^[a-z][a-z0-9-]{0,62}$/;
@@ -58,7 +60,10 @@ const monitorSchema = z.strictObject({
   /** When to run the deployed model's drift check (a Temporal Schedule); unset = only on demand. */
   cron: z
     .string()
-    .regex(/^(@(hourly|daily|weekly|monthly|yearly)|(\S+\s+){4}\S+)$/, 'expected a 5-field cron expression such as "0 * * * *" or @hourly/@daily')
+    .superRefine((expr, ctx) => {
+      const problem = cronProblem(expr);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${CRON_EXPECTED}; ${problem}` });
+    })
     .optional(),
   /** How far back each check reads the prediction log. */
   window: duration('"24h" or "7d"').default('24h'),
@@ -71,7 +76,7 @@ const monitorSchema = z.strictObject({
   drift: driftPolicySchema.optional(),
 });
 
-export const pipelineSpecSchema = z.strictObject({
+const pipelineShape = z.strictObject({
   name: z.string().regex(nameRe, 'expected lowercase letters, digits and dashes, starting with a letter (e.g. "credit-risk")'),
   description: z.string().optional(),
   source: sourceSchema,
@@ -89,6 +94,20 @@ export const pipelineSpecSchema = z.strictObject({
   approval: approvalSpecSchema.prefault({}),
   deploy: deploySchema.prefault({}),
   monitor: monitorSchema.prefault({}),
+});
+
+// With `task` set, metrics that cannot be computed for it are refused at submit; otherwise the validate stage
+// checks them once the task is inferred from the data.
+export const pipelineSpecSchema = pipelineShape.superRefine((spec, ctx) => {
+  const searchMetric = spec.model.search?.metric;
+  if (searchMetric !== undefined && !isMetricName(searchMetric)) {
+    ctx.addIssue({ code: 'custom', path: ['model', 'search', 'metric'], message: `unknown metric "${searchMetric}"; valid metrics are: ${METRIC_NAMES.join(', ')}` });
+    return;
+  }
+  if (!spec.task) return;
+  for (const m of metricMisfits({ evaluation: spec.evaluation, searchMetric: spec.model.search?.metric }, spec.task, spec.target)) {
+    ctx.addIssue({ code: 'custom', path: m.path, message: m.message });
+  }
 });
 
 export type PipelineSpecInput = z.input<typeof pipelineSpecSchema>;
@@ -113,7 +132,7 @@ export function parsePipelineSpec(raw: unknown): PipelineSpec {
 }
 
 function formatIssue(issue: z.core.$ZodIssue): string {
-  const where = issue.path.length ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') : '(spec)';
+  const where = issue.path.length ? formatSpecPath(issue.path) : '(spec)';
   if (issue.code === 'unrecognized_keys') {
     const keys = (issue as { keys: string[] }).keys;
     return `${where === '(spec)' ? '' : `${where}: `}unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;

@@ -29,7 +29,20 @@ const bound = z.union([z.number(), z.string().min(1)]);
 export const rangeRuleSchema = z
   .object({ min: bound.optional(), max: bound.optional(), severity: severitySchema.optional() })
   .strict()
-  .refine((r) => r.min !== undefined || r.max !== undefined, { message: 'give min, max or both' });
+  .refine((r) => r.min !== undefined || r.max !== undefined, { message: 'give min, max or both' })
+  .refine((r) => !minAboveMax(r.min, r.max), { message: 'min is above max, so no value could pass; swap them', path: ['min'] });
+
+/** Bounds that exclude everything: a rule no data can pass is a mistake in the spec, refused before any run. */
+function minAboveMax(min: number | string | undefined, max: number | string | undefined): boolean {
+  if (min === undefined || max === undefined) return false;
+  if (typeof min === 'number' && typeof max === 'number') return min > max;
+  if (typeof min === 'string' && typeof max === 'string') {
+    const a = Date.parse(min);
+    const b = Date.parse(max);
+    return Number.isFinite(a) && Number.isFinite(b) && a > b;
+  }
+  return false;
+}
 
 const allowedValue = z.union([z.string(), z.number(), z.boolean()]);
 export const allowedRuleSchema = z.union([
@@ -80,6 +93,7 @@ export const expectationsSchema = z
         severity: severitySchema.default('error'),
       })
       .strict()
+      .refine((r) => !minAboveMax(r.min, r.max), { message: 'min is above max, so no data could pass; swap them', path: ['min'] })
       .optional(),
     target: targetExpectationSchema.optional(),
     /** Share of rows that repeat an earlier row exactly. */

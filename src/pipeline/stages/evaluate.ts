@@ -25,6 +25,7 @@ import type { StageDeps } from '../deps';
 import { decodeDesign, type Design } from '../design';
 import { indexArtifact, link } from '../records';
 import { loadRawRows } from '../rawRows';
+import { assertMetricsFit } from '../metricsFit';
 import { loadSpec } from '../specStore';
 import { runStep } from '../stepRunner';
 
@@ -38,6 +39,7 @@ export async function evaluateStage(deps: StageDeps, ctx: StepContext, features:
   const key = hashOf('evaluate', features.testHash, trained.artifactHash, championVersion?.artifactHash ?? null, spec.evaluation, spec.seed);
   return runStep<EvaluateResult>(deps.db, ctx, 'evaluate', key, async () => {
     const test = decodeDesign(await deps.store.get(features.testHash));
+    assertMetricsFit(spec, test.task.kind);
     const model = deserializeModel((await deps.store.get(trained.artifactHash)).toString('utf8'));
     const preds = model.predict(test.X);
     const metrics = metricsOf(test, preds);

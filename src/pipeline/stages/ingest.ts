@@ -35,16 +35,20 @@ export async function ingestStage(deps: StageDeps, ctx: StepContext, dataUri: st
     const ref = await deps.store.put(encodeTable(table));
     await indexArtifact(deps.db, ref, 'dataset', 'application/x-bosun-table');
 
-    await deps.db.insert(datasets).values({ source: source.source }).onConflictDoNothing();
-    const [ds] = await deps.db.select().from(datasets).where(eq(datasets.source, source.source));
-    await deps.db
-      .insert(datasetVersions)
-      .values({ datasetId: ds.id, contentHash, tableHash: ref.hash, rows: table.nrows, schema, statistics: stats })
-      .onConflictDoNothing();
-    const [version] = await deps.db
-      .select()
-      .from(datasetVersions)
-      .where(and(eq(datasetVersions.datasetId, ds.id), eq(datasetVersions.contentHash, contentHash)));
+    // One transaction: a dataset row never exists without its version, whatever fails in between.
+    const version = await deps.db.transaction(async (tx) => {
+      await tx.insert(datasets).values({ source: source.source }).onConflictDoNothing();
+      const [ds] = await tx.select().from(datasets).where(eq(datasets.source, source.source));
+      await tx
+        .insert(datasetVersions)
+        .values({ datasetId: ds.id, contentHash, tableHash: ref.hash, rows: table.nrows, schema, statistics: stats })
+        .onConflictDoNothing();
+      const [v] = await tx
+        .select()
+        .from(datasetVersions)
+        .where(and(eq(datasetVersions.datasetId, ds.id), eq(datasetVersions.contentHash, contentHash)));
+      return v;
+    });
     await link(deps.db, ['run', ctx.runId], ['dataset_version', version.id], 'ingested');
     return { datasetVersionId: version.id, tableHash: version.tableHash, contentHash, rows: table.nrows, columns: table.columns.length };
   });

@@ -33,10 +33,23 @@ describe('decide', () => {
     const viaJson = JSON.parse(JSON.stringify(binary({ roc_auc: NaN }))) as ClassificationMetrics;
     const d = decide(viaJson, null, spec);
     expect(d.blessed).toBe(false);
-    expect(d.reasons[0]).toMatch(/roc_auc is undefined on this evaluation set.*✗/);
+    expect(d.reasons).toEqual([expect.stringMatching(/^roc_auc undefined \(the test split has only one class.*\) ✗$/)]);
     expect(decide(binary({}), null, parseEvaluationSpec({ gates: [{ metric: 'rmse', max: 1 }] })).reasons).toEqual([
       'rmse does not apply to a classification model ✗',
     ]);
+  });
+
+  it('never blesses a candidate whose primary metric is undefined, gates or not', () => {
+    // One class in the test split: ROC-AUC is NaN. With no gates this used to print "roc_auc undefined: blessed".
+    const oneClass: ClassificationMetrics = { ...binary({ roc_auc: NaN }), confusionMatrix: [[7, 3], [0, 0]] };
+    const d = decide(oneClass, null, parseEvaluationSpec({}));
+    expect(d).toEqual({ blessed: false, reasons: [expect.stringMatching(/^roc_auc undefined \(the test split has only one class; .*\): not blessed ✗$/)] });
+    const threeClasses: ClassificationMetrics = { ...binary({ f1_macro: NaN }), nClasses: 3, confusionMatrix: [[2, 0, 0], [0, 3, 0], [0, 0, 0]] };
+    expect(decide(threeClasses, null, parseEvaluationSpec({ primaryMetric: 'f1_macro' })).reasons[0]).toMatch(/only 2 of the 3 classes/);
+    // A defined primary metric adds nothing to the reasons.
+    expect(decide(binary({ roc_auc: 0.8 }), null, parseEvaluationSpec({}))).toEqual({ blessed: true, reasons: [expect.stringMatching(/no gates/)] });
+    const r2 = decide({ task: 'regression', n: 1, scores: { rmse: 0, mae: 0, r2: NaN } }, null, parseEvaluationSpec({ primaryMetric: 'r2' }));
+    expect(r2).toEqual({ blessed: false, reasons: ['r2 undefined (the test split has fewer than 2 rows): not blessed ✗'] });
   });
 
   it('compares with the champion on the primary metric', () => {
