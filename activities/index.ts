@@ -22,6 +22,7 @@ import { runDriftCheck, type DriftCheckInput } from '../src/monitor/driftCheck';
 import { planRetrain, recordRetrain } from '../src/monitor/retrain';
 import { noop } from './noop';
 import type { StepContext, TrainResult } from '../workflows/types';
+import type { AuditEntry } from '../src/approval/auditLog';
 
 export interface ActivityDeps extends Omit<AppDeps, 'close' | 'pglite'> {
   /** For activities that talk to Temporal themselves (the monitor stage's schedule). */
@@ -30,25 +31,43 @@ export interface ActivityDeps extends Omit<AppDeps, 'close' | 'pglite'> {
   metrics?: PipelineMetrics;
 }
 
+/** Well inside the workflows' shortest heartbeat timeout (20 s); the SDK throttles what it sends anyway. */
+const HEARTBEAT_EVERY_MS = 3000;
+
 export function createActivities(deps: ActivityDeps) {
-  const stage = (): StageDeps => {
-    const ctx = currentContext();
-    return { config: deps.config, db: deps.db, store: deps.store, signal: ctx?.cancellationSignal, progress: (details) => ctx?.heartbeat(details) };
-  };
+  const stage = (ctx: Context | null, onProgress: (details: unknown) => void): StageDeps => ({
+    config: deps.config,
+    db: deps.db,
+    store: deps.store,
+    signal: ctx?.cancellationSignal,
+    progress: (details) => {
+      onProgress(details);
+      ctx?.heartbeat(details);
+    },
+  });
   const m = deps.metrics;
-  /** Binds a stage to its dependencies, times it, and turns bad input into a non-retryable failure. */
+  /**
+   * Binds a stage to its dependencies, times it, heartbeats while it runs (so a dead worker is noticed
+   * within the workflow's heartbeat timeout), and turns bad input into a non-retryable failure.
+   */
   const guard =
     <A extends unknown[], R>(name: string, fn: (d: StageDeps, ...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       const end = m?.stageDuration.startTimer({ stage: name });
+      const ctx = currentContext();
+      // Re-sends the stage's latest progress, so `bosun run --follow` keeps showing it between updates.
+      let latest: unknown = { stage: name };
+      const beat = ctx ? setInterval(() => ctx.heartbeat(latest), HEARTBEAT_EVERY_MS) : undefined;
       try {
-        const result = await fn(stage(), ...args);
+        const result = await fn(stage(ctx, (d) => (latest = d)), ...args);
         end?.({ outcome: 'ok' });
         return result;
       } catch (err) {
         end?.({ outcome: err instanceof BadInputError ? 'bad_input' : 'error' });
         if (err instanceof BadInputError) throw ApplicationFailure.nonRetryable(err.message, 'BadInput');
         throw err;
+      } finally {
+        clearInterval(beat);
       }
     };
 
@@ -60,6 +79,10 @@ export function createActivities(deps: ActivityDeps) {
       m?.runs.inc({ pipeline: ctx.pipeline, outcome: status });
     }),
     recordApproval: guard('record_approval', recordApproval),
+    /** The audit writer's batch (workflows/auditWriter.ts): in order, each row idempotent by its seq. */
+    recordApprovals: guard('record_approval', async (d, ctx: StepContext, writes: Array<{ entry: AuditEntry; candidateVersion: string | null }>) => {
+      for (const w of writes) await recordApproval(d, ctx, w.entry, w.candidateVersion, w.entry.seq);
+    }),
     notify: guard('notify', async (d, ctx: Parameters<typeof notify>[1], event: string, message: string) => {
       try {
         const r = await notify(d, ctx, event, message);

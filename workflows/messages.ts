@@ -5,23 +5,18 @@
  *   {"reviewer": "risk-lead", "comment": "reviewed calibration", "modelVersion": "3"}
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { AuditEntry } from '../src/approval/auditLog';
+import type { Decision } from '../src/approval/decisionPayload';
 import type { StageRecord } from './types';
 
-export interface DecisionSignal {
-  reviewer: string;
-  comment?: string;
-  /** The candidate the reviewer looked at; a decision naming another candidate is refused. */
-  modelVersion?: string;
-}
+export type { AuditEntry } from '../src/approval/auditLog';
 
-export interface AuditEntry {
-  at: string;
-  decision: 'approve' | 'reject' | 'timeout' | 'auto';
-  reviewer: string;
-  comment?: string;
-  accepted: boolean;
-  reason: string;
-}
+/**
+ * What an approver sends. Bounded and checked in the workflow (src/approval/decisionPayload.ts): reviewer
+ * ≤ 128 characters, comment ≤ 2000, no control characters; `modelVersion` / `modelSha256` name the
+ * candidate the reviewer looked at, and a decision naming another is refused.
+ */
+export type DecisionSignal = Decision;
 
 export interface RunStatus {
   runId: string;
@@ -33,7 +28,11 @@ export interface RunStatus {
   approval?: {
     policy: Record<string, unknown>;
     approvals: string[];
+    /** Every accepted decision and the latest refused ones; the `approvals` table has them all. */
     decisions: AuditEntry[];
+    /** How many decisions arrived in all, and how many refused ones are not listed above. */
+    total: number;
+    omitted: number;
     outcome?: 'approved' | 'rejected' | 'timed_out';
   };
   error?: string;
@@ -46,7 +45,7 @@ export const statusQuery = defineQuery<RunStatus>('status');
 /** Shown by the Web UI next to each handler. */
 export const MESSAGE_DESCRIPTIONS = {
   approve:
-    'Approve the waiting candidate for deployment. JSON: {"reviewer": "<your id>", "comment": "<why>", "modelVersion": "<candidate version>"}',
+    'Approve the waiting candidate for deployment. JSON: {"reviewer": "<your id>", "comment": "<why>", "modelVersion": "<candidate version>", "modelSha256": "<optional: the model artifact sha256 from the evidence>"}',
   reject: 'Reject the waiting candidate. JSON: {"reviewer": "<your id>", "comment": "<why>", "modelVersion": "<candidate version>"}',
   status: 'Current stage, per-stage timings, evidence (metrics vs champion, gates, report) and the approval audit.',
 } as const;

@@ -4,8 +4,10 @@
  */
 import {
   ApplicationFailure,
+  ContinueAsNew,
   allHandlersFinished,
   condition,
+  makeContinueAsNewFunc,
   proxyActivities,
   setHandler,
   sleep,
@@ -13,12 +15,24 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { msToNumber } from '@temporalio/common/lib/time';
 import type { PipelineActivities } from '../activities';
+import { AuditLog, type AuditEntry, type AuditSnapshot } from '../src/approval/auditLog';
 import { judgeDecision, type ApprovalPolicy, type ApprovalState } from '../src/approval/decide';
-import { StageTracker } from './engine';
-import { approveSignal, MESSAGE_DESCRIPTIONS, rejectSignal, statusQuery, type AuditEntry, type RunStatus } from './messages';
+import { AuditWriter, type PendingWrite } from './auditWriter';
+import { describeFailure, failureType, StageTracker } from './engine';
+import { approveSignal, MESSAGE_DESCRIPTIONS, rejectSignal, statusQuery, type RunStatus } from './messages';
 import { BOSUN_CANDIDATE_VERSION, BOSUN_PIPELINE, BOSUN_TRIGGER } from './searchAttributes';
-import { PIPELINE_STAGES, type DeployResult, type EvaluateResult, type RunOutcome, type StepContext, type TrainingPipelineInput, type TrainResult } from './types';
+import {
+  PIPELINE_STAGES,
+  type DeployResult,
+  type EvaluateResult,
+  type RunOutcome,
+  type StageRecord,
+  type StepContext,
+  type TrainingPipelineInput,
+  type TrainResult,
+} from './types';
 
 /** What the workflow needs to know of the spec to steer; the activities read the rest from the spec artifact. */
 export interface PipelinePlan {
@@ -27,10 +41,32 @@ export interface PipelinePlan {
   deploy: { strategy: 'direct' | 'canary' | 'shadow'; verifyWindow: string };
 }
 
+/**
+ * A run waiting at the approval gate, as it continues as new. Every signal lands in the run's history,
+ * hostile ones included; when Temporal suggests it (history size or length), the run continues as a new
+ * execution with the same workflow id, carrying only this bounded state, so no stream of signals can push
+ * it into the history limit where Temporal would terminate it.
+ */
+export interface GateState {
+  trained: TrainResult;
+  evidence: Record<string, unknown>;
+  stages: StageRecord[];
+  approval: ApprovalState;
+  audit: AuditSnapshot;
+  /** Decisions not yet in the approvals table when the run continued as new. */
+  unwritten: PendingWrite[];
+  /** Workflow time (epoch ms) at which the approval timeout fires, when the policy has one. */
+  deadline?: number;
+  escalated: boolean;
+}
+
 const retry = { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['BadInput'] };
 
-/** Data stages: bounded work on one dataset. A worker that dies mid-way is noticed at the timeout. */
-const data = proxyActivities<PipelineActivities>({ startToCloseTimeout: '10 minutes', retry });
+/**
+ * Data stages: bounded work on one dataset. Every activity heartbeats while it runs (activities/index.ts),
+ * so a worker killed mid-stage is noticed within the heartbeat timeout, not at the 10-minute limit.
+ */
+const data = proxyActivities<PipelineActivities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds', retry });
 
 /**
  * Training heartbeats from its own thread, so a worker killed mid-fit is noticed within the heartbeat
@@ -43,95 +79,124 @@ const quick = proxyActivities<PipelineActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 10, nonRetryableErrorTypes: ['BadInput'] },
 });
 
-export async function trainingPipeline(input: TrainingPipelineInput, plan: PipelinePlan): Promise<RunOutcome> {
+export async function trainingPipeline(input: TrainingPipelineInput, plan: PipelinePlan, resumed?: GateState): Promise<RunOutcome> {
   const { workflowId } = workflowInfo();
   const ctx: StepContext = { runId: workflowId, pipeline: input.pipeline, specHash: input.specHash, noCache: !!input.noCache };
-  const tracker = new StageTracker(PIPELINE_STAGES);
-  const audit: AuditEntry[] = [];
-  let approval: ApprovalState | undefined;
-  let evidence: Record<string, unknown> | undefined;
+  const tracker = new StageTracker(PIPELINE_STAGES, resumed?.stages);
+  const audit = new AuditLog(resumed?.audit);
+  /** Set once a blessed candidate waits at the gate; decisions before that are refused as early. */
+  let gate: GateState | undefined = resumed;
+  let evidence = resumed?.evidence;
   let failure: string | undefined;
-
-  upsertSearchAttributes([
-    { key: BOSUN_PIPELINE, value: input.pipeline },
-    { key: BOSUN_TRIGGER, value: input.trigger },
-  ]);
 
   setHandler(
     statusQuery,
-    (): RunStatus => ({
-      runId: workflowId,
-      pipeline: input.pipeline,
-      stage: tracker.current,
-      stages: tracker.stages,
-      evidence,
-      approval: approval && {
-        policy: plan.approval as unknown as Record<string, unknown>,
-        approvals: approval.approvals,
-        decisions: audit,
-        outcome: approval.outcome,
-      },
-      error: failure,
-    }),
+    (): RunStatus => {
+      const snap = audit.snapshot();
+      return {
+        runId: workflowId,
+        pipeline: input.pipeline,
+        stage: tracker.current,
+        stages: tracker.stages,
+        evidence,
+        approval: gate && {
+          policy: plan.approval as unknown as Record<string, unknown>,
+          approvals: gate.approval.approvals,
+          decisions: snap.entries,
+          total: snap.total,
+          omitted: snap.omitted,
+          outcome: gate.approval.outcome,
+        },
+        error: failure,
+      };
+    },
     { description: MESSAGE_DESCRIPTIONS.status },
   );
 
-  const decide = async (kind: 'approve' | 'reject', payload: unknown): Promise<void> => {
-    const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
-    const reviewer = typeof p.reviewer === 'string' ? p.reviewer : '(unknown)';
-    const comment = typeof p.comment === 'string' ? p.comment : undefined;
-    if (!approval) {
-      const entry: AuditEntry = { at: new Date().toISOString(), decision: kind, reviewer, comment, accepted: false, reason: 'early: no candidate is awaiting approval yet' };
-      await quick.recordApproval(ctx, entry, null, audit.push(entry) - 1);
-      return;
+  const writer = new AuditWriter(ctx, resumed?.unwritten);
+  /** Before the run ends: every decision that arrived (late ones included) is in the audit table. */
+  const settle = async () => {
+    await condition(allHandlersFinished);
+    await writer.flushed();
+  };
+  // A handler never throws and never waits: whatever a signal carries, it is judged (refused with a reason
+  // if it is bad), and the writer puts it in the audit table.
+  const decide = (kind: 'approve' | 'reject', payload: unknown): void => {
+    const verdict = judgeDecision(plan.approval, gate?.approval, kind, payload);
+    if (gate && verdict.accepted) {
+      if (kind === 'approve') gate.approval.approvals.push(verdict.reviewer);
+      if (verdict.outcome) gate.approval.outcome = verdict.outcome;
     }
-    const verdict = judgeDecision(plan.approval, approval, kind, payload);
-    if (verdict.accepted && kind === 'approve') approval.approvals.push(reviewer.trim());
-    if (verdict.accepted && verdict.outcome) approval.outcome = verdict.outcome;
-    const entry: AuditEntry = { at: new Date().toISOString(), decision: kind, reviewer, comment, accepted: verdict.accepted, reason: verdict.reason };
-    await quick.recordApproval(ctx, entry, approval.candidateVersion, audit.push(entry) - 1);
+    const entry = audit.append({ at: new Date().toISOString(), decision: kind, reviewer: verdict.reviewer, comment: verdict.comment, accepted: verdict.accepted, reason: verdict.reason });
+    writer.enqueue({ entry, candidateVersion: gate?.approval.candidateVersion ?? null });
   };
   setHandler(approveSignal, (d) => decide('approve', d), { description: MESSAGE_DESCRIPTIONS.approve });
   setHandler(rejectSignal, (d) => decide('reject', d), { description: MESSAGE_DESCRIPTIONS.reject });
 
-  await quick.startRun(ctx, { startedBy: input.startedBy, trigger: input.trigger, codeVersion: input.codeVersion ?? null });
   try {
-    const ingested = await tracker.run('ingest', () => data.ingest(ctx, input.dataUri ?? null), (r) => `${r.rows} rows × ${r.columns} columns`);
-    await tracker.run('validate', () => data.validate(ctx, ingested), (r) => r.summary);
-    const features = await tracker.run('features', () => data.features(ctx, ingested), (r) => `${r.nFeatures} features, ${r.trainRows} train / ${r.testRows} test rows`);
-    const trained = await tracker.run('train', () => train(ctx, features, plan.search), (r) => `v${r.version} ${r.trials > 1 ? `(best of ${r.trials} trials)` : ''}`.trim());
-    const evaluated = await tracker.run('evaluate', () => data.evaluate(ctx, features, trained), describeEvaluation);
-    evidence = {
-      candidateVersion: trained.version,
-      metrics: evaluated.metrics,
-      championVersion: evaluated.championVersion,
-      championMetrics: evaluated.championMetrics,
-      gates: evaluated.reasons,
-      blessed: evaluated.blessed,
-      report: `artifact:sha256:${evaluated.reportHash}`,
-      reportCommand: `npx bosun report ${workflowId}`,
-      modelCard: `artifact:sha256:${evaluated.modelCardHash}`,
-    };
-    upsertSearchAttributes([{ key: BOSUN_CANDIDATE_VERSION, value: String(trained.version) }]);
-    upsertMemo({ evidence });
+    if (!resumed) {
+      upsertSearchAttributes([
+        { key: BOSUN_PIPELINE, value: input.pipeline },
+        { key: BOSUN_TRIGGER, value: input.trigger },
+      ]);
+      await quick.startRun(ctx, { startedBy: input.startedBy, trigger: input.trigger, codeVersion: input.codeVersion ?? null });
+      const ingested = await tracker.run('ingest', () => data.ingest(ctx, input.dataUri ?? null), (r) => `${r.rows} rows × ${r.columns} columns`);
+      await tracker.run('validate', () => data.validate(ctx, ingested), (r) => r.summary);
+      const features = await tracker.run('features', () => data.features(ctx, ingested), (r) => `${r.nFeatures} features, ${r.trainRows} train / ${r.testRows} test rows`);
+      const trained = await tracker.run('train', () => train(ctx, features, plan.search), (r) => `v${r.version} ${r.trials > 1 ? `(best of ${r.trials} trials)` : ''}`.trim());
+      if (trained.modelName !== input.pipeline) {
+        // Defence in depth: a version is only ever put to approval by a run of its own pipeline.
+        throw ApplicationFailure.nonRetryable(`train returned ${trained.modelName} v${trained.version}, which is not a version of ${input.pipeline}`, 'CrossPipeline');
+      }
+      const evaluated = await tracker.run('evaluate', () => data.evaluate(ctx, features, trained), describeEvaluation);
+      evidence = {
+        candidateVersion: trained.version,
+        modelSha256: trained.artifactHash,
+        metrics: evaluated.metrics,
+        championVersion: evaluated.championVersion,
+        championMetrics: evaluated.championMetrics,
+        gates: evaluated.reasons,
+        blessed: evaluated.blessed,
+        report: `artifact:sha256:${evaluated.reportHash}`,
+        reportCommand: `npx bosun report ${workflowId}`,
+        modelCard: `artifact:sha256:${evaluated.modelCardHash}`,
+      };
+      upsertSearchAttributes([{ key: BOSUN_CANDIDATE_VERSION, value: String(trained.version) }]);
+      upsertMemo({ evidence });
 
-    if (!evaluated.blessed) {
-      tracker.skip('approve', 'candidate not blessed');
-      tracker.skip('deploy', 'candidate not blessed');
-      tracker.skip('monitor', 'candidate not blessed');
-      tracker.enter('not_blessed');
-      await quick.finishRun(ctx, 'failed', `not blessed: ${evaluated.reasons.filter((r) => r.includes('✗')).join('; ')}`);
-      return { status: 'not_blessed', modelVersion: trained.version, reasons: evaluated.reasons };
+      if (!evaluated.blessed) {
+        tracker.skip('approve', 'candidate not blessed');
+        tracker.skip('deploy', 'candidate not blessed');
+        tracker.skip('monitor', 'candidate not blessed');
+        tracker.enter('not_blessed');
+        await quick.finishRun(ctx, 'failed', `not blessed: ${evaluated.reasons.filter((r) => r.includes('✗')).join('; ')}`);
+        await settle();
+        return { status: 'not_blessed', modelVersion: trained.version, reasons: evaluated.reasons };
+      }
+      const timeout = plan.approval.timeout;
+      gate = {
+        trained,
+        evidence,
+        stages: [],
+        approval: { candidateVersion: String(trained.version), artifactHash: trained.artifactHash, startedBy: input.startedBy, approvals: [] },
+        audit: audit.snapshot(),
+        unwritten: [],
+        deadline: timeout && !plan.approval.autoApprove ? Date.now() + msToNumber(timeout) : undefined,
+        escalated: false,
+      };
     }
 
-    approval = { candidateVersion: String(trained.version), startedBy: input.startedBy, approvals: [] };
-    const decision = await tracker.run('approve', () => awaitApproval(ctx, plan.approval, approval!, audit, tracker), (r) => r);
-    if (approval.outcome !== 'approved') {
+    const g = gate!;
+    const trained = g.trained;
+    const decision = await tracker.run('approve', () => awaitApproval(ctx, input, plan, g, audit, writer, tracker, !!resumed), (r) => r);
+    // Every decision is in the audit table before anything moves in the registry.
+    await writer.flushed();
+    if (g.approval.outcome !== 'approved') {
       tracker.skip('deploy', decision);
       tracker.skip('monitor', decision);
       tracker.enter('rejected');
       await quick.finishRun(ctx, 'rejected', decision);
-      await condition(allHandlersFinished);
+      await settle();
       return { status: 'rejected', modelVersion: trained.version, reason: decision };
     }
 
@@ -140,19 +205,24 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
       tracker.skip('monitor', 'rolled back');
       tracker.enter('rolled_back');
       await quick.finishRun(ctx, 'failed', deployed.reasons.filter((r) => r.endsWith('✗')).join('; '));
-      await condition(allHandlersFinished);
+      await settle();
       return { status: 'rolled_back', modelVersion: trained.version, reasons: deployed.reasons };
     }
     await tracker.run('monitor', () => quick.monitor(ctx, trained), (r) => (r.scheduleId ? `drift schedule ${r.scheduleId}` : 'no drift schedule configured'));
     tracker.enter('done');
     await quick.finishRun(ctx, 'succeeded', null);
-    await condition(allHandlersFinished);
+    await settle();
     return { status: 'succeeded', modelVersion: trained.version, deployed: true };
   } catch (err) {
-    failure = (err as Error).message;
+    if (err instanceof ContinueAsNew) throw err;
+    const stage = tracker.stages.find((s) => s.state === 'failed')?.name ?? tracker.current;
+    failure = `${stage}: ${describeFailure(err)}`;
     tracker.enter('failed');
-    await quick.finishRun(ctx, 'failed', describeFailure(err));
-    throw err;
+    await quick.finishRun(ctx, 'failed', failure);
+    await quick.notify(ctx, 'run_failed', `run ${ctx.runId} (${ctx.pipeline}) failed at ${failure}`).catch(() => undefined);
+    await settle();
+    // The Web UI shows this message and type: the cause the stage computed, not "Activity task failed".
+    throw ApplicationFailure.create({ message: failure, type: failureType(err) ?? 'StageFailed', nonRetryable: true, cause: err as Error });
   }
 }
 
@@ -179,31 +249,53 @@ function describeDeploy(r: DeployResult): string {
   return `v${r.version} live (${r.strategy})${r.previousVersion ? `, was v${r.previousVersion}` : ''}`;
 }
 
-async function awaitApproval(ctx: StepContext, policy: ApprovalPolicy, state: ApprovalState, audit: AuditEntry[], tracker: StageTracker): Promise<string> {
+async function awaitApproval(
+  ctx: StepContext,
+  input: TrainingPipelineInput,
+  plan: PipelinePlan,
+  gate: GateState,
+  audit: AuditLog,
+  writer: AuditWriter,
+  tracker: StageTracker,
+  resumed: boolean,
+): Promise<string> {
+  const policy = plan.approval;
+  const state = gate.approval;
+  const system = async (decision: AuditEntry['decision'], reason: string): Promise<string> => {
+    const entry = audit.append({ at: new Date().toISOString(), decision, reviewer: 'bosun', accepted: true, reason });
+    writer.enqueue({ entry, candidateVersion: state.candidateVersion });
+    await writer.flushed();
+    return reason;
+  };
   if (policy.autoApprove) {
     state.outcome = 'approved';
-    const entry: AuditEntry = { at: new Date().toISOString(), decision: 'auto', reviewer: 'bosun', accepted: true, reason: 'auto-approved: policy allows it and every gate passed' };
-    await quick.recordApproval(ctx, entry, state.candidateVersion, audit.push(entry) - 1);
-    return entry.reason;
+    return system('auto', `auto-approved: policy allows it and every gate passed; bound to v${state.candidateVersion} sha256:${state.artifactHash}`);
   }
   tracker.enter('awaiting_approval');
-  await quick.notify(ctx, 'approval_pending', `run ${ctx.runId} (${ctx.pipeline}) v${state.candidateVersion} awaits approval`);
+  if (!resumed) await quick.notify(ctx, 'approval_pending', `run ${ctx.runId} (${ctx.pipeline}) v${state.candidateVersion} awaits approval`);
   const decided = () => state.outcome !== undefined;
-  if (policy.timeout) {
-    if (!(await condition(decided, policy.timeout))) {
+  const historyTooLong = () => workflowInfo().continueAsNewSuggested;
+  for (;;) {
+    const wake = () => decided() || historyTooLong();
+    const inTime = gate.deadline !== undefined && !gate.escalated ? await condition(wake, Math.max(gate.deadline - Date.now(), 1)) : (await condition(wake), true);
+    if (decided()) break;
+    if (!inTime) {
       if (policy.onTimeout === 'reject') {
         state.outcome = 'timed_out';
-        const entry: AuditEntry = { at: new Date().toISOString(), decision: 'timeout', reviewer: 'bosun', accepted: true, reason: `no decision within ${policy.timeout}: rejected by policy` };
-        await quick.recordApproval(ctx, entry, state.candidateVersion, audit.push(entry) - 1);
-        return entry.reason;
+        return system('timeout', `no decision within ${policy.timeout}: rejected by policy`);
       }
+      gate.escalated = true;
       await quick.notify(ctx, 'approval_escalated', `run ${ctx.runId} (${ctx.pipeline}) has waited ${policy.timeout} for approval`);
-      await condition(decided);
+      continue;
     }
-  } else {
-    await condition(decided);
+    // History is getting long (a flood of signals, or many days of waiting): go on as a new execution.
+    // Handlers never wait, so none is unfinished; unwritten audit entries go with the new run.
+    // Memo (the evidence) and search attributes (so the Web UI still finds it awaiting approval) go with it.
+    const info = workflowInfo();
+    const goOn = makeContinueAsNewFunc<typeof trainingPipeline>({ memo: info.memo, typedSearchAttributes: info.typedSearchAttributes });
+    await goOn(input, plan, { ...gate, stages: tracker.stages, audit: audit.snapshot(), unwritten: writer.unwritten() });
   }
-  const last = audit.filter((a) => a.accepted).at(-1);
+  const last = audit.lastAccepted();
   return last ? last.reason : String(state.outcome);
 }
 
@@ -212,10 +304,4 @@ function describeEvaluation(r: EvaluateResult): string {
   const champ = r.championMetrics?.[r.primaryMetric];
   const vs = champ === undefined ? '' : ` vs champion ${champ.toFixed(4)}`;
   return `${r.primaryMetric} ${m?.toFixed(4)}${vs}: ${r.blessed ? 'blessed' : 'not blessed'}`;
-}
-
-function describeFailure(err: unknown): string {
-  if (err instanceof ApplicationFailure) return err.message;
-  const cause = (err as { cause?: Error }).cause;
-  return cause?.message ?? (err as Error).message ?? String(err);
 }

@@ -3,6 +3,7 @@
  * workflow imports it, and so do unit tests. A bad signal never throws — it is refused with a reason that
  * goes into the append-only audit.
  */
+import { parseDecision, type Decision } from './decisionPayload';
 
 export interface ApprovalPolicy {
   /** Who may decide: reviewer ids, and `role:<name>` entries resolved through `roles`. Empty = anyone. */
@@ -30,43 +31,53 @@ export const DEFAULT_POLICY: ApprovalPolicy = {
 
 export interface ApprovalState {
   candidateVersion: string;
+  /** sha256 of the candidate's model artifact: what an approval binds to. */
+  artifactHash: string;
   startedBy: string;
   approvals: string[];
   outcome?: 'approved' | 'rejected' | 'timed_out';
 }
 
-export type Verdict = { accepted: true; reason: string; outcome?: 'approved' | 'rejected' } | { accepted: false; reason: string };
+/** How one decision was judged, with the bounded, printable reviewer and comment the audit records. */
+export type Verdict = { reviewer: string; comment?: string } & (
+  | { accepted: true; reason: string; outcome?: 'approved' | 'rejected' }
+  | { accepted: false; reason: string }
+);
 
-/** Judges one `approve` or `reject` signal. `payload` is whatever arrived: it may be malformed. */
-export function judgeDecision(policy: ApprovalPolicy, state: ApprovalState, kind: 'approve' | 'reject', payload: unknown): Verdict {
-  if (state.outcome) return { accepted: false, reason: `late: the run was already ${state.outcome.replace('_', ' ')}` };
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    return { accepted: false, reason: 'malformed: expected a JSON object like {"reviewer": "<id>", "comment": "…"}' };
+/** Judges one `approve` or `reject` signal. `payload` is whatever arrived: it may be malformed or hostile. */
+export function judgeDecision(policy: ApprovalPolicy, state: ApprovalState | undefined, kind: 'approve' | 'reject', payload: unknown): Verdict {
+  const parsed = parseDecision(payload);
+  if (!parsed.ok) return { accepted: false, reason: parsed.reason, reviewer: parsed.reviewer, comment: parsed.comment };
+  const d = parsed.decision;
+  const who = { reviewer: d.reviewer, comment: d.comment };
+  if (!state) return { ...who, accepted: false, reason: 'early: no candidate is awaiting approval yet' };
+  if (state.outcome) return { ...who, accepted: false, reason: `late: the run was already ${state.outcome.replace('_', ' ')}` };
+  if (d.modelVersion !== undefined && d.modelVersion !== state.candidateVersion) {
+    return { ...who, accepted: false, reason: `wrong candidate: the decision names version ${d.modelVersion} but version ${state.candidateVersion} is waiting` };
   }
-  const p = payload as Record<string, unknown>;
-  if (typeof p.reviewer !== 'string' || p.reviewer.trim() === '') {
-    return { accepted: false, reason: 'malformed: "reviewer" must be a non-empty string' };
+  if (d.modelSha256 !== undefined && d.modelSha256 !== state.artifactHash) {
+    return { ...who, accepted: false, reason: `wrong artifact: the decision names sha256 ${d.modelSha256.slice(0, 12)}… but the waiting candidate v${state.candidateVersion} is ${state.artifactHash.slice(0, 12)}…` };
   }
-  if (p.comment !== undefined && typeof p.comment !== 'string') {
-    return { accepted: false, reason: 'malformed: "comment" must be a string' };
-  }
-  if (p.modelVersion !== undefined && String(p.modelVersion) !== state.candidateVersion) {
-    return {
-      accepted: false,
-      reason: `wrong candidate: the decision names version ${String(p.modelVersion)} but version ${state.candidateVersion} is waiting`,
-    };
-  }
-  const reviewer = p.reviewer.trim();
-  if (!isAllowed(policy, reviewer)) return { accepted: false, reason: `unauthorized: ${reviewer} is not an allowed approver` };
+  const reviewer = d.reviewer;
+  if (!isAllowed(policy, reviewer)) return { ...who, accepted: false, reason: `unauthorized: ${reviewer} is not an allowed approver` };
   if (kind === 'approve' && policy.fourEyes && reviewer === state.startedBy) {
-    return { accepted: false, reason: `four-eyes: ${reviewer} started this run and cannot approve it` };
+    return { ...who, accepted: false, reason: `four-eyes: ${reviewer} started this run and cannot approve it` };
   }
-  if (kind === 'reject') return { accepted: true, reason: `rejected by ${reviewer}`, outcome: 'rejected' };
-  if (state.approvals.includes(reviewer)) return { accepted: false, reason: `duplicate: ${reviewer} has already approved` };
+  const binding = bindingNote(d, state);
+  if (kind === 'reject') return { ...who, accepted: true, reason: `rejected by ${reviewer}; ${binding}`, outcome: 'rejected' };
+  if (state.approvals.includes(reviewer)) return { ...who, accepted: false, reason: `duplicate: ${reviewer} has already approved` };
   const count = state.approvals.length + 1;
   return count >= policy.required
-    ? { accepted: true, reason: `approval ${count} of ${policy.required} required`, outcome: 'approved' }
-    : { accepted: true, reason: `approval ${count} of ${policy.required} required` };
+    ? { ...who, accepted: true, reason: `approval ${count} of ${policy.required} required; ${binding}`, outcome: 'approved' }
+    : { ...who, accepted: true, reason: `approval ${count} of ${policy.required} required; ${binding}` };
+}
+
+/** Says what the decision was bound to, and whether the reviewer named it or Bosun bound it to the waiting candidate. */
+function bindingNote(d: Decision, state: ApprovalState): string {
+  const target = `v${state.candidateVersion} sha256:${state.artifactHash}`;
+  if (d.modelSha256) return `bound to ${target} (named by the reviewer)`;
+  if (d.modelVersion) return `bound to ${target} (version named by the reviewer)`;
+  return `bound to ${target} (the waiting candidate; the decision named neither version nor hash)`;
 }
 
 export function isAllowed(policy: ApprovalPolicy, reviewer: string): boolean {

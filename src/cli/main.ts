@@ -77,7 +77,7 @@ program
   .option('--json', 'machine-readable output')
   .action(async (run, o) => {
     const { statusCommand } = await import('./runs');
-    await withTemporal(({ client }) => statusCommand(client, run, !!o.json));
+    await withTemporal(({ client }) => withApp((app) => statusCommand(client, run, !!o.json, app.db)));
   });
 
 program
@@ -107,9 +107,12 @@ for (const kind of ['approve', 'reject'] as const) {
     .requiredOption('--reviewer <id>', 'who decides')
     .option('--comment <text>', 'why')
     .option('--model-version <n>', 'the candidate version you reviewed (refused if another is waiting)')
+    .option('--model-sha256 <hash>', "the model artifact's sha256 you reviewed (evidence.modelSha256; refused if it differs)")
     .action(async (run, o) => {
       const { decideCommand } = await import('./approve');
-      await withTemporal(({ client }) => decideCommand(client, kind, run, { reviewer: o.reviewer, comment: o.comment, modelVersion: o.modelVersion }));
+      await withTemporal(({ client }) =>
+        decideCommand(client, kind, run, { reviewer: o.reviewer, comment: o.comment, modelVersion: o.modelVersion, modelSha256: o.modelSha256 }),
+      );
     });
 }
 

@@ -1,13 +1,18 @@
 /** `bosun status`, `bosun runs`, `bosun pending`: read runs from Temporal (queries and visibility). */
 import type { Client } from '@temporalio/client';
+import type { Db } from '../db/client';
+import { reconcileRuns } from '../pipeline/reconcile';
 import { statusQuery } from '../../workflows/messages';
 import { printJson, printTable } from './output';
 
-export async function statusCommand(client: Client, runId: string, json: boolean): Promise<void> {
+export async function statusCommand(client: Client, runId: string, json: boolean, db?: Db): Promise<void> {
   const handle = client.workflow.getHandle(runId);
   const desc = await handle.describe();
+  // The runs table follows Temporal: a run terminated or timed out there is recorded as such here.
+  const fixed = db ? await reconcileRuns(db, client, { runIds: [runId] }).catch(() => []) : [];
   const status = await handle.query(statusQuery);
   if (json) return printJson({ ...status, workflowStatus: desc.status.name, startTime: desc.startTime, closeTime: desc.closeTime });
+  for (const f of fixed) console.log(`(runs table said ${f.from}; Temporal says ${f.to}: updated)`);
   console.log(`run       ${runId}  (${desc.status.name.toLowerCase()})`);
   console.log(`pipeline  ${status.pipeline}`);
   console.log(`stage     ${status.stage}`);
@@ -26,7 +31,8 @@ export async function statusCommand(client: Client, runId: string, json: boolean
   }
   if (status.approval?.decisions.length) {
     console.log('\napproval audit');
-    printTable(status.approval.decisions.map((d) => ({ at: d.at, decision: d.decision, reviewer: d.reviewer, accepted: d.accepted, reason: d.reason })));
+    printTable(status.approval.decisions.map((d) => ({ seq: d.seq, at: d.at, decision: d.decision, reviewer: d.reviewer, accepted: d.accepted, reason: d.reason })));
+    if (status.approval.omitted) console.log(`(${status.approval.omitted} older refused decisions not shown: see the approvals table)`);
   }
   if (status.error) console.log(`\nerror: ${status.error}`);
 }

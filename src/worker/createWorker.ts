@@ -7,9 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+/** Bosun's failure-tolerant payload converter: an undecodable signal is refused, never a wedged run. */
+export const PAYLOAD_CONVERTER_PATH = fileURLToPath(new URL('../temporal/payloadConverter.cjs', import.meta.url));
 
 export async function bundlePipelineWorkflows(): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, payloadConverterPath: PAYLOAD_CONVERTER_PATH, logger: quietBundlerLogger });
 }
 
 export interface WorkerOptions {
@@ -32,6 +34,8 @@ export async function createPipelineWorker(o: WorkerOptions): Promise<{ worker: 
     taskQueue: o.taskQueue,
     activities: o.activities,
     ...(o.bundle ? { workflowBundle: o.bundle } : { workflowsPath: WORKFLOWS_PATH }),
+    // The same converter for activities (worker side) and workflows (bundled above or by the SDK).
+    dataConverter: { payloadConverterPath: PAYLOAD_CONVERTER_PATH },
     maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions ?? 8,
     // Lets SIGTERM/SIGINT finish in-flight activities instead of abandoning them.
     shutdownGraceTime: '10 seconds',

@@ -7,7 +7,11 @@ import type { AppDeps } from '../app';
 import type { Config } from '../config';
 import { serveMetrics } from '../metrics/metricsServer';
 import { countPendingApprovals, createPipelineMetrics } from '../metrics/pipelineMetrics';
+import { reconcileRuns } from '../pipeline/reconcile';
 import { createPipelineWorker } from './createWorker';
+
+/** How often the worker brings the `runs` table in line with Temporal (terminated or timed-out runs). */
+const RECONCILE_EVERY_MS = 60_000;
 
 export interface RunningWorker {
   metricsUrl: string;
@@ -30,7 +34,17 @@ export async function startPipelineWorker(o: { config: Config; app: Pick<AppDeps
     await metricsServer.close();
     throw err;
   });
-  const running = worker.run().finally(() => Promise.all([connection.close(), metricsServer.close()]));
+  const reconcile = () =>
+    reconcileRuns(app.db, client)
+      .then((changed) => changed.forEach((c) => console.log(`bosun worker: run ${c.runId} ended in Temporal as ${c.to}${c.error ? ` (${c.error})` : ''}; runs table updated`)))
+      .catch((err: Error) => console.warn(`bosun worker: could not reconcile runs with Temporal: ${err.message}`));
+  const reconciler = setInterval(reconcile, RECONCILE_EVERY_MS);
+  reconciler.unref();
+  void reconcile();
+  const running = worker.run().finally(() => {
+    clearInterval(reconciler);
+    return Promise.all([connection.close(), metricsServer.close()]);
+  });
   return {
     metricsUrl: metricsServer.url,
     running: running.then(() => {}),

@@ -43,7 +43,7 @@ describe('approval policy', () => {
     await handle.signal(approveSignal, { reviewer: 'b' });
     expect(await handle.result()).toMatchObject({ status: 'succeeded' });
     const status = await handle.query(statusQuery);
-    expect(status.approval!.decisions.map((d) => d.reason.split(':')[0])).toEqual(['malformed', 'approval 1 of 2 required', 'duplicate', 'approval 2 of 2 required']);
+    expect(status.approval!.decisions.map((d) => d.reason.split(/[:;]/)[0])).toEqual(['malformed', 'approval 1 of 2 required', 'duplicate', 'approval 2 of 2 required']);
     expect(await audit(handle.workflowId)).toEqual(['approve:(unknown):false', 'approve:a:true', 'approve:a:false', 'approve:b:true']);
   });
 

@@ -55,7 +55,7 @@ describe('training pipeline end to end on PostgreSQL + the filesystem store', ()
     expect(result).toEqual({ status: 'succeeded', modelVersion: evidence.candidateVersion, deployed: true });
 
     const status = await handle.query(statusQuery);
-    const reasons = status.approval!.decisions.map((d) => `${d.reviewer}:${d.accepted}:${d.reason.split(':')[0]}`);
+    const reasons = status.approval!.decisions.map((d) => `${d.reviewer}:${d.accepted}:${d.reason.split(/[:;]/)[0]}`);
     expect(reasons).toEqual(['risk-lead:false:four-eyes', 'mallory:false:unauthorized', 'ana:false:wrong candidate', 'ana:true:approval 1 of 1 required']);
     const audit = await h.app.db.select().from(approvals).where(eq(approvals.runId, handle.workflowId)).orderBy(approvals.seq);
     expect(audit.map((a) => a.accepted)).toEqual([false, false, false, true]);
@@ -103,9 +103,12 @@ describe('training pipeline end to end on PostgreSQL + the filesystem store', ()
   it('stops at validate with a readable error for a missing target, without retrying', async () => {
     const handle = await h.submit({ ...breastCancer(uniqueName('bad')), target: 'diagnosys' });
     const err = await handle.result().then(() => null, (e: Error) => e);
-    const cause = err?.cause as (Error & { cause?: Error }) | undefined;
-    const message = String(cause?.cause?.message ?? cause?.message);
-    expect(message).toMatch(/diagnosys/);
+    // The workflow's own failure (what the Web UI shows) names the stage and the cause, not "Activity task failed".
+    const cause = err?.cause as (Error & { type?: string }) | undefined;
+    expect(cause?.message).toMatch(/^(ingest|validate|features): .*diagnosys/);
+    expect(cause?.type).toBe('BadInput');
+    const stages = (await handle.query(statusQuery)).stages;
+    expect(stages.find((s) => s.state === 'failed')?.summary).toMatch(/diagnosys/);
     const history = await handle.fetchHistory();
     const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => Number(e.activityTaskStartedEventAttributes!.attempt));
     expect(Math.max(...attempts)).toBe(1);

@@ -23,6 +23,7 @@ export async function featuresStage(deps: StageDeps, ctx: StepContext, ingested:
   const spec = await loadSpec(deps.store, ctx.specHash);
   const specPart = { features: spec.features, split: spec.split, target: spec.target, task: spec.task ?? null, positive: spec.positiveClass ?? null, seed: spec.seed };
   const key = hashOf('features', ingested.tableHash, specPart);
+  // Pure in its inputs (the table and the spec's feature section): pipelines with the same data share it.
   return runStep<FeaturesResult>(deps.db, ctx, 'features', key, async () => {
     const table = decodeTable(await deps.store.get(ingested.tableHash));
     const task = resolveTask(spec, table);
@@ -79,7 +80,7 @@ export async function featuresStage(deps: StageDeps, ctx: StepContext, ingested:
       trainRows: split.train.length,
       testRows: split.test.length,
     };
-  });
+  }, { sharedAcrossPipelines: true });
 }
 
 function labelledRows(y: Float64Array): Int32Array {
