@@ -223,8 +223,51 @@ export const deployments = pgTable('deployments', {
   /** Canary: share of traffic (0-100) the version under verification answers. */
   trafficPercent: integer('traffic_percent'),
   reason: text('reason'),
+  /**
+   * Set when this deployment was judged on what it served and failed (canary, shadow or direct): such a
+   * version is never a rollback target again.
+   */
+  failedVerification: boolean('failed_verification').notNull().default(false),
   createdAt: createdAt(),
   finishedAt: timestamp('finished_at', { withTimezone: true }),
+});
+
+/**
+ * The tamper-evident audit (src/audit): approvals, refusals, promotions, rollbacks and break-glass, one hash
+ * chain per model. `hash` = sha256 of the record's fields and `prevHash` (the hash of the model's record
+ * seq - 1), so editing or deleting a row breaks the chain where `bosun audit verify` finds it. A trigger
+ * forbids UPDATE and DELETE; the chain catches whoever drops it.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    modelName: text('model_name').notNull(),
+    /** 1, 2, 3, … per model, with no gaps. */
+    seq: integer('seq').notNull(),
+    kind: text('kind').notNull(), // approval, refusal, promotion, rollback, break_glass, verification
+    actor: text('actor').notNull(),
+    modelVersion: integer('model_version'),
+    runId: text('run_id'),
+    /** Idempotency key (e.g. approval:<run>:<seq>): a retried append finds its record instead of adding one. */
+    key: text('key'),
+    detail: jsonb('detail').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [uniqueIndex('audit_log_model_seq_idx').on(t.modelName, t.seq), uniqueIndex('audit_log_model_key_idx').on(t.modelName, t.key)],
+);
+
+/**
+ * The head of each model's chain. Appends lock this row (SELECT … FOR UPDATE), so concurrent appends
+ * serialise instead of forking the chain; verify compares it with the last record, so a deleted tail shows.
+ */
+export const auditHeads = pgTable('audit_heads', {
+  modelName: text('model_name').primaryKey(),
+  seq: integer('seq').notNull(),
+  hash: text('hash').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const predictionLog = pgTable(

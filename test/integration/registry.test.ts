@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../src/db/client';
 import { modelAliases, modelVersions } from '../../src/db/schema';
 import { getAlias, promote, registerVersion, rollback } from '../../src/registry/registry';
+import { approve } from './support/registryFixtures';
 import { createTestDatabase } from './support/stack';
 
 describe('model registry on PostgreSQL', () => {
@@ -22,7 +23,7 @@ describe('model registry on PostgreSQL', () => {
   });
 
   it('keeps exactly one production version while promotions and rollbacks race with readers', async () => {
-    for (const run of ['p1', 'p2', 'p3', 'p4']) await version('m2', run);
+    for (const run of ['p1', 'p2', 'p3', 'p4']) await approve(h.db, await version('m2', run));
     await promote(h.db, 'm2', 1);
     let reading = true;
     const seen: number[] = [];
@@ -46,13 +47,13 @@ describe('model registry on PostgreSQL', () => {
   });
 
   it('rolls back to the previous production version in one call', async () => {
-    for (const run of ['q1', 'q2']) await version('m3', run);
+    for (const run of ['q1', 'q2']) await approve(h.db, await version('m3', run));
     await promote(h.db, 'm3', 1);
     await promote(h.db, 'm3', 2);
-    expect(await rollback(h.db, 'm3', 'bad canary')).toEqual({ version: 1, previousVersion: 2 });
+    expect(await rollback(h.db, 'm3', 'bad canary')).toMatchObject({ version: 1, previousVersion: 2 });
     expect((await getAlias(h.db, 'm3', 'production'))!.version).toBe(1);
     const [v2] = await h.db.select().from(modelVersions).where(and(eq(modelVersions.modelName, 'm3'), eq(modelVersions.version, 2)));
     expect(v2.status).toBe('archived');
-    await expect(promote(h.db, 'm3', 9)).rejects.toThrow('model "m3" has no version 9; see `bosun models list`');
+    await expect(promote(h.db, 'm3', 9)).rejects.toThrow('model "m3" has no version 9; see `bosun models list m3`');
   });
 });

@@ -2,27 +2,44 @@
  * Deploy: put the approved version in front of traffic, then (after the workflow's verification window)
  * judge it on what it served. direct: promote now, roll back to the previous version if it fails;
  * canary / shadow: run beside production, then promote or drop it. Serving watches the registry and
- * hot-swaps; every outcome is recorded in the deployments table with its reasons.
+ * hot-swaps; every outcome is recorded in the deployments table with its reasons, and every move in the
+ * model's audit chain. The registry refuses a version its run did not approve: that is bad input here.
  */
 import { eq } from 'drizzle-orm';
 import { deployments } from '../../db/schema';
 import { verifyVersion } from '../../deploy/verify';
 import { notify } from '../../notify/webhook';
-import { concludeVerification, getVersion, promote, rollback, startVerification } from '../../registry/registry';
+import { concludeVerification, getVersion, markVerificationFailed, promote, PromotionRefusedError, RegistryError, rollback, startVerification, type PromoteResult } from '../../registry/registry';
 import type { DeployResult, DeployStarted, StepContext, TrainResult } from '../../../workflows/types';
 import type { StageDeps } from '../deps';
 import { BadInputError } from '../errors';
 import { loadSpec } from '../specStore';
 
+/** Who the registry and the audit record as acting for the pipeline. */
+const ACTOR = 'bosun';
+
+/** A refused promotion will be refused on every retry: make it non-retryable, with the registry's message. */
+async function refusedIsBadInput<T>(move: () => Promise<T>): Promise<T> {
+  try {
+    return await move();
+  } catch (err) {
+    if (err instanceof PromotionRefusedError) throw new BadInputError(err.message);
+    throw err;
+  }
+}
+
 export async function beginDeploy(deps: StageDeps, ctx: StepContext, trained: TrainResult): Promise<DeployStarted> {
   const spec = await loadSpec(deps.store, ctx.specHash);
   const d = spec.deploy;
   if (d.strategy === 'direct') {
-    const res = await promote(deps.db, trained.modelName, trained.version, { runId: ctx.runId, strategy: 'direct', reason: `approved in run ${ctx.runId}` });
+    const res = await refusedIsBadInput(() =>
+      promote(deps.db, trained.modelName, trained.version, { runId: ctx.runId, strategy: 'direct', reason: `approved in run ${ctx.runId}`, actor: ACTOR }),
+    );
     const [row] = await deps.db.select().from(deployments).where(eq(deployments.runId, ctx.runId));
     return { strategy: 'direct', deploymentId: row?.id ?? null, since: (row?.createdAt ?? new Date()).toISOString(), previousVersion: res.previousVersion === res.version ? null : res.previousVersion };
   }
-  const id = await startVerification(deps.db, trained.modelName, trained.version, { strategy: d.strategy, trafficPercent: d.canaryPercent, runId: ctx.runId });
+  const strategy = d.strategy;
+  const id = await refusedIsBadInput(() => startVerification(deps.db, trained.modelName, trained.version, { strategy, trafficPercent: d.canaryPercent, runId: ctx.runId, actor: ACTOR }));
   const [row] = await deps.db.select().from(deployments).where(eq(deployments.id, id));
   return { strategy: d.strategy, deploymentId: id, since: row.createdAt.toISOString(), previousVersion: null };
 }
@@ -43,19 +60,31 @@ export async function concludeDeploy(deps: StageDeps, ctx: StepContext, trained:
     if (!verdict || verdict.ok) return { ...base, previousVersion: started.previousVersion, outcome: 'live' };
     const failed = reasons.filter((r) => r.endsWith('✗')).join('; ');
     const why = `automatic rollback of v${trained.version}: ${failed}`;
-    const back = started.previousVersion ? await rollback(deps.db, trained.modelName, why) : null;
+    // The rollback target is chosen by the registry's rule (approved, never failed verification); `from`
+    // makes a retried activity find the rollback done instead of rolling back a second time.
+    let back: PromoteResult | null = null;
+    let nowhere = '';
+    try {
+      back = await rollback(deps.db, trained.modelName, { reason: why, from: trained.version, failedVerification: true, actor: ACTOR });
+    } catch (err) {
+      if (!(err instanceof RegistryError)) throw err;
+      nowhere = err.message;
+      if (started.deploymentId !== null) await markVerificationFailed(deps.db, started.deploymentId, why);
+    }
     await notify(
       deps,
       ctx,
       back ? 'rollback' : 'verification_failed',
-      back ? `${trained.modelName} rolled back to v${back.version}: ${why}` : `${trained.modelName} v${trained.version} failed verification (${failed}) but has no earlier version to roll back to, so it stays live`,
+      back
+        ? `${trained.modelName} rolled back to v${back.version}: ${why}; ${back.why}`
+        : `${trained.modelName} v${trained.version} failed verification (${failed}) but stays live: ${nowhere}`,
     );
     return { ...base, previousVersion: started.previousVersion, outcome: back ? 'rolled_back' : 'live' };
   }
 
   const ok = !verdict || verdict.ok;
   const why = ok ? `verified by ${started.strategy}: ${reasons.join('; ')}` : `${started.strategy} of v${trained.version} failed verification: ${reasons.filter((r) => r.endsWith('✗')).join('; ')}`;
-  const promoted = await concludeVerification(deps.db, started.deploymentId!, { promote: ok, reason: why });
+  const promoted = await refusedIsBadInput(() => concludeVerification(deps.db, started.deploymentId!, { promote: ok, reason: why, actor: ACTOR }));
   if (!ok) await notify(deps, ctx, 'rollback', `${trained.modelName}: ${why}`);
   return { ...base, previousVersion: promoted?.previousVersion ?? null, outcome: ok ? 'live' : 'rolled_back' };
 }
