@@ -4,8 +4,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readTable } from '../data/read';
 import { schemaOf } from '../data/schema';
+import { randomSplit, stratifiedSplit } from '../data/split';
+import type { Table } from '../data/table';
 import { nearestName } from '../features';
-import { resolveTask } from '../pipeline/target';
+import type { Task } from '../ml/task';
+import { encodeTarget, resolveTask } from '../pipeline/target';
 import { CliError } from './output';
 
 export interface InitOptions {
@@ -16,7 +19,12 @@ export interface InitOptions {
   force?: boolean;
 }
 
-export async function initCommand(o: InitOptions): Promise<string> {
+/** Fewer test rows than this in a class (or in all, for regression) and the primary metric is noise or undefined. */
+export const MIN_TEST_ROWS_PER_CLASS = 5;
+const TEST_SIZE = 0.25;
+const SEED = 42;
+
+export async function initCommand(o: InitOptions, warn: (message: string) => void = (m) => console.error(`bosun: warning: ${m}`)): Promise<string> {
   const file = path.resolve(o.from);
   if (!existsSync(file)) throw new CliError(`--from ${o.from}: file not found`);
   const table = await readTable(await readFile(file), { fileName: path.basename(file) });
@@ -54,7 +62,37 @@ export default definePipeline({
 `;
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, text);
+  for (const w of smallTestSplitWarnings(table, o.target, task, primary)) warn(w);
   return out;
+}
+
+/**
+ * The split the written pipeline will make (same strategy, test size and seed), checked for enough rows to
+ * compute its primary metric: an undefined primary metric is never blessed, so say so before the first run.
+ */
+export function smallTestSplitWarnings(table: Table, target: string, task: Task, primary: string): string[] {
+  const fix = `add data, or raise split.testSize in the pipeline (now ${TEST_SIZE})`;
+  if (task.kind === 'regression') {
+    const test = randomSplit(table.nrows, { testRatio: TEST_SIZE, seed: SEED }).test.length;
+    return test < MIN_TEST_ROWS_PER_CLASS ? [`the test split would hold only ${test} of ${table.nrows} rows: too few to measure ${primary} reliably; ${fix}`] : [];
+  }
+  let test: Int32Array;
+  try {
+    test = stratifiedSplit(table, target, { testRatio: TEST_SIZE, seed: SEED }).test;
+  } catch {
+    return []; // too many classes to stratify: the run's own split reports that
+  }
+  const { y } = encodeTarget(table, target, task);
+  const perClass = task.classes.map(() => 0);
+  for (const i of test) if (!Number.isNaN(y[i])) perClass[y[i]]++;
+  const small = task.classes.map((c, k) => ({ c, n: perClass[k] })).filter((x) => x.n < MIN_TEST_ROWS_PER_CLASS);
+  if (small.length === 0) return [];
+  const list = small.map((x) => `${x.n} of class "${x.c}"`).join(', ');
+  const undefinedNow = small.some((x) => x.n === 0);
+  const consequence = undefinedNow
+    ? `${primary} cannot be computed when a class is missing from the test split, and a model without its primary metric is never blessed`
+    : `fewer than ${MIN_TEST_ROWS_PER_CLASS} rows of a class make ${primary} unreliable, and it may be undefined (never blessed)`;
+  return [`the test split (${TEST_SIZE * 100}% of ${table.nrows} rows) would hold only ${list}: ${consequence}; ${fix}`];
 }
 
 function slug(s: string): string {

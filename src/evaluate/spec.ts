@@ -112,15 +112,17 @@ export interface MetricMisfit {
  */
 export function metricMisfits(o: { evaluation?: EvaluationSpec; searchMetric?: string }, kind: TaskKind, target?: string): MetricMisfit[] {
   const valid = metricsFor(kind);
-  const used: Array<[Array<string | number>, string]> = [
-    ...(o.evaluation?.metrics ?? []).map((m, i): [Array<string | number>, string] => [['evaluation', 'metrics', i], m]),
-    ...(o.evaluation?.primaryMetric ? [[['evaluation', 'primaryMetric'], o.evaluation.primaryMetric] as [Array<string | number>, string]] : []),
-    ...(o.evaluation?.gates ?? []).map((g, i): [Array<string | number>, string] => [['evaluation', 'gates', i, 'metric'], g.metric]),
-    ...(o.searchMetric !== undefined ? [[['model', 'search', 'metric'], o.searchMetric] as [Array<string | number>, string]] : []),
+  // Read defensively: at submit this runs on a spec whose other fields may have failed validation.
+  const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
+  const used: Array<[Array<string | number>, unknown]> = [
+    ...list(o.evaluation?.metrics).map((m, i): [Array<string | number>, unknown] => [['evaluation', 'metrics', i], m]),
+    [['evaluation', 'primaryMetric'], o.evaluation?.primaryMetric],
+    ...list(o.evaluation?.gates).map((g, i): [Array<string | number>, unknown] => [['evaluation', 'gates', i, 'metric'], (g as { metric?: unknown } | null)?.metric]),
+    [['model', 'search', 'metric'], o.searchMetric],
   ];
   const task = `a ${kind} task${target ? ` (target "${target}")` : ''}`;
   return used
-    .filter(([, m]) => !(valid as readonly string[]).includes(m))
+    .filter((u): u is [Array<string | number>, string] => typeof u[1] === 'string' && !(valid as readonly string[]).includes(u[1]))
     .map(([path, m]) => {
       const what = (METRIC_NAMES as readonly string[]).includes(m)
         ? `"${m}" is a ${kind === 'regression' ? 'classification' : 'regression'} metric and cannot be computed for ${task}`

@@ -97,15 +97,17 @@ const pipelineShape = z.strictObject({
 });
 
 // With `task` set, metrics that cannot be computed for it are refused at submit; otherwise the validate stage
-// checks them once the task is inferred from the data.
+// checks them once the task is inferred from the data. Zod runs this even when other fields failed, so it
+// reads the (possibly invalid) value defensively.
 export const pipelineSpecSchema = pipelineShape.superRefine((spec, ctx) => {
-  const searchMetric = spec.model.search?.metric;
+  const search = (spec.model as { search?: { metric?: unknown } } | undefined)?.search;
+  const searchMetric = typeof search?.metric === 'string' ? search.metric : undefined;
   if (searchMetric !== undefined && !isMetricName(searchMetric)) {
     ctx.addIssue({ code: 'custom', path: ['model', 'search', 'metric'], message: `unknown metric "${searchMetric}"; valid metrics are: ${METRIC_NAMES.join(', ')}` });
     return;
   }
-  if (!spec.task) return;
-  for (const m of metricMisfits({ evaluation: spec.evaluation, searchMetric: spec.model.search?.metric }, spec.task, spec.target)) {
+  if (!spec.task || typeof spec.evaluation !== 'object' || spec.evaluation === null) return;
+  for (const m of metricMisfits({ evaluation: spec.evaluation, searchMetric }, spec.task, spec.target)) {
     ctx.addIssue({ code: 'custom', path: m.path, message: m.message });
   }
 });
@@ -127,15 +129,19 @@ export class SpecError extends Error {
 
 export function parsePipelineSpec(raw: unknown): PipelineSpec {
   const res = pipelineSpecSchema.safeParse(raw);
-  if (!res.success) throw new SpecError(res.error.issues.map(formatIssue));
+  if (!res.success) throw new SpecError(res.error.issues.map((issue) => formatIssue(issue, raw)));
   return res.data;
 }
 
-function formatIssue(issue: z.core.$ZodIssue): string {
+function formatIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   const where = issue.path.length ? formatSpecPath(issue.path) : '(spec)';
   if (issue.code === 'unrecognized_keys') {
     const keys = (issue as { keys: string[] }).keys;
     return `${where === '(spec)' ? '' : `${where}: `}unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
+  }
+  if (issue.code === 'invalid_type' && !issue.path.length) {
+    const got = raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw;
+    return `(spec): a pipeline is an object such as definePipeline({ name, source, target, model }), got ${got}`;
   }
   // Section schemas already prefix their messages with the field they name.
   return issue.message.includes(':') && !issue.path.length ? issue.message : `${where}: ${issue.message}`;

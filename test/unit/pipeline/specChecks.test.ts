@@ -61,6 +61,21 @@ describe('metrics that cannot be computed for the task', () => {
   });
 });
 
+describe('specs the fuzz suite found', () => {
+  it('a spec that is not an object says what a pipeline is', () => {
+    expect(problems(true)).toEqual(['(spec): a pipeline is an object such as definePipeline({ name, source, target, model }), got boolean']);
+    expect(problems(null)).toEqual([expect.stringMatching(/got null$/)]);
+  });
+
+  it('task set and model missing reports the missing model instead of crashing the metric check', () => {
+    const { model: _, ...noModel } = base;
+    expect(problems({ ...noModel, task: 'binary', evaluation: { gates: [{ metric: 'r2', min: 0 }] } })).toEqual([
+      expect.stringMatching(/^model: /),
+      expect.stringMatching(/^evaluation\.gates\[0\]\.metric: "r2" is a regression metric/),
+    ]);
+  });
+});
+
 describe('validation rules no data could pass', () => {
   it('are refused at submit', () => {
     expect(problems({ ...base, validation: { rowCount: { min: 500, max: 100 } } })).toEqual(['validation.rowCount.min: min is above max, so no data could pass; swap them']);
