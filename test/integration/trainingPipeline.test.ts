@@ -105,7 +105,7 @@ describe('training pipeline end to end on PostgreSQL + the filesystem store', ()
     const err = await handle.result().then(() => null, (e: Error) => e);
     // The workflow's own failure (what the Web UI shows) names the stage and the cause, not "Activity task failed".
     const cause = err?.cause as (Error & { type?: string }) | undefined;
-    expect(cause?.message).toMatch(/^(ingest|validate|features): .*diagnosys/);
+    expect(cause?.message).toMatch(/^(ingest|validate|features): .*diagnosys/s);
     expect(cause?.type).toBe('BadInput');
     const stages = (await handle.query(statusQuery)).stages;
     expect(stages.find((s) => s.state === 'failed')?.summary).toMatch(/diagnosys/);
