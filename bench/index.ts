@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: every speed and memory target, each measured beside its reference in the same run and
  * reported as a ratio. Rows: orchestration overhead (vs a bare Temporal activity chain), serving (vs a bare
- * Node HTTP server), drift (vs SciPy). Pick rows with `npm run bench -- orchestration drift`.
+ * Node HTTP server), drift (vs SciPy). Pick rows with `npm run bench -- orchestration drift`. The soak row (serving
+ * at half its max rate for 10 minutes) runs only when named: `npm run bench -- soak [--minutes N]`.
  * Targets are printed, never asserted: timing belongs here, not in the test suite.
  */
 import { runDriftBench } from './drift';
 import { runOrchestrationBench } from './orchestration';
 import { runServingBench } from './serving';
+import { minutesArg, printSoak, runSoakBench } from './soak';
 
 interface Row {
   row: string;
@@ -18,7 +20,9 @@ interface Row {
 }
 
 const rows: Row[] = [];
-const wanted = new Set(process.argv.slice(2));
+const args = process.argv.slice(2);
+// Row names; `--minutes N` is the soak's option, not a row.
+const wanted = new Set(args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--minutes'));
 const want = (name: string) => wanted.size === 0 || wanted.has(name);
 const f = (v: number, digits = 1) => v.toFixed(digits);
 
@@ -90,6 +94,22 @@ if (want('drift')) {
     ratio: speedup ? `${f(speedup, 1)}× faster` : '-',
     target: '≤ 10 s',
     met: d.seconds <= 10,
+  });
+}
+
+if (wanted.has('soak')) {
+  const s = await runSoakBench({ minutes: minutesArg(args) });
+  printSoak(s);
+  const worstP99 = Math.max(...s.minutes.map((m) => m.p99Ms));
+  const first = s.minutes[s.minutes.length >= 3 ? 1 : 0];
+  const last = s.minutes[s.minutes.length - 1];
+  rows.push({
+    row: `soak: ${s.minutes.length} min at half max load (${f(s.targetRps, 0)} req/s, log to ${s.logTo === 'postgres' ? 'PostgreSQL' : 'PGlite'})`,
+    bosun: `${s.errors} errors, worst-minute p99 ${f(worstP99, 2)} ms, RSS ${f(first.rssMedianMb, 0)} → ${f(last.rssMedianMb, 0)} MB`,
+    reference: `RSS of minute ${first.minute}`,
+    ratio: `${f(s.rssRatio, 3)}×`,
+    target: '0 errors, RSS within ±10%',
+    met: s.errors === 0 && s.rssFlat,
   });
 }
 

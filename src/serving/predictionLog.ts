@@ -79,6 +79,8 @@ export class PredictionLog {
   /** Failed writes since the last successful one, and `dropped` when the first of them failed. */
   private failedWrites = 0;
   private droppedBeforeOutage = 0;
+  /** The batch being written: out of the ring and not yet committed, so neither queued nor in the table. */
+  private inFlight: readonly PredictionRecord[] = [];
   /** Totals since start, for tests and /readyz. */
   dropped = 0;
   written = 0;
@@ -112,11 +114,13 @@ export class PredictionLog {
   }
 
   /**
-   * Request ids of `modelName` queued and not yet written (a label may arrive before its prediction's row does).
-   * A scan of the ring: for the feedback route, not the hot path.
+   * Request ids of `modelName` queued or being written, not yet committed (a label may arrive before its
+   * prediction's row does). A scan of the ring: for the feedback route, not the hot path. Whatever is not in this set
+   * was committed before the call, so a query started after it finds the rest.
    */
   queuedRequestIds(modelName: string): Set<string> {
     const ids = new Set<string>();
+    for (const r of this.inFlight) if (r.modelName === modelName) ids.add(r.requestId);
     for (let i = 0; i < this.size; i++) {
       const r = this.ring[(this.head + i) % this.capacity]!;
       if (r.modelName === modelName) ids.add(r.requestId);
@@ -184,13 +188,13 @@ export class PredictionLog {
       if (!first) await new Promise((resolve) => setImmediate(resolve));
       const batch = this.take(Math.min(this.batchSize, remaining));
       remaining -= batch.length;
+      this.inFlight = batch;
       try {
         await this.o.write(batch);
         this.wrote(batch.length);
       } catch (err) {
         if (!isDataError(err)) {
-          if (this.failedWrites++ === 0) this.droppedBeforeOutage = this.dropped;
-          this.o.onWriteError?.(err as Error, this.failedWrites === 1);
+          this.failed(err as Error);
           this.requeue(batch);
           return;
         }
@@ -198,6 +202,8 @@ export class PredictionLog {
         // The database refused a value (say a NUL character in a category): write the records one by one so a
         // single bad one is dropped instead of blocking the log forever.
         await this.writeOneByOne(batch);
+      } finally {
+        this.inFlight = [];
       }
     }
   }
@@ -210,13 +216,18 @@ export class PredictionLog {
       } catch (err) {
         if (isDataError(err)) this.drop(1);
         else {
-          if (this.failedWrites++ === 0) this.droppedBeforeOutage = this.dropped;
-          this.o.onWriteError?.(err as Error, this.failedWrites === 1);
+          this.failed(err as Error);
           this.requeue(batch.slice(batch.indexOf(record)));
           return;
         }
       }
     }
+  }
+
+  /** A write failed for a reason other than the data (the database is down or slow): an outage starts or goes on. */
+  private failed(err: Error): void {
+    if (this.failedWrites++ === 0) this.droppedBeforeOutage = this.dropped;
+    this.o.onWriteError?.(err, this.failedWrites === 1);
   }
 
   private wrote(n: number): void {

@@ -284,7 +284,8 @@ describe('real-time serving on PostgreSQL', () => {
       profileHash: null,
       metrics: null,
     });
-    await promote(h.app.db, name, broken.version);
+    // No run approved it: promoted the audited emergency way, as an operator would.
+    await promote(h.app.db, name, broken.version, { breakGlass: true, reason: 'test: a version whose artifact is missing', actor: 'serving-test' });
     const notReady = await until('readyz to report the broken version', async () => {
       const r = await call('GET', '/readyz', undefined, {});
       return r.status === 503 && r;

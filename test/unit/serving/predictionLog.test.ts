@@ -157,6 +157,19 @@ describe('PredictionLog', () => {
     expect(reported).toBe(4);
   });
 
+  it('lists the request ids of the batch being written (out of the queue, not yet in the table)', async () => {
+    let commit!: () => void;
+    const log = new PredictionLog({ write: () => new Promise<void>((resolve) => (commit = resolve)), capacity: 10 });
+    log.push(rec(0));
+    log.push(rec(1));
+    const flushing = log.flush();
+    expect(log.depth).toBe(0);
+    expect([...log.queuedRequestIds('m')]).toEqual(['r0', 'r1']);
+    commit();
+    await flushing;
+    expect(log.queuedRequestIds('m').size).toBe(0);
+  });
+
   it('lists the request ids of a model that are queued, not yet written', () => {
     const log = new PredictionLog({ write: async () => {}, capacity: 3 });
     for (let i = 0; i < 4; i++) log.push(rec(i, { modelName: i === 2 ? 'other' : 'm' }));
