@@ -41,11 +41,15 @@ describe('bad input', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(WorkflowFailedError);
-    const cause = (err as WorkflowFailedError).cause as (Error & { cause?: Error }) | undefined;
     const history = await handle.fetchHistory();
     const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => Number(e.activityTaskStartedEventAttributes!.attempt));
     expect(Math.max(...attempts), 'bad input must not be retried').toBe(1);
-    return { message: String(cause?.cause?.message ?? cause?.message), runId: handle.workflowId };
+    // The activity's own BadInput failure is the innermost of its type; the layers above may wrap or repeat it.
+    const chain: Array<Error & { type?: string }> = [];
+    for (let e = (err as WorkflowFailedError).cause as (Error & { type?: string; cause?: unknown }) | undefined; e; e = e.cause as typeof e) chain.push(e);
+    const bad = chain.filter((e) => e.type === 'BadInput').at(-1);
+    expect(bad, `no BadInput failure in ${chain.map((e) => `${e.name}(${e.type ?? ''}): ${e.message}`).join(' <- ')}`).toBeDefined();
+    return { message: bad!.message, runId: handle.workflowId };
   }
 
   it.each([
