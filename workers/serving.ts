@@ -45,6 +45,11 @@ export async function serveCommand(): Promise<void> {
       }, SHUTDOWN_TIMEOUT_MS).unref();
       app
         .close()
+        .then(() => {
+          // The last flush could not write everything (the database is down): say how much was lost, never silently.
+          const { dropped, written } = app.serving.log;
+          if (dropped > 0) console.error(`bosun serve: prediction log: ${written} records written, ${dropped} dropped since start (queue full or database unavailable)`);
+        })
         .then(() => deps.close())
         .catch((err: Error) => console.error(`bosun serve: error while shutting down: ${err.message}`))
         .finally(() => {
