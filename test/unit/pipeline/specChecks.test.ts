@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cronProblem } from '../../../src/monitor/cron';
+import { ensureDriftSchedule, ensureTrainingSchedule } from '../../../src/monitor/schedules';
 import { assertMetricsFit } from '../../../src/pipeline/metricsFit';
 import { BadInputError } from '../../../src/pipeline/errors';
 import { parsePipelineSpec, SpecError, type PipelineSpecInput } from '../../../src/pipeline/spec';
@@ -27,6 +28,14 @@ describe('monitor.cron is validated at submit', () => {
     expect(problems({ ...base, monitor: { cron: '0 0 L * *' } }).join()).toMatch(/day of month field "L" is not valid/);
     expect(problems({ ...base, monitor: { cron: '* * * * * *' } }).join()).toMatch(/6 fields; expected 5/);
     expect(problems({ ...base, monitor: { cron: '@fortnightly' } }).join()).toMatch(/not a cron nickname/);
+  });
+
+  it('is checked again before a schedule is created (bosun schedule create --cron, the monitor stage)', async () => {
+    // Refused before the Temporal client is touched, so a bare object stands in for it.
+    const client = {} as never;
+    await expect(ensureTrainingSchedule(client, { taskQueue: 'q', input: {} as never, plan: {} as never, cron: '61 * * * *' })).rejects.toThrow(BadInputError);
+    await expect(ensureTrainingSchedule(client, { taskQueue: 'q', input: {} as never, plan: {} as never, cron: '61 * * * *' })).rejects.toThrow(/^--cron: expected a 5-field cron expression.*minute/);
+    await expect(ensureDriftSchedule(client, { taskQueue: 'q', model: 'm', cron: '99 99 99 99 99', window: '24h', catchupWindow: '1h' })).rejects.toThrow(/^monitor\.cron: /);
   });
 
   it('accepts the forms Temporal schedules take', () => {
