@@ -1,6 +1,8 @@
 /**
- * Writes the run's approval decisions to the `approvals` table in the background, in order and in
- * batches. Signal handlers only judge and enqueue (they never await an activity), so they finish at once:
+ * Writes the run's approval decisions to the `approvals` table in the background: one `recordApproval`
+ * activity per decision, scheduled in arrival order in the same workflow task the signal arrived in, exactly
+ * as when each handler awaited it itself (so histories of runs started before the writer existed replay
+ * unchanged; test/integration/replay.test.ts). Rows are keyed by seq, so the writes may finish in any order. Signal handlers only judge and enqueue (they never await an activity), so they finish at once:
  * a flood of signals cannot keep the run from continuing as new, and a database outage delays the audit
  * without failing the run. What is not yet written travels with the run when it continues as new.
  */
@@ -20,11 +22,9 @@ const durable = proxyActivities<PipelineActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['BadInput'] },
 });
 
-const BATCH = 100;
-
 export class AuditWriter {
   private queue: PendingWrite[];
-  private inFlight: PendingWrite[] = [];
+  private readonly inFlight = new Set<PendingWrite>();
 
   constructor(
     private readonly ctx: StepContext,
@@ -40,24 +40,24 @@ export class AuditWriter {
 
   /** Resolves once everything enqueued so far is in the database. */
   flushed(): Promise<void> {
-    return condition(() => this.queue.length === 0 && this.inFlight.length === 0);
+    return condition(() => this.queue.length === 0 && this.inFlight.size === 0);
   }
 
-  /** What a continued run must still write (a batch in flight is written again; rows are keyed by seq). */
+  /** What a continued run must still write (a write in flight is done again; rows are keyed by seq). */
   unwritten(): PendingWrite[] {
-    return [...this.inFlight, ...this.queue];
+    return [...this.inFlight, ...this.queue].sort((a, b) => a.entry.seq - b.entry.seq);
   }
 
   private async loop(): Promise<void> {
     for (;;) {
       await condition(() => this.queue.length > 0);
-      this.inFlight = this.queue.splice(0, BATCH);
-      try {
-        await durable.recordApprovals(this.ctx, this.inFlight);
-      } catch (err) {
-        log.error('approval audit batch refused by the database; it stays in the run state and history', { seqs: this.inFlight.map((w) => w.entry.seq), error: String(err) });
+      for (const w of this.queue.splice(0)) {
+        this.inFlight.add(w);
+        durable
+          .recordApproval(this.ctx, w.entry, w.candidateVersion, w.entry.seq)
+          .catch((err: unknown) => log.error('approval audit write refused by the database; the decision stays in the run state and history', { seq: w.entry.seq, error: String(err) }))
+          .finally(() => this.inFlight.delete(w));
       }
-      this.inFlight = [];
     }
   }
 }

@@ -8,6 +8,7 @@ import {
   allHandlersFinished,
   condition,
   makeContinueAsNewFunc,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -21,6 +22,7 @@ import { AuditLog, type AuditEntry, type AuditSnapshot } from '../src/approval/a
 import { judgeDecision, type ApprovalPolicy, type ApprovalState } from '../src/approval/decide';
 import { AuditWriter, type PendingWrite } from './auditWriter';
 import { describeFailure, failureType, StageTracker } from './engine';
+import { PATCHES } from './patches';
 import { approveSignal, MESSAGE_DESCRIPTIONS, rejectSignal, statusQuery, type RunStatus } from './messages';
 import { BOSUN_CANDIDATE_VERSION, BOSUN_PIPELINE, BOSUN_TRIGGER } from './searchAttributes';
 import {
@@ -190,7 +192,7 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
     const trained = g.trained;
     const decision = await tracker.run('approve', () => awaitApproval(ctx, input, plan, g, audit, writer, tracker, !!resumed), (r) => r);
     // Every decision is in the audit table before anything moves in the registry.
-    await writer.flushed();
+    if (patched(PATCHES.auditBeforeDeploy)) await writer.flushed();
     if (g.approval.outcome !== 'approved') {
       tracker.skip('deploy', decision);
       tracker.skip('monitor', decision);
@@ -219,7 +221,7 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
     failure = `${stage}: ${describeFailure(err)}`;
     tracker.enter('failed');
     await quick.finishRun(ctx, 'failed', failure);
-    await quick.notify(ctx, 'run_failed', `run ${ctx.runId} (${ctx.pipeline}) failed at ${failure}`).catch(() => undefined);
+    if (patched(PATCHES.notifyRunFailed)) await quick.notify(ctx, 'run_failed', `run ${ctx.runId} (${ctx.pipeline}) failed at ${failure}`).catch(() => undefined);
     await settle();
     // The Web UI shows this message and type: the cause the stage computed, not "Activity task failed".
     throw ApplicationFailure.create({ message: failure, type: failureType(err) ?? 'StageFailed', nonRetryable: true, cause: err as Error });
@@ -274,7 +276,8 @@ async function awaitApproval(
   tracker.enter('awaiting_approval');
   if (!resumed) await quick.notify(ctx, 'approval_pending', `run ${ctx.runId} (${ctx.pipeline}) v${state.candidateVersion} awaits approval`);
   const decided = () => state.outcome !== undefined;
-  const historyTooLong = () => workflowInfo().continueAsNewSuggested;
+  const canContinue = patched(PATCHES.gateContinueAsNew);
+  const historyTooLong = () => canContinue && workflowInfo().continueAsNewSuggested;
   for (;;) {
     const wake = () => decided() || historyTooLong();
     const inTime = gate.deadline !== undefined && !gate.escalated ? await condition(wake, Math.max(gate.deadline - Date.now(), 1)) : (await condition(wake), true);
@@ -300,6 +303,9 @@ async function awaitApproval(
 }
 
 function describeEvaluation(r: EvaluateResult): string {
+  // An undefined primary metric is never blessed; say why rather than "undefined".
+  const why = r.metrics[r.primaryMetric] === undefined ? r.reasons.find((x) => x.startsWith(`${r.primaryMetric} undefined`)) : undefined;
+  if (why) return why.replace(/ ✗$/, '');
   const m = r.metrics[r.primaryMetric];
   const champ = r.championMetrics?.[r.primaryMetric];
   const vs = champ === undefined ? '' : ` vs champion ${champ.toFixed(4)}`;
