@@ -22,7 +22,6 @@ import { runDriftCheck, type DriftCheckInput } from '../src/monitor/driftCheck';
 import { planRetrain, recordRetrain } from '../src/monitor/retrain';
 import { noop } from './noop';
 import type { StepContext, TrainResult } from '../workflows/types';
-import type { AuditEntry } from '../src/approval/auditLog';
 
 export interface ActivityDeps extends Omit<AppDeps, 'close' | 'pglite'> {
   /** For activities that talk to Temporal themselves (the monitor stage's schedule). */
@@ -79,10 +78,6 @@ export function createActivities(deps: ActivityDeps) {
       m?.runs.inc({ pipeline: ctx.pipeline, outcome: status });
     }),
     recordApproval: guard('record_approval', recordApproval),
-    /** The audit writer's batch (workflows/auditWriter.ts): in order, each row idempotent by its seq. */
-    recordApprovals: guard('record_approval', async (d, ctx: StepContext, writes: Array<{ entry: AuditEntry; candidateVersion: string | null }>) => {
-      for (const w of writes) await recordApproval(d, ctx, w.entry, w.candidateVersion, w.entry.seq);
-    }),
     notify: guard('notify', async (d, ctx: Parameters<typeof notify>[1], event: string, message: string) => {
       try {
         const r = await notify(d, ctx, event, message);
