@@ -11,7 +11,9 @@
  * Each prediction is classification `{"label": "<class>", "probabilities": {"<class>": p, ...}}` or a regression
  * number (see servedVersion.ts). With BOSUN_SERVE_TOKEN set, the /v1 routes need `Authorization: Bearer <token>`;
  * health, readiness and metrics stay open for probes and scrapers. Every 4xx body is `{"error": "..."}` naming the
- * field at fault. The id of a request is its `x-request-id` header, or a generated UUID, echoed in the response.
+ * field at fault; scores that are NaN or Infinity are never an answer but a 422 naming the instance and why. A 500
+ * says `internal error` and the request id, never the error's text (the log line under that id has it). The id of a
+ * request is its `x-request-id` header, or a generated UUID, echoed in the response.
  *
  * Which version answers comes from the model cache (modelCache.ts), which follows the registry without restarts.
  * With a canary under verification, the challenger answers its share of request ids (routing.ts); with a shadow, the
