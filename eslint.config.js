@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.bosun/', 'coverage/', 'bench/out/', 'bench/_tmp*', 'drizzle/'] },
+  { ignores: ['node_modules/', 'dist/', '.bosun/', 'coverage/', 'bench/out/', 'bench/_tmp*', 'drizzle/', '.workflows-changed-*/'] },
   ...tseslint.configs.recommended,
   {
     rules: {
