@@ -34,7 +34,8 @@ export async function initCommand(o: InitOptions, warn: (message: string) => voi
     const near = nearestName(o.target, names);
     throw new CliError(`--target ${o.target}: no such column${near ? `; did you mean "${near}"?` : ''} (columns: ${names.join(', ')})`);
   }
-  const name = o.name ?? slug(path.basename(file).replace(/\.[^.]+$/, ''));
+  // Pipeline names are lowercase with dashes (the spec refuses anything else): derive one, or say how to fix it.
+  const name = o.name === undefined ? slug(path.basename(file).replace(/\.[^.]+$/, '')) : checkedName(o.name);
   const out = path.resolve(o.out ?? path.join('pipelines', `${name}.ts`));
   if (existsSync(out) && !o.force) throw new CliError(`${out} exists; pass --force to overwrite it`);
   const task = resolveTask({ target: o.target }, table);
@@ -93,6 +94,12 @@ export function smallTestSplitWarnings(table: Table, target: string, task: Task,
     ? `${primary} cannot be computed when a class is missing from the test split, and a model without its primary metric is never blessed`
     : `fewer than ${MIN_TEST_ROWS_PER_CLASS} rows of a class make ${primary} unreliable, and it may be undefined (never blessed)`;
   return [`the test split (${TEST_SIZE * 100}% of ${table.nrows} rows) would hold only ${list}: ${consequence}; ${fix}`];
+}
+
+function checkedName(name: string): string {
+  if (/^[a-z][a-z0-9-]{0,62}$/.test(name)) return name;
+  const suggestion = slug(name);
+  throw new CliError(`--name ${JSON.stringify(name)}: a pipeline name uses lowercase letters, digits and dashes and starts with a letter; try --name ${suggestion}`);
 }
 
 function slug(s: string): string {

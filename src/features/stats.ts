@@ -10,12 +10,6 @@ export function sortedFinite(values: Float64Array): Float64Array {
   return out.sort();
 }
 
-export function countFinite(values: Float64Array): number {
-  let n = 0;
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) n++;
-  return n;
-}
-
 export function mean(values: Float64Array): number {
   let sum = 0;
   let n = 0;

@@ -18,6 +18,3 @@ export async function loadSpec(store: ArtifactStore, hash: string): Promise<Pipe
   return spec;
 }
 
-export async function loadRawSpec(store: ArtifactStore, hash: string): Promise<Record<string, unknown>> {
-  return JSON.parse((await store.get(hash)).toString('utf8'));
-}

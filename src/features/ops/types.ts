@@ -4,7 +4,3 @@ import type { FeatureStep } from '../spec';
 export type StepOf<K extends FeatureStep['op']> = Extract<FeatureStep, { op: K }>;
 export type FittedOf<K extends FittedStep['op']> = Extract<FittedStep, { op: K }>;
 
-/** Non-finite → NaN: `x - x` is 0 only for finite x. */
-export function finiteOrNaN(x: number): number {
-  return x - x === 0 ? x : NaN;
-}

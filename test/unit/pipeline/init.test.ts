@@ -36,3 +36,20 @@ describe('bosun init warns when the test split is too small for the primary metr
     expect((await init(csv('fine.csv', rows))).warnings).toEqual([]);
   });
 });
+
+describe('bosun init names the pipeline so that bosun run accepts it', () => {
+  const rows = Array.from({ length: 80 }, (_, i) => `${i},${i % 5},${i % 2 ? 'cat' : 'dog'}`);
+  it('derives a valid name from a file name with underscores', async () => {
+    const from = csv('My_Data_2024.csv', rows);
+    const out = await initCommand({ from, target: 'label', force: true, out: path.join(dir, 'derived.ts') }, () => {});
+    expect(readFileSync(out, 'utf8')).toContain("name: 'my-data-2024'");
+  });
+  it('refuses --name my_pipe with the fix, and accepts --name my-pipe', async () => {
+    const from = csv('named.csv', rows);
+    await expect(initCommand({ from, target: 'label', name: 'my_pipe', out: path.join(dir, 'bad.ts') }, () => {})).rejects.toThrow(
+      '--name "my_pipe": a pipeline name uses lowercase letters, digits and dashes and starts with a letter; try --name my-pipe',
+    );
+    const out = await initCommand({ from, target: 'label', name: 'my-pipe', force: true, out: path.join(dir, 'good.ts') }, () => {});
+    expect(readFileSync(out, 'utf8')).toContain("name: 'my-pipe'");
+  });
+});
