@@ -10,7 +10,9 @@ export async function auditVerifyCommand(app: Pick<AppDeps, 'db'>, model?: strin
   else
     for (const r of results) {
       console.log(
-        r.ok
+        r.ok && r.count === 0
+          ? `${r.modelName}: no audit records`
+          : r.ok
           ? `${r.modelName}: verified, ${r.count} record${r.count === 1 ? '' : 's'}, head ${r.headHash.slice(0, 16)}`
           : `${r.modelName}: BROKEN at seq ${r.broken!.seq}: ${r.broken!.problem}`,
       );
