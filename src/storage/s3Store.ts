@@ -72,9 +72,11 @@ export class S3ArtifactStore implements ArtifactStore {
     const hash = sha256(buf);
     if (!(await this.sizeIs(hash, buf.length))) {
       // S3 PUT is atomic per object: concurrent writers of the same bytes leave one identical object.
-      await this.client.putObject(this.cfg.bucket, this.key(hash), buf, buf.length, {
-        'Content-Type': 'application/octet-stream',
-      });
+      await retryReset(() =>
+        this.client.putObject(this.cfg.bucket, this.key(hash), buf, buf.length, {
+          'Content-Type': 'application/octet-stream',
+        }),
+      );
     }
     return { hash, size: buf.length };
   }
@@ -88,7 +90,7 @@ export class S3ArtifactStore implements ArtifactStore {
       await pipeline(data, tap.stream, createWriteStream(file));
       const { hash, size } = tap.digest();
       if (!(await this.sizeIs(hash, size))) {
-        await this.client.putObject(this.cfg.bucket, this.key(hash), createReadStream(file), size);
+        await retryReset(() => this.client.putObject(this.cfg.bucket, this.key(hash), createReadStream(file), size));
       }
       return { hash, size };
     } finally {
@@ -115,7 +117,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   private async stat(hash: string): Promise<{ size: number } | null> {
     try {
-      return await this.client.statObject(this.cfg.bucket, this.key(hash));
+      return await retryReset(() => this.client.statObject(this.cfg.bucket, this.key(hash)));
     } catch (err) {
       if (isNotFound(err)) return null;
       throw new ObjectStoreError(describeS3Error(err, this.cfg));
@@ -124,10 +126,28 @@ export class S3ArtifactStore implements ArtifactStore {
 
   private async open(hash: string): Promise<Readable> {
     try {
-      return await this.client.getObject(this.cfg.bucket, this.key(hash));
+      return await retryReset(() => this.client.getObject(this.cfg.bucket, this.key(hash)));
     } catch (err) {
       if (isNotFound(err)) throw new ArtifactNotFoundError(hash, this.location);
       throw new ObjectStoreError(describeS3Error(err, this.cfg));
+    }
+  }
+}
+
+/**
+ * A request sent on a keep-alive socket that the server closed meanwhile (it restarted, or timed the
+ * socket out while this process was busy computing) fails at once with ECONNRESET or EPIPE, before the
+ * server saw it. Every request here is idempotent (keys are content hashes), so it is sent again, on a
+ * fresh socket; other errors, and a server that stays unreachable, are the caller's (the activity retries).
+ */
+async function retryReset<T>(request: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await request();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (i >= attempts || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw err;
+      await new Promise((r) => setTimeout(r, 100 * i));
     }
   }
 }
