@@ -108,8 +108,8 @@ describe('kill -9 during a registry move on PostgreSQL', () => {
         }
         // The orphaned server session runs its statement, finds its client gone, and rolls back.
         await until('the killed session to end', async () => {
-          const rows = await h.db.execute(sql`select pid from pg_stat_activity where pid = ${orphan}`);
-          return [...rows].length === 0;
+          const rows = await h.db.select({ n: sql<number>`count(*)` }).from(sql`pg_stat_activity`).where(sql`pid = ${orphan}`);
+          return Number(rows[0].n) === 0;
         });
         expect(await snapshot(h.db, model), `${op} killed at ${table}`).toEqual(before);
         const state = await registryState(h.db, model);
