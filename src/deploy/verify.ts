@@ -6,7 +6,7 @@
 import { and, eq, gte } from 'drizzle-orm';
 import { predictionLog } from '../db/schema';
 import { parseDriftProfile, type FeatureProfile } from '../drift/profile';
-import { binIndex } from '../drift/quantile';
+import { binIndex } from '../stats/quantile';
 import { psi } from '../drift/stats';
 import { deserializeModel } from '../ml/serialize';
 import { signalFromLogged } from '../monitor/predictionSignal';

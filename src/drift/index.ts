@@ -7,4 +7,4 @@ export { featureStats, type FeatureStats } from './compare';
 export { chi2Sf, logGamma, regularizedGammaP, regularizedGammaQ } from './gamma';
 export { kolmogorovSf, kstwoSf, smirnovSf } from './kolmogorov';
 export { Reservoir } from './reservoir';
-export { binIndex, quantileEdges, quantileSorted } from './quantile';
+export { binIndex, quantileEdges, quantileSorted } from '../stats/quantile';

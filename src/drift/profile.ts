@@ -15,7 +15,7 @@ import {
   PREDICTION_FEATURE,
   driftProfileSchema,
 } from './profile-schema';
-import { quantileEdges } from './quantile';
+import { quantileEdges } from '../stats/quantile';
 
 export * from './profile-schema';
 

@@ -6,6 +6,7 @@
  */
 import { getColumn, isFloatColumn, MISSING_CODE, type Column, type Table } from '../data/table';
 import { computeMetrics, predictedClasses, type Metrics, type MetricsTask } from '../ml/metrics';
+import { quantileSorted } from '../stats/quantile';
 
 export interface SliceOptions {
   /** Columns of the table to slice by. */
@@ -139,16 +140,13 @@ function levelGroups(col: Column): Group[] {
   return [...groups, missing].filter((g) => g.rows.length > 0);
 }
 
-/** Quantile edges by linear interpolation (numpy's default), ties collapsed so no bucket is empty by construction. */
+/** Bucket edges (minimum, quantiles, maximum) by the shared quantile, ties collapsed so no bucket is empty by construction. */
 export function quantileEdges(values: Float64Array, buckets: number): number[] {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort();
   if (sorted.length === 0) return [];
   const edges: number[] = [];
   for (let j = 0; j <= buckets; j++) {
-    const pos = (j / buckets) * (sorted.length - 1);
-    const lo = Math.floor(pos);
-    const hi = Math.min(lo + 1, sorted.length - 1);
-    const e = sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    const e = quantileSorted(sorted, j / buckets);
     if (edges.length === 0 || e > edges[edges.length - 1]) edges.push(e);
   }
   return edges;

@@ -37,15 +37,6 @@ export function std(values: Float64Array, mu: number): number {
   return n === 0 ? NaN : Math.sqrt(ss / n);
 }
 
-/** Linear-interpolation quantile of sorted values (numpy's default method); NaN when empty. */
-export function quantileSorted(sorted: Float64Array, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const pos = q * (n - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
 
 /** The finite values, unsorted (a copy the caller may reorder). */
 export function finiteCopy(values: Float64Array): Float64Array {
@@ -95,7 +86,7 @@ function swap(a: Float64Array, i: number, j: number): void {
   a[j] = t;
 }
 
-/** Same value as quantileSorted(sortedFinite(values), 0.5), without the sort. */
+/** Same value as quantileSorted(sortedFinite(values), 0.5) (src/stats/quantile.ts), without the sort. */
 export function median(values: Float64Array): number {
   const a = finiteCopy(values);
   const n = a.length;

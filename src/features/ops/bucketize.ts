@@ -1,5 +1,6 @@
 import type { Frame, StepContext } from '../frame';
-import { quantileSorted, sortedFinite } from '../stats';
+import { quantileSorted } from '../../stats/quantile';
+import { sortedFinite } from '../stats';
 import type { FittedOf, StepOf } from './types';
 
 export function fitBucketize(step: StepOf<'bucketize'>, frame: Frame, ctx: StepContext): FittedOf<'bucketize'> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chi2Sf, regularizedGammaP, regularizedGammaQ } from '../../../src/drift/gamma';
 import { ksStatistic } from '../../../src/drift/ks';
-import { binIndex, quantileEdges } from '../../../src/drift/quantile';
+import { binIndex, quantileEdges } from '../../../src/stats/quantile';
 import { PSI_EPSILON, chi2Contingency, jensenShannon, psi } from '../../../src/drift/stats';
 
 describe('PSI', () => {

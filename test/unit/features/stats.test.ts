@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { median, modeFloat, quantileSorted, selectKth, sortedFinite } from '../../../src/features/stats';
+import { median, modeFloat, selectKth, sortedFinite } from '../../../src/features/stats';
+import { quantileSorted } from '../../../src/stats/quantile';
 
 let seed = 7;
 const rand = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);

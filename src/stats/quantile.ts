@@ -1,13 +1,13 @@
 /**
- * numpy.quantile(x, q) with the default method='linear' (Hyndman & Fan type 7), reproduced operation by
- * operation — including numpy's two-sided lerp — so that bin edges computed here and in the Python parity
- * script are the same doubles.
+ * The one quantile of Bosun (feature steps, drift bins, evaluation slices): numpy.quantile(x, q) with the
+ * default method='linear' (Hyndman & Fan type 7), reproduced operation by operation — including numpy's
+ * two-sided lerp — so that values computed here and in the Python parity scripts are the same doubles.
  */
 
-/** Quantile `q` in [0, 1] of an ascending, NaN-free array. */
+/** Quantile `q` in [0, 1] of an ascending, NaN-free array; NaN when it is empty. */
 export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
-  if (n === 0) throw new Error('quantileSorted: cannot take a quantile of an empty array');
+  if (n === 0) return NaN;
   if (!(q >= 0 && q <= 1)) throw new RangeError(`quantileSorted: q must be in [0, 1], got ${q}`);
   const virtual = (n - 1) * q;
   const prev = Math.floor(virtual);
@@ -24,6 +24,7 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 export function quantileEdges(sorted: ArrayLike<number>, bins: number): number[] {
   if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`quantileEdges: bins must be an integer >= 1, got ${bins}`);
   const edges: number[] = [];
+  if (sorted.length === 0) return edges;
   for (let i = 1; i < bins; i++) {
     const e = quantileSorted(sorted, i / bins);
     if (edges.length === 0 || e > edges[edges.length - 1]) edges.push(e);
