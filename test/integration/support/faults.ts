@@ -2,8 +2,7 @@
  * For the fault tests: a pipeline worker and client on servers the test starts (and kills) itself, a
  * pipeline whose training takes several seconds, and the consistency checks every fault test makes.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
@@ -81,16 +80,23 @@ export async function startFaultHarness(o: {
   };
 }
 
-/** Boosting rounds enough that training takes several seconds, so a fault surely lands in the middle. */
+/**
+ * Training that takes several seconds, so a fault surely lands in the middle of it: the fair-affairs data
+ * five times over (31,830 rows) and a thousand boosting rounds. Many rows rather than many trees, and a
+ * small holdout, keep evaluation quick (it predicts the holdout with every tree, many times over).
+ */
 export function slowTrainingSpec(name: string): PipelineSpecInput {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bosun-fault-data-'));
+  const [header, ...rows] = readFileSync(path.join(DATA_DIR, 'fair.csv'), 'utf8').trimEnd().split('\n');
+  const file = path.join(dir, 'fair-x5.csv');
+  writeFileSync(file, [header, ...rows, ...rows, ...rows, ...rows, ...rows].join('\n') + '\n');
   return {
     name,
-    source: 'fair.csv',
+    source: file,
     target: 'affairs',
     task: 'regression',
-    // A small holdout: evaluation predicts it many times over (permutation importance) with every tree.
-    split: { strategy: 'random', testSize: 0.1 },
-    model: { algorithm: 'gbdt', params: { maxIter: 8000, learningRate: 0.01, maxLeafNodes: 8, minSamplesLeaf: 5, earlyStopping: false } },
+    split: { strategy: 'random', testSize: 0.02 },
+    model: { algorithm: 'gbdt', params: { maxIter: 1000, learningRate: 0.05, maxLeafNodes: 31, minSamplesLeaf: 20, earlyStopping: false } },
     approval: { autoApprove: true },
   };
 }
@@ -162,6 +168,7 @@ export async function expectFinishedOnce(h: FaultHarness, handle: WorkflowHandle
       const name = e.activityTaskScheduledEventAttributes?.activityType?.name ?? '';
       console.log(`${Number(e.eventTime!.seconds) - t0}s ${e.eventType} ${name} ${e.activityTaskStartedEventAttributes?.attempt ?? ''}`);
     }
+    for (const st of await h.app.db.select().from(steps).where(eq(steps.runId, handle.workflowId))) console.log(`step ${st.name} ${st.status} ${st.durationMs} ms`);
   }
   expect(result).toMatchObject({ status: 'succeeded', modelVersion: 1, deployed: true });
   const db = h.app.db;
