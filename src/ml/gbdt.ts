@@ -5,11 +5,12 @@ import type { Task } from './task';
 import { checkFitInput, checkPredictInput } from './checks';
 import { checkTargets } from './task';
 import { clearNegativeZeros } from './float';
-import { createRng } from './random';
+import { createRng, type Rng } from './random';
 import { holdoutSplit } from './holdout';
-import { boostingLoss, softmaxRow } from './boost-loss';
+import { boostingLoss, softmaxRow, type BoostingLoss } from './boost-loss';
 import { binRows, fitBinMapper, identity } from './tree/binning';
-import { histogramLayout } from './tree/histogram';
+import { buildHistogram, histogramLayout } from './tree/histogram';
+import { TrainThreads, trainThreads } from './thread/trainThreads';
 import { GrowerContext, growTree } from './tree/grower';
 import { addForestPredictions, addTreePredictionsBinned, type Tree } from './tree/tree';
 
@@ -24,6 +25,8 @@ export interface GbdtFitInfo {
   trainLoss: number[];
   /** Validation loss before any tree, then after each iteration (early stopping only). */
   validationLoss: number[];
+  /** Threads that built the histograms (the trees are the same for any count; this says what ran). */
+  threads: number;
 }
 
 /**
@@ -82,7 +85,7 @@ export function fitGbdt(
   y: Float64Array,
   task: Task,
   params: GbdtParams,
-  opts: { seed: number; onProgress?: (p: FitProgress) => void },
+  opts: { seed: number; onProgress?: (p: FitProgress) => void; threads?: number },
 ): GbdtModel {
   checkFitInput(X, 'gbdt');
   checkTargets(y, task, X.rows);
@@ -90,19 +93,47 @@ export function fitGbdt(
   const p = X.cols;
   const rng = createRng(opts.seed);
   const loss = boostingLoss(task);
-  const K = loss.nTreesPerIteration;
 
   const earlyStopping = params.earlyStopping === 'auto' ? n > AUTO_EARLY_STOPPING_ROWS : params.earlyStopping;
   const { train, validation } = earlyStopping
     ? holdoutSplit(n, params.validationFraction, rng, task.kind === 'regression' ? undefined : y)
     : { train: identity(n), validation: new Int32Array(0) };
+  const threads = trainThreads(opts.threads, train.length, p);
+  // Helpers load while the bin thresholds are fitted here; close() in finally, whatever happens.
+  const pool = threads > 1 ? TrainThreads.start(threads, p) : null;
+  try {
+    return boost(X, y, task, params, opts, { rng, loss, earlyStopping, train, validation, pool });
+  } finally {
+    pool?.close();
+  }
+}
+
+function boost(
+  X: Matrix,
+  y: Float64Array,
+  task: Task,
+  params: GbdtParams,
+  opts: { onProgress?: (p: FitProgress) => void },
+  s: { rng: Rng; loss: BoostingLoss; earlyStopping: boolean; train: Int32Array; validation: Int32Array; pool: TrainThreads | null },
+): GbdtModel {
+  const { rng, loss, earlyStopping, train, validation } = s;
+  const p = X.cols;
+  const K = loss.nTreesPerIteration;
   const nTrain = train.length;
   const nVal = validation.length;
   const yTrain = gather(y, train);
   const yVal = gather(y, validation);
 
   const mapper = fitBinMapper(X, train, params.maxBins, rng);
-  const binnedTrain = binRows(X, train, mapper);
+  s.pool?.ready();
+  // Bins in shared memory, so helper threads read them in place.
+  const binnedTrain = new Uint8Array(new SharedArrayBuffer(nTrain * p));
+  const pool = s.pool && s.pool.threads > 1 ? s.pool : null;
+  if (pool && X.data.buffer instanceof SharedArrayBuffer) {
+    pool.binRows(X.data, p, train, mapper, binnedTrain, (f0, f1) => binRows(X, train, mapper, binnedTrain, f0, f1));
+  } else {
+    binRows(X, train, mapper, binnedTrain);
+  }
   const binnedVal = binRows(X, validation, mapper);
   const missingBin = mapper.nBinsNonMissing;
   const hasMissing = new Uint8Array(p);
@@ -110,7 +141,14 @@ export function fitGbdt(
     const col = binnedTrain.subarray(f * nTrain, (f + 1) * nTrain);
     hasMissing[f] = col.includes(missingBin[f]) ? 1 : 0;
   }
-  const ctx = new GrowerContext(binnedTrain, nTrain, histogramLayout(missingBin), hasMissing, mapper.thresholds);
+  const layout = histogramLayout(missingBin);
+  const ctx = new GrowerContext(binnedTrain, nTrain, layout, hasMissing, mapper.thresholds);
+  if (pool) {
+    pool.attach(ctx, layout, (hist, start, end, hasHess, f0, f1) =>
+      buildHistogram(hist, layout, binnedTrain, nTrain, ctx.sampleIdx, start, end, ctx.orderedGrad, hasHess ? ctx.orderedHess : null, f0, f1),
+    );
+    ctx.builder = pool;
+  }
   const growerParams = {
     maxLeafNodes: params.maxLeafNodes,
     maxDepth: params.maxDepth,
@@ -128,7 +166,7 @@ export function fitGbdt(
   const hess = Array.from({ length: K }, () => (loss.constantHessian ? new Float64Array(0) : new Float64Array(nTrain)));
 
   const trees: Tree[] = [];
-  const info: GbdtFitInfo = { nIter: 0, earlyStopped: false, trainLoss: [], validationLoss: [] };
+  const info: GbdtFitInfo = { nIter: 0, earlyStopped: false, trainLoss: [], validationLoss: [], threads: pool ? pool.threads : 1 };
   if (earlyStopping) info.validationLoss.push(loss.loss(yVal, rawVal));
   const trackLoss = earlyStopping || opts.onProgress !== undefined;
 

@@ -5,7 +5,7 @@ export interface Matrix {
   data: Float64Array;
 }
 
-export function matrix(rows: number, cols: number, data = new Float64Array(rows * cols)): Matrix {
+export function matrix(rows: number, cols: number, data: Float64Array = new Float64Array(rows * cols)): Matrix {
   if (data.length !== rows * cols) {
     throw new Error(`matrix data has ${data.length} values, expected ${rows} x ${cols} = ${rows * cols}`);
   }

@@ -39,6 +39,11 @@ export interface FitOptions {
   seed: number;
   onProgress?: (progress: FitProgress) => void;
   featureNames?: string[];
+  /**
+   * Threads for GBDT (histograms and binning split by feature; the model is bit-identical for any count).
+   * Default: BOSUN_TRAIN_THREADS, else os.availableParallelism() when the data is big enough to repay it.
+   */
+  threads?: number;
 }
 
 

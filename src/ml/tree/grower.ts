@@ -15,19 +15,42 @@ export interface GrowerParams {
 const MIN_HESSIAN_TO_SPLIT = 1e-3;
 
 /**
+ * Builds the histograms of one boosting run's nodes, possibly with helper threads (src/ml/thread/histThreads):
+ * fill(start, end, hasHess) writes the histogram of rows sampleIdx[start..end) into `target`.
+ */
+export interface HistogramBuilder {
+  readonly target: Float64Array;
+  fill(start: number, end: number, hasHess: boolean): void;
+}
+
+/** Typed arrays over SharedArrayBuffer, so helper threads can read and write them without copies. */
+export function sharedInt32(n: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(n * 4));
+}
+export function sharedFloat64(n: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(n * 8));
+}
+
+/**
  * Buffers shared by all trees of one boosting run: allocating them per tree would dominate the cost
- * of small trees.
+ * of small trees. The gradients travel with the row indices ("ordered": orderedGrad[i] belongs to row
+ * sampleIdx[i]) and are moved by every partition, so a node's histogram reads them in sequence instead
+ * of gathering them through the row index (a random read per row, per node).
  */
 export class GrowerContext {
   readonly sampleIdx: Int32Array;
-  private readonly scratch: Int32Array;
-  private readonly orderedGrad: Float64Array;
-  private readonly orderedHess: Float64Array;
+  readonly orderedGrad: Float64Array;
+  readonly orderedHess: Float64Array;
+  private readonly scratchIdx: Int32Array;
+  private readonly scratchGrad: Float64Array;
+  private readonly scratchHess: Float64Array;
   private readonly histPool: Float64Array[] = [];
   private readonly histLength: number;
+  /** Set by the caller to build histograms with threads; null builds them here. */
+  builder: HistogramBuilder | null = null;
 
   constructor(
-    /** Column-major bins of the training rows (see binRows). */
+    /** Column-major bins of the training rows (see binRows); in shared memory when threads help. */
     readonly binned: Uint8Array,
     readonly nRows: number,
     readonly layout: HistogramLayout,
@@ -36,10 +59,12 @@ export class GrowerContext {
     /** Raw-value bin thresholds, to turn bin splits into numeric thresholds for prediction. */
     readonly thresholds: Float64Array[],
   ) {
-    this.sampleIdx = new Int32Array(nRows);
-    this.scratch = new Int32Array(nRows);
-    this.orderedGrad = new Float64Array(nRows);
-    this.orderedHess = new Float64Array(nRows);
+    this.sampleIdx = sharedInt32(nRows);
+    this.orderedGrad = sharedFloat64(nRows);
+    this.orderedHess = sharedFloat64(nRows);
+    this.scratchIdx = new Int32Array(nRows);
+    this.scratchGrad = new Float64Array(nRows);
+    this.scratchHess = new Float64Array(nRows);
     this.histLength = histogramLength(layout);
   }
 
@@ -51,36 +76,30 @@ export class GrowerContext {
     if (h) this.histPool.push(h);
   }
 
-  /** Histogram of a non-root node; gathers its gradients first so the per-feature loops read them in order. */
-  histogramOf(node: GrowNode, grad: Float64Array, hess: Float64Array | null): Float64Array {
+  /** Starts a tree: every row in the root, gradients in row order. */
+  reset(grad: Float64Array, hess: Float64Array | null): void {
+    const { sampleIdx } = this;
+    for (let i = 0; i < this.nRows; i++) sampleIdx[i] = i;
+    this.orderedGrad.set(grad);
+    if (hess) this.orderedHess.set(hess);
+  }
+
+  /** Histogram of the node's rows (ctx.reset first for a new tree). */
+  histogramOf(node: { start: number; end: number }, hasHess: boolean): Float64Array {
     const hist = this.acquireHistogram();
-    const { sampleIdx, orderedGrad, orderedHess } = this;
-    for (let i = node.start; i < node.end; i++) orderedGrad[i] = grad[sampleIdx[i]];
-    if (hess) for (let i = node.start; i < node.end; i++) orderedHess[i] = hess[sampleIdx[i]];
-    buildHistogram(
-      hist,
-      this.layout,
-      this.binned,
-      this.nRows,
-      sampleIdx,
-      node.start,
-      node.end,
-      orderedGrad,
-      hess ? orderedHess : null,
-    );
+    if (this.builder) {
+      this.builder.fill(node.start, node.end, hasHess);
+      hist.set(this.builder.target);
+    } else {
+      const { sampleIdx, orderedGrad, orderedHess } = this;
+      buildHistogram(hist, this.layout, this.binned, this.nRows, sampleIdx, node.start, node.end, orderedGrad, hasHess ? orderedHess : null);
+    }
     return hist;
   }
 
-  rootHistogram(grad: Float64Array, hess: Float64Array | null): Float64Array {
-    const hist = this.acquireHistogram();
-    // At the root sampleIdx is the identity, so the raw gradients are already in row order.
-    buildHistogram(hist, this.layout, this.binned, this.nRows, this.sampleIdx, 0, this.nRows, grad, hess);
-    return hist;
-  }
-
-  /** Stable in-place partition of the node's rows; returns how many went left. */
-  partition(node: GrowNode, feature: number, bin: number, missingLeft: boolean): number {
-    const { sampleIdx, scratch, binned, nRows } = this;
+  /** Stable in-place partition of the node's rows (and their ordered gradients); returns how many went left. */
+  partition(node: GrowNode, feature: number, bin: number, missingLeft: boolean, hasHess: boolean): number {
+    const { sampleIdx, orderedGrad, orderedHess, scratchIdx, scratchGrad, scratchHess, binned, nRows } = this;
     const col = feature * nRows;
     const missingBin = this.layout.nBinsNonMissing[feature];
     let l = node.start;
@@ -88,10 +107,21 @@ export class GrowerContext {
     for (let i = node.start; i < node.end; i++) {
       const s = sampleIdx[i];
       const b = binned[col + s];
-      if (b === missingBin ? missingLeft : b <= bin) sampleIdx[l++] = s;
-      else scratch[r++] = s;
+      if (b === missingBin ? missingLeft : b <= bin) {
+        sampleIdx[l] = s;
+        orderedGrad[l] = orderedGrad[i];
+        if (hasHess) orderedHess[l] = orderedHess[i];
+        l++;
+      } else {
+        scratchIdx[r] = s;
+        scratchGrad[r] = orderedGrad[i];
+        if (hasHess) scratchHess[r] = orderedHess[i];
+        r++;
+      }
     }
-    sampleIdx.set(scratch.subarray(0, r), l);
+    sampleIdx.set(scratchIdx.subarray(0, r), l);
+    orderedGrad.set(scratchGrad.subarray(0, r), l);
+    if (hasHess) orderedHess.set(scratchHess.subarray(0, r), l);
     return l - node.start;
   }
 }
@@ -129,8 +159,9 @@ export function growTree(
   params: GrowerParams,
 ): GrownTree {
   const n = ctx.nRows;
-  const { sampleIdx, hasMissing, thresholds, layout } = ctx;
-  for (let i = 0; i < n; i++) sampleIdx[i] = i;
+  const { hasMissing, thresholds, layout } = ctx;
+  const hasHess = hess !== null;
+  ctx.reset(grad, hess);
   const constraints: SplitConstraints = {
     minSamplesLeaf: params.minSamplesLeaf,
     minHessianToSplit: MIN_HESSIAN_TO_SPLIT,
@@ -184,7 +215,7 @@ export function growTree(
   if (n < 2 * params.minSamplesLeaf || sumHess < MIN_HESSIAN_TO_SPLIT) {
     makeLeaf(root);
   } else {
-    root.hist = ctx.rootHistogram(grad, hess);
+    root.hist = ctx.histogramOf(root, hasHess);
     tryOpen(root);
   }
 
@@ -195,7 +226,7 @@ export function growTree(
     open.splice(best, 1);
     const s = node.split;
 
-    const nLeft = ctx.partition(node, s.feature, s.bin, s.missingLeft);
+    const nLeft = ctx.partition(node, s.feature, s.bin, s.missingLeft, hasHess);
     const mid = node.start + nLeft;
     const depth = node.depth + 1;
     const l = newNode(node.start, mid, depth, s.gradLeft, s.hessLeft);
@@ -234,7 +265,7 @@ export function growTree(
       continue;
     }
     const [small, large] = nLeft < node.end - mid ? [l, r] : [r, l];
-    small.hist = ctx.histogramOf(small, grad, hess);
+    small.hist = ctx.histogramOf(small, hasHess);
     subtractHistogram(node.hist!, small.hist);
     large.hist = node.hist;
     node.hist = null;

@@ -39,24 +39,38 @@ export function buildHistogram(
   end: number,
   g: Float64Array,
   hess: Float64Array | null,
+  firstFeature = 0,
+  endFeature = layout.nFeatures,
 ): void {
-  hist.fill(0);
-  const { nFeatures, offsets } = layout;
+  const { offsets } = layout;
+  // Only this call's features: another thread may be filling the others at the same time.
+  hist.fill(0, offsets[firstFeature] * 3, offsets[endFeature] * 3);
   // Several features per pass over the rows: the row index and gradient loads are shared. Measured in
-  // V8: 4 per pass ~3x faster than 1, 8 per pass another ~30%.
-  let f = 0;
-  for (; f + 8 <= nFeatures; f += 8) {
+  // V8: 4 per pass ~3x faster than 1, 8 per pass another ~30%. Each feature's sums still add its rows in
+  // row order, whatever the grouping, so any split of the features gives bit-identical histograms.
+  let f = firstFeature;
+  for (; f + 8 <= endFeature; f += 8) {
     if (hess) accumulate8(hist, binned, nRows, offsets, f, sampleIdx, start, end, g, hess);
     else accumulate8Constant(hist, binned, nRows, offsets, f, sampleIdx, start, end, g);
   }
-  for (; f + 4 <= nFeatures; f += 4) {
+  for (; f + 4 <= endFeature; f += 4) {
     if (hess) accumulate4(hist, binned, nRows, offsets, f, sampleIdx, start, end, g, hess);
     else accumulate4Constant(hist, binned, nRows, offsets, f, sampleIdx, start, end, g);
   }
-  for (; f < nFeatures; f++) {
+  for (; f < endFeature; f++) {
     if (hess) accumulate1(hist, binned, nRows, offsets, f, sampleIdx, start, end, g, hess);
     else accumulate1Constant(hist, binned, nRows, offsets, f, sampleIdx, start, end, g);
   }
+}
+
+/**
+ * Splits features 0..nFeatures into `parts` contiguous groups of near-equal size (bounds[k]..bounds[k+1]),
+ * one per thread: by feature, never by row, so no sum is ever split between threads.
+ */
+export function featureGroups(nFeatures: number, parts: number): Int32Array {
+  const bounds = new Int32Array(parts + 1);
+  for (let k = 0; k <= parts; k++) bounds[k] = Math.round((k * nFeatures) / parts);
+  return bounds;
 }
 
 // Each loop lives in its own small function: V8 then optimises each for its exact types, which measured

@@ -1,0 +1,166 @@
+/**
+ * Helper threads for GBDT training: binning and histogram building split by feature across threads that
+ * share the data through SharedArrayBuffer typed arrays. The caller's thread does the first feature group
+ * itself and blocks (Atomics.wait) until the helpers are done, so fitGbdt stays synchronous.
+ *
+ * Deterministic by construction: a feature's bins and histogram sums are computed by exactly one thread,
+ * adding rows in the same order as a single thread would, so any thread count gives bit-identical trees.
+ *
+ * Protocol per helper: a MessageChannel carries the command (the caller posts, the helper pulls it with
+ * receiveMessageOnPort while blocked), and an Int32Array over a SharedArrayBuffer carries the wake-ups:
+ * ctrl[SEQ] is the command counter, ctrl[DONE] the last command finished, ctrl[STATE] ready / failed.
+ */
+import os from 'node:os';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { BinMapper } from '../tree/binning';
+import { featureGroups, histogramLength, type HistogramLayout } from '../tree/histogram';
+import type { HistogramBuilder } from '../tree/grower';
+import type { HelperCommand } from './trainWorker';
+
+const BOOT = new URL('./boot.mjs', import.meta.url);
+const ENTRY = new URL('./trainWorker.ts', import.meta.url).href;
+
+export const SEQ = 0;
+export const DONE = 1;
+export const STATE = 2;
+export const READY = 1;
+export const FAILED = 2;
+
+/** How long to wait for a helper thread to load Bosun's modules before training without it. */
+const START_TIMEOUT_MS = 60_000;
+/** Below this many (rows × features) a helper's start-up (~0.3 s) costs more than it saves. */
+const MIN_CELLS_FOR_THREADS = 2_000_000;
+
+/**
+ * Threads for one fit: `requested` (the fit option) wins, then BOSUN_TRAIN_THREADS, then the machine's
+ * available parallelism — the latter only for data big enough to repay starting a thread.
+ */
+export function trainThreads(requested: number | undefined, rows: number, features: number): number {
+  const env = process.env.BOSUN_TRAIN_THREADS;
+  let n: number;
+  if (requested !== undefined) n = requested;
+  else if (env !== undefined && env !== '') {
+    n = Number(env);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new Error(`BOSUN_TRAIN_THREADS must be a whole number >= 1, got "${env}"; unset it to use every core`);
+    }
+  } else n = rows * features >= MIN_CELLS_FOR_THREADS ? os.availableParallelism() : 1;
+  return Math.max(1, Math.min(Math.floor(n), features));
+}
+
+interface Helper {
+  worker: Worker;
+  port: MessagePort;
+  ctrl: Int32Array;
+  seq: number;
+}
+
+export class TrainThreads implements HistogramBuilder {
+  /** The histogram `fill` writes (shared: each thread fills its features' slots). */
+  target: Float64Array = new Float64Array(0);
+  private bounds: Int32Array;
+  private fillOwn: ((start: number, end: number, hasHess: boolean) => void) | null = null;
+
+  private constructor(
+    private readonly helpers: Helper[],
+    readonly nFeatures: number,
+  ) {
+    this.bounds = featureGroups(nFeatures, helpers.length + 1);
+  }
+
+  /** Starts threads - 1 helpers (they load in the background; `ready` waits for them). */
+  static start(threads: number, nFeatures: number): TrainThreads {
+    const helpers: Helper[] = [];
+    for (let k = 1; k < threads; k++) {
+      const ctrl = new Int32Array(new SharedArrayBuffer(16));
+      const { port1, port2 } = new MessageChannel();
+      const worker = new Worker(BOOT, { workerData: { entry: ENTRY, ctrl, port: port2 }, transferList: [port2] });
+      // A helper must never keep the process alive, nor take it down: failures surface through ctrl.
+      worker.unref();
+      worker.on('error', () => Atomics.store(ctrl, STATE, FAILED));
+      helpers.push({ worker, port: port1, ctrl, seq: 0 });
+    }
+    return new TrainThreads(helpers, nFeatures);
+  }
+
+  get threads(): number {
+    return this.helpers.length + 1;
+  }
+
+  /** Waits until every helper is up; on a helper that fails to start, continues with fewer threads. */
+  ready(): void {
+    const alive: Helper[] = [];
+    for (const h of this.helpers) {
+      const deadline = Date.now() + START_TIMEOUT_MS;
+      while (Atomics.load(h.ctrl, STATE) === 0 && Date.now() < deadline) Atomics.wait(h.ctrl, STATE, 0, 100);
+      if (Atomics.load(h.ctrl, STATE) === READY) alive.push(h);
+      else void h.worker.terminate();
+    }
+    if (alive.length !== this.helpers.length) {
+      this.helpers.splice(0, this.helpers.length, ...alive);
+      this.bounds = featureGroups(this.nFeatures, alive.length + 1);
+    }
+  }
+
+  /** Bins rows of X (shared) into `out` (shared), each thread its own features. */
+  binRows(
+    X: Float64Array,
+    cols: number,
+    rows: Int32Array,
+    mapper: BinMapper,
+    out: Uint8Array,
+    own: (firstFeature: number, endFeature: number) => void,
+  ): void {
+    this.run((k) => ({ op: 'bin', X, cols, rows, mapper, out, firstFeature: this.bounds[k], endFeature: this.bounds[k + 1] }), () =>
+      own(this.bounds[0], this.bounds[1]),
+    );
+  }
+
+  /** Hands the grower's shared arrays to the helpers; `fill` then builds histograms from them. */
+  attach(
+    arrays: { binned: Uint8Array; nRows: number; sampleIdx: Int32Array; orderedGrad: Float64Array; orderedHess: Float64Array },
+    layout: HistogramLayout,
+    own: (hist: Float64Array, start: number, end: number, hasHess: boolean, firstFeature: number, endFeature: number) => void,
+  ): void {
+    this.target = new Float64Array(new SharedArrayBuffer(histogramLength(layout) * 8));
+    const target = this.target;
+    this.run((k) => ({ op: 'attach', ...arrays, layout, target, firstFeature: this.bounds[k], endFeature: this.bounds[k + 1] }), () => {});
+    this.fillOwn = (start, end, hasHess) => own(target, start, end, hasHess, this.bounds[0], this.bounds[1]);
+  }
+
+  fill(start: number, end: number, hasHess: boolean): void {
+    this.run(() => ({ op: 'hist', start, end, hasHess }), () => this.fillOwn!(start, end, hasHess));
+  }
+
+  /** Ends the helpers (they hold no state worth keeping between fits). */
+  close(): void {
+    for (const h of this.helpers) {
+      h.port.close();
+      void h.worker.terminate();
+    }
+    this.helpers.length = 0;
+  }
+
+  /** Posts each helper its command, does the caller's share, then waits for every helper. */
+  private run(command: (helperGroup: number) => HelperCommand, own: () => void): void {
+    this.helpers.forEach((h, i) => {
+      h.port.postMessage(command(i + 1));
+      h.seq++;
+      Atomics.store(h.ctrl, SEQ, h.seq);
+      Atomics.notify(h.ctrl, SEQ);
+    });
+    own();
+    for (const h of this.helpers) {
+      for (;;) {
+        const done = Atomics.load(h.ctrl, DONE);
+        if (done === h.seq) break;
+        if (Atomics.load(h.ctrl, STATE) === FAILED) {
+          const reply = receiveMessageOnPort(h.port)?.message as { error?: string } | undefined;
+          this.close();
+          throw new Error(`a GBDT training thread failed: ${reply?.error ?? 'it exited unexpectedly'}; set BOSUN_TRAIN_THREADS=1 to train on one thread`);
+        }
+        Atomics.wait(h.ctrl, DONE, done, 1000);
+      }
+    }
+  }
+}
