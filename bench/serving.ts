@@ -160,7 +160,7 @@ async function startBosun(logTo: 'pglite' | 'postgres' | 'discard'): Promise<Ben
     profileHash: null,
     metrics: null,
   });
-  await promote(db, 'bench', mv.version);
+  await promote(db, 'bench', mv.version, { breakGlass: true, reason: 'benchmark setup', actor: 'bench' });
 
   const config = loadConfig({ BOSUN_HOME: home, HOME: process.env.HOME });
   // 'postgres': the production setup — the log goes to a PostgreSQL server in its own process.

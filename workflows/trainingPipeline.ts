@@ -18,7 +18,7 @@ import {
 } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { PipelineActivities } from '../activities';
-import { AuditLog, type AuditEntry, type AuditSnapshot } from '../src/approval/auditLog';
+import { AuditLog, type AuditSnapshot } from '../src/approval/auditLog';
 import { judgeDecision, type ApprovalPolicy, type ApprovalState } from '../src/approval/decide';
 import { AuditWriter, type PendingWrite } from './auditWriter';
 import { describeFailure, failureType, StageTracker } from './engine';
@@ -129,7 +129,16 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
       if (kind === 'approve') gate.approval.approvals.push(verdict.reviewer);
       if (verdict.outcome) gate.approval.outcome = verdict.outcome;
     }
-    const entry = audit.append({ at: new Date().toISOString(), decision: kind, reviewer: verdict.reviewer, comment: verdict.comment, accepted: verdict.accepted, reason: verdict.reason });
+    const entry = audit.append({
+      at: new Date().toISOString(),
+      decision: kind,
+      reviewer: verdict.reviewer,
+      comment: verdict.comment,
+      accepted: verdict.accepted,
+      reason: verdict.reason,
+      outcome: verdict.accepted ? verdict.outcome : undefined,
+      artifactHash: gate?.approval.artifactHash,
+    });
     writer.enqueue({ entry, candidateVersion: gate?.approval.candidateVersion ?? null });
   };
   setHandler(approveSignal, (d) => decide('approve', d), { description: MESSAGE_DESCRIPTIONS.approve });
@@ -263,8 +272,9 @@ async function awaitApproval(
 ): Promise<string> {
   const policy = plan.approval;
   const state = gate.approval;
-  const system = async (decision: AuditEntry['decision'], reason: string): Promise<string> => {
-    const entry = audit.append({ at: new Date().toISOString(), decision, reviewer: 'bosun', accepted: true, reason });
+  const system = async (decision: 'auto' | 'timeout', reason: string): Promise<string> => {
+    const outcome = decision === 'auto' ? 'approved' : 'timed_out';
+    const entry = audit.append({ at: new Date().toISOString(), decision, reviewer: 'bosun', accepted: true, reason, outcome, artifactHash: state.artifactHash });
     writer.enqueue({ entry, candidateVersion: state.candidateVersion });
     await writer.flushed();
     return reason;

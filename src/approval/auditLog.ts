@@ -14,6 +14,10 @@ export interface AuditEntry {
   comment?: string;
   accepted: boolean;
   reason: string;
+  /** On the decision that settled the gate: what it settled it to (typed, so nothing parses `reason`). */
+  outcome?: 'approved' | 'rejected' | 'timed_out';
+  /** sha256 of the candidate's model artifact the decision was judged against. */
+  artifactHash?: string;
 }
 
 export interface AuditSnapshot {

@@ -64,7 +64,7 @@ export async function appendAudit(db: Db, modelName: string, record: AuditRecord
 export function approvalAuditRecord(
   runId: string,
   seq: number,
-  entry: { at: string; decision: string; reviewer: string; comment?: string; accepted: boolean; reason: string },
+  entry: { at: string; decision: string; reviewer: string; comment?: string; accepted: boolean; reason: string; outcome?: string; artifactHash?: string },
   candidateVersion: string | null,
 ): AuditRecord {
   return {
@@ -74,7 +74,7 @@ export function approvalAuditRecord(
     modelVersion: candidateVersion === null || !/^\d+$/.test(candidateVersion) ? null : Number(candidateVersion),
     key: `approval:${runId}:${seq}`,
     at: new Date(entry.at),
-    detail: { decision: entry.decision, accepted: entry.accepted, reason: entry.reason, comment: entry.comment ?? null, candidateVersion },
+    detail: { decision: entry.decision, accepted: entry.accepted, reason: entry.reason, comment: entry.comment ?? null, candidateVersion, outcome: entry.outcome ?? null, artifactHash: entry.artifactHash ?? null },
   };
 }
 

@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { openApp } from '../app';
 import { loadConfig } from '../config';
-import { listVersions, promote, rollback } from '../registry/registry';
+import { listVersions } from '../registry/registry';
 import { connectTemporal } from '../temporal/connection';
 import { CliError, reportError, printJson, printTable } from './output';
 import { writeFileSync } from 'node:fs';
@@ -157,22 +157,37 @@ models
   );
 models
   .command('promote <model> <version>')
-  .description('make a version the production model (atomic)')
-  .option('--reason <text>', 'recorded with the deployment')
+  .description('make a version the production model (atomic); needs an accepted approval, or --break-glass with --reason')
+  .option('--reason <text>', 'recorded with the deployment and in the audit')
+  .option('--break-glass', 'promote without an accepted approval (emergencies): audited as break-glass and notified; needs --reason')
   .action(async (model, version, o) =>
-    withApp(async ({ db }) => {
-      const r = await promote(db, model, Number(version), { strategy: 'manual', reason: o.reason ?? 'manual promotion' });
-      console.log(`${model}: production is v${r.version}${r.previousVersion && r.previousVersion !== r.version ? ` (was v${r.previousVersion})` : ''}`);
+    withApp(async (app) => {
+      const { promoteCommand } = await import('./models');
+      await promoteCommand(app, model, version, { reason: o.reason, breakGlass: !!o.breakGlass });
     }),
   );
 models
   .command('rollback <model>')
-  .description('restore the previous production version')
-  .option('--reason <text>', 'recorded with the deployment')
+  .description('restore the most recent earlier production version that was approved and never failed verification')
+  .option('--reason <text>', 'recorded with the deployment and in the audit')
+  .option('--from <version>', 'only if production is still this version (a repeated command changes nothing)')
   .action(async (model, o) =>
-    withApp(async ({ db }) => {
-      const r = await rollback(db, model, o.reason);
-      console.log(`${model}: rolled back to v${r.version} (from v${r.previousVersion})`);
+    withApp(async (app) => {
+      const { rollbackCommand } = await import('./models');
+      await rollbackCommand(app, model, { reason: o.reason, from: o.from });
+    }),
+  );
+
+program
+  .command('audit')
+  .description('the tamper-evident audit')
+  .command('verify [model]')
+  .description("recompute each model's audit hash chain and name the first broken link (exit code 1 if any)")
+  .option('--json', 'machine-readable output')
+  .action(async (model, o) =>
+    withApp(async (app) => {
+      const { auditVerifyCommand } = await import('./audit');
+      await auditVerifyCommand(app, model, { json: !!o.json });
     }),
   );
 

@@ -206,6 +206,10 @@ export const approvals = pgTable(
     comment: text('comment'),
     accepted: boolean('accepted').notNull(),
     reason: text('reason'),
+    /** Set on the decision that settled the gate: approved (the last of N approvals, or auto), rejected, timed_out. */
+    outcome: text('outcome'),
+    /** sha256 of the model artifact the decision was bound to. */
+    artifactHash: text('artifact_hash'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('approvals_run_seq_idx').on(t.runId, t.seq)],

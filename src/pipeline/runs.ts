@@ -4,6 +4,7 @@ import { approvals, pipelines, runs } from '../db/schema';
 import type { AuditEntry } from '../../workflows/messages';
 import type { StepContext } from '../../workflows/types';
 import type { StageDeps } from './deps';
+import { appendAudit, approvalAuditRecord } from '../audit';
 
 export async function startRun(deps: StageDeps, ctx: StepContext, info: { startedBy: string; trigger: string; codeVersion: string | null }): Promise<void> {
   await deps.db.insert(pipelines).values({ name: ctx.pipeline, latestSpecHash: ctx.specHash }).onConflictDoUpdate({ target: pipelines.name, set: { latestSpecHash: ctx.specHash } });
@@ -34,8 +35,13 @@ export async function recordApproval(deps: StageDeps, ctx: StepContext, entry: A
     comment: entry.comment ?? null,
     accepted: entry.accepted,
     reason: entry.reason,
+    outcome: entry.outcome ?? null,
+    artifactHash: entry.artifactHash ?? null,
     createdAt: new Date(entry.at),
   }).onConflictDoNothing().returning({ id: approvals.id });
+  // Also into the model's hash chain, even when the row already existed: a crash between the two writes is
+  // repaired by the retry, and the key makes the chain record happen once.
+  await appendAudit(deps.db, ctx.pipeline, approvalAuditRecord(ctx.runId, seq, entry, candidateVersion));
   if (inserted.length === 0) return;
   if (entry.accepted && candidateVersion && (entry.decision === 'approve' || entry.decision === 'auto')) {
     await deps.db.update(runs).set({ stage: 'approved' }).where(eq(runs.id, ctx.runId));

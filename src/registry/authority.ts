@@ -10,6 +10,8 @@ export interface ApprovalRow {
   reviewer: string;
   reason: string | null;
   modelVersion: string | null;
+  /** Set by runs since the approvals table had the column: the decision that settled the gate, and to what. */
+  outcome?: string | null;
 }
 
 export interface Authority {
@@ -20,8 +22,9 @@ export interface Authority {
 
 /**
  * A version is approved when its run recorded an accepted `approve` or `auto` decision naming it, and no
- * accepted rejection or timeout. The decision's reason says "approval k of n required" under an N-of-M
- * policy; until some accepted approval reached k = n the version is not approved.
+ * accepted rejection or timeout, and (under an N-of-M policy) the decision that completed the N is recorded:
+ * the row with outcome "approved". Rows written before that column existed say it only in their reason
+ * ("approval k of n required"), which is read for them alone.
  */
 export function judgeApprovals(version: number, runId: string, rows: ApprovalRow[]): Authority {
   const accepted = rows.filter((r) => r.accepted);
@@ -31,6 +34,12 @@ export function judgeApprovals(version: number, runId: string, rows: ApprovalRow
   }
   const yes = accepted.filter((r) => (r.decision === 'approve' || r.decision === 'auto') && r.modelVersion === String(version));
   if (yes.length === 0) return { approved: false, why: `run ${runId} recorded no accepted approval of v${version}` };
+  if (yes.some((r) => r.outcome === 'approved')) {
+    const auto = yes.some((r) => r.decision === 'auto');
+    return { approved: true, why: auto ? `auto-approved in run ${runId}` : `approved by ${[...new Set(yes.map((r) => r.reviewer))].join(', ')} in run ${runId}` };
+  }
+  const typed = yes.some((r) => r.outcome !== undefined && r.outcome !== null) || rows.some((r) => r.outcome !== undefined && r.outcome !== null);
+  if (typed) return { approved: false, why: `run ${runId} recorded approvals of v${version}, but not as many as its policy requires` };
   const counts = yes.map((r) => /approval (\d+) of (\d+) required/.exec(r.reason ?? '')).filter((m): m is RegExpExecArray => m !== null);
   if (yes.every((r) => r.decision !== 'auto') && counts.length > 0 && !counts.some((m) => Number(m[1]) >= Number(m[2]))) {
     const best = counts.reduce((a, m) => (Number(m[1]) > Number(a[1]) ? m : a));

@@ -104,7 +104,7 @@ async function findVersion(tx: Tx | Db, modelName: string, version: number): Pro
 /** Whether a version's own run approved it (see authority.ts for the rule). */
 export async function approvalOf(db: Tx | Db, v: ModelVersion): Promise<Authority> {
   const rows = await db
-    .select({ decision: approvals.decision, accepted: approvals.accepted, reviewer: approvals.reviewer, reason: approvals.reason, modelVersion: approvals.modelVersion })
+    .select({ decision: approvals.decision, accepted: approvals.accepted, reviewer: approvals.reviewer, reason: approvals.reason, modelVersion: approvals.modelVersion, outcome: approvals.outcome })
     .from(approvals)
     .where(eq(approvals.runId, v.runId))
     .orderBy(asc(approvals.seq));
