@@ -1,8 +1,9 @@
 /**
  * Soak: the serving process held at half its measured maximum rate for a long time (10 minutes by default), to see
  * what short benchmarks cannot: errors that appear only after a while, a latency tail that grows, memory that never
- * comes back. Printed per minute: requests, errors (non-200 answers and broken connections), p50 and p99, and the
- * server's RSS (median and peak of samples every 5 s). RSS counts as flat when the last minute's median is within 10%
+ * comes back. Printed per minute: requests, errors (non-200 answers and broken connections), p50 and p99, the
+ * server's RSS (median and peak of samples every 5 s), its V8 heap right after a full collection, and the prediction
+ * log's records written, dropped and still queued. RSS counts as flat when the last minute's median is within 10%
  * of the second minute's (the first minute still warms up: JIT, connection pools, the log's first batches).
  *
  * The server is the production setup: Bosun's serving app in a child process of its own, its registry and its
@@ -31,6 +32,12 @@ export interface SoakMinute {
   p99Ms: number;
   rssMedianMb: number;
   rssPeakMb: number;
+  /**
+   * V8 heap in use right after a full collection at the end of the minute (the load paused between minutes), and the
+   * log records queued then: RSS swings with backlog and collector timing, a leak shows here as steady growth.
+   */
+  heapAfterGcMb: number;
+  logQueued: number;
   /** Prediction-log records written and dropped (queue full: the database not keeping up) during the minute. */
   logWritten: number;
   logDropped: number;
@@ -76,8 +83,12 @@ async function serveChild(): Promise<void> {
   const app = buildServingApp({ db: handle.db, store: fixture.store, config, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   process.send!({ port: (app.server.address() as { port: number }).port, instances: fixture.rows.get('soak')!.slice(0, 50) });
-  process.on('message', (m: { rss?: boolean; log?: boolean; drain?: boolean; stop?: boolean }) => {
+  process.on('message', (m: { rss?: boolean; gc?: boolean; log?: boolean; drain?: boolean; stop?: boolean }) => {
     if (m.rss) process.send!({ rss: process.memoryUsage().rss });
+    if (m.gc) {
+      (globalThis as { gc?: () => void }).gc?.();
+      process.send!({ gc: { heapUsed: process.memoryUsage().heapUsed, queued: app.serving.log.depth } });
+    }
     if (m.log) process.send!({ log: { written: app.serving.log.written, dropped: app.serving.log.dropped } });
     if (m.drain) {
       void (async () => {
@@ -146,7 +157,7 @@ export async function runSoakBench(o: { minutes?: number; onMinute?: (m: SoakMin
   const pg = await startSoakPostgres();
   const child = fork(fileURLToPath(import.meta.url), ['--serve'], {
     env: { ...process.env, ...(pg ? { BOSUN_SOAK_PG_URL: pg.url } : {}) },
-    execArgv: ['--import', import.meta.resolve('tsx')],
+    execArgv: ['--import', import.meta.resolve('tsx'), '--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
@@ -187,6 +198,7 @@ export async function runSoakBench(o: { minutes?: number; onMinute?: (m: SoakMin
       clearInterval(sampler);
       rss.push(await ask<number>(child, { rss: true }, 'rss'));
       const logNow = await ask<LogCounts>(child, { log: true }, 'log');
+      const heap = await ask<{ heapUsed: number; queued: number }>(child, { gc: true }, 'gc');
       const sorted = Array.from(run.latencies).sort((a, b) => a - b);
       const row = {
         minute: m,
@@ -196,6 +208,8 @@ export async function runSoakBench(o: { minutes?: number; onMinute?: (m: SoakMin
         p99Ms: percentile(sorted, 99),
         rssMedianMb: median(rss) / 2 ** 20,
         rssPeakMb: Math.max(...rss) / 2 ** 20,
+        heapAfterGcMb: heap.heapUsed / 2 ** 20,
+        logQueued: heap.queued,
         logWritten: logNow.written - logBefore.written,
         logDropped: logNow.dropped - logBefore.dropped,
       };
@@ -248,6 +262,8 @@ export function printSoak(r: SoakResult): void {
       'p99 ms': f(m.p99Ms, 2),
       'RSS MB (median)': f(m.rssMedianMb, 1),
       'RSS MB (peak)': f(m.rssPeakMb, 1),
+      'heap MB after GC': f(m.heapAfterGcMb, 1),
+      'log queued': m.logQueued,
       'log written': m.logWritten,
       'log dropped': m.logDropped,
     })),
