@@ -24,7 +24,7 @@ export const CAT_B = ['north', 'south', 'east', 'west', 'centre'];
 export const MATRIX_COLUMNS = NUMERIC_COLUMNS + CAT_A.length + CAT_B.length;
 const SEED = 20240611;
 /** Bump when the generator changes, so stale cached files are not reused. */
-const VERSION = 1;
+const VERSION = 2;
 
 export interface SyntheticMatrix {
   rows: number;
@@ -67,12 +67,12 @@ export function syntheticMatrix(rows = 1_000_000): SyntheticMatrix {
 function logOdds(x: Float64Array, a: number, b: number): number {
   let s = -0.3;
   for (let j = 0; j < NUMERIC_COLUMNS; j++) s += LINEAR[j] * x[j];
-  s += 0.9 * x[0] * x[1]; // interaction
-  s += 1.0 * Math.sin(2 * x[2]); // periodic
-  s += x[3] > 0.8 ? 1.2 : 0; // step
-  s += 0.4 * x[4] * x[4] - 0.4; // curvature
+  s += 0.45 * x[0] * x[1]; // interaction
+  s += 0.5 * Math.sin(2 * x[2]); // periodic
+  s += x[3] > 0.8 ? 0.6 : 0; // step
+  s += 0.2 * x[4] * x[4] - 0.2; // curvature
   s += [0, 0.5, -0.5][a] + [0.3, -0.3, 0, 0.6, -0.6][b];
-  s += a === 2 ? 0.8 * x[5] : 0; // category-by-number
+  s += a === 2 ? 0.4 * x[5] : 0; // category-by-number
   return s;
 }
 const LINEAR = [0.8, -0.6, 0.2, 0.5, 0.3, 0.4, -0.4, 0.35, -0.3, 0.25, -0.2, 0.15, 0.1, -0.1, 0.05, 0, 0, 0, 0, 0];

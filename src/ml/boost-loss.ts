@@ -12,8 +12,11 @@ export interface BoostingLoss {
   readonly constantHessian: boolean;
   /** The best constant raw prediction (the model before any tree). */
   baseline(y: Float64Array): Float64Array;
-  /** Fills grad[k][i] and, unless constantHessian, hess[k][i]. */
-  gradients(y: Float64Array, raw: Float64Array, grad: Float64Array[], hess: Float64Array[]): void;
+  /**
+   * Fills grad[k][i] and, unless constantHessian, hess[k][i]. Float32, as sklearn's G_H_DTYPE: half the
+   * memory and bandwidth of the hottest arrays; histograms still sum them in float64.
+   */
+  gradients(y: Float64Array, raw: Float64Array, grad: Float32Array[], hess: Float32Array[]): void;
   /** Mean loss. */
   loss(y: Float64Array, raw: Float64Array): number;
 }

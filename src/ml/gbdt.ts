@@ -162,8 +162,8 @@ function boost(
   for (let i = 0; i < nTrain; i++) raw.set(baseline, i * K);
   const rawVal = new Float64Array(nVal * K);
   for (let i = 0; i < nVal; i++) rawVal.set(baseline, i * K);
-  const grad = Array.from({ length: K }, () => new Float64Array(nTrain));
-  const hess = Array.from({ length: K }, () => (loss.constantHessian ? new Float64Array(0) : new Float64Array(nTrain)));
+  const grad = Array.from({ length: K }, () => new Float32Array(nTrain));
+  const hess = Array.from({ length: K }, () => (loss.constantHessian ? new Float32Array(0) : new Float32Array(nTrain)));
 
   const trees: Tree[] = [];
   const info: GbdtFitInfo = { nIter: 0, earlyStopped: false, trainLoss: [], validationLoss: [], threads: pool ? pool.threads : 1 };

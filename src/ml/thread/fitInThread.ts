@@ -29,13 +29,28 @@ export async function fitInThread(
   X: Matrix,
   y: Float64Array,
   task: Task,
-  opts: { seed: number; featureNames?: string[]; onProgress?: (p: FitProgress) => void; signal?: AbortSignal },
+  opts: { seed: number; featureNames?: string[]; onProgress?: (p: FitProgress) => void; signal?: AbortSignal; threads?: number },
 ): Promise<{ model: Model; artifact: ModelArtifact }> {
-  // Copies, so the caller's arrays stay usable; the copies' buffers move to the thread without another copy.
-  const xBuf = X.data.slice().buffer;
-  const yBuf = y.slice().buffer;
-  const request: FitRequest = { spec, X: xBuf, rows: X.rows, cols: X.cols, y: yBuf, task, seed: opts.seed, featureNames: opts.featureNames };
-  const worker = new Worker(BOOT, { workerData: { entry: ENTRY, request }, transferList: [xBuf, yBuf] });
+  // A matrix in shared memory goes to the thread as it is: no copy, so the feature matrix exists once.
+  // Otherwise a copy into shared memory (as cheap as any copy, and GBDT's helper threads can then bin it
+  // in place), so the caller's arrays stay usable.
+  const shared = X.data.buffer instanceof SharedArrayBuffer;
+  const xData = shared ? X.data : new Float64Array(new SharedArrayBuffer(X.data.byteLength));
+  if (!shared) xData.set(X.data);
+  const yData = y.slice();
+  const request: FitRequest = {
+    spec,
+    X: xData,
+    rows: X.rows,
+    cols: X.cols,
+    y: yData,
+    task,
+    seed: opts.seed,
+    featureNames: opts.featureNames,
+    threads: opts.threads,
+  };
+  const transferList = [yData.buffer];
+  const worker = new Worker(BOOT, { workerData: { entry: ENTRY, request }, transferList });
   return new Promise((resolve, reject) => {
     const abort = () => {
       void worker.terminate();

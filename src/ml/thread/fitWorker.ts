@@ -9,9 +9,10 @@ const req = workerData.request as FitRequest;
 const post = (m: FitMessage) => parentPort!.postMessage(m);
 try {
   let last = 0;
-  const model = fitModel(req.spec, matrix(req.rows, req.cols, new Float64Array(req.X)), new Float64Array(req.y), req.task, {
+  const model = fitModel(req.spec, matrix(req.rows, req.cols, req.X), req.y, req.task, {
     seed: req.seed,
     featureNames: req.featureNames,
+    threads: req.threads,
     onProgress: (p) => {
       const now = Date.now();
       if (now - last >= 250) {

@@ -6,13 +6,16 @@ import type { Task } from '../task';
 
 export interface FitRequest {
   spec: { algorithm: Algorithm; params?: ParamValues };
-  X: ArrayBuffer;
+  /** Row-major rows × cols: a view of shared memory (not copied) or of a buffer moved to the thread. */
+  X: Float64Array;
   rows: number;
   cols: number;
-  y: ArrayBuffer;
+  y: Float64Array;
   task: Task;
   seed: number;
   featureNames?: string[];
+  /** GBDT threads (see FitOptions.threads). */
+  threads?: number;
 }
 
 export type FitMessage =

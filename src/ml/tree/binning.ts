@@ -95,44 +95,8 @@ export function featureThresholds(sorted: Float64Array, maxBins: number): Float6
   return out;
 }
 
-/**
- * Bins the given rows of X into a column-major Uint8Array (feature f of row i at f * nRows + i):
- * column-major because histogram building scans one feature at a time. `out` lets the caller put the
- * bins in shared memory for histogram threads.
- */
-export function binRows(
-  X: Matrix,
-  rows: Int32Array,
-  mapper: BinMapper,
-  out: Uint8Array = new Uint8Array(rows.length * X.cols),
-  firstFeature = 0,
-  endFeature = X.cols,
-): Uint8Array {
-  const n = rows.length;
-  const p = X.cols;
-  const data = X.data;
-  const { thresholds, nBinsNonMissing } = mapper;
-  // Rows outer: X is row-major, so this reads it in order (features outer would read it p times, strided).
-  // [firstFeature, endFeature) lets threads bin disjoint features of the same rows.
-  for (let i = 0; i < n; i++) {
-    const xo = rows[i] * p;
-    for (let f = firstFeature; f < endFeature; f++) out[f * n + i] = binValue(data[xo + f], thresholds[f], nBinsNonMissing[f]);
-  }
-  return out;
-}
-
-/** The bin of one value: the number of thresholds strictly below it; NaN gets missingBin. */
-function binValue(v: number, t: Float64Array, missingBin: number): number {
-  if (v !== v) return missingBin;
-  let lo = 0;
-  let hi = t.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (v <= t[mid]) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
+/** Binning of rows lives in kernels.js (plain JavaScript: helper threads load it too). */
+export { binRows } from './kernels.js';
 
 export function identity(n: number): Int32Array {
   const a = new Int32Array(n);

@@ -1,5 +1,6 @@
 import type { Tree } from './tree';
 import { buildHistogram, histogramLength, subtractHistogram, type HistogramLayout } from './histogram';
+import type { SplitRule } from './kernels.js';
 import { emptySplit, findBestSplit, nodeValue, type SplitConstraints, type SplitInfo } from './split';
 
 export interface GrowerParams {
@@ -21,14 +22,19 @@ const MIN_HESSIAN_TO_SPLIT = 1e-3;
 export interface HistogramBuilder {
   readonly target: Float64Array;
   fill(start: number, end: number, hasHess: boolean): void;
+  /** Stable partition of rows start..end across threads (see partition.ts); returns how many went left. */
+  partition(start: number, end: number, rule: SplitRule): number;
 }
+
+/** Nodes smaller than this are partitioned on one thread: waking a helper costs more than it saves. */
+const PARALLEL_PARTITION_MIN_ROWS = 32_768;
 
 /** Typed arrays over SharedArrayBuffer, so helper threads can read and write them without copies. */
 export function sharedInt32(n: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(n * 4));
 }
-export function sharedFloat64(n: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(n * 8));
+export function sharedFloat32(n: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(n * 4));
 }
 
 /**
@@ -39,11 +45,11 @@ export function sharedFloat64(n: number): Float64Array {
  */
 export class GrowerContext {
   readonly sampleIdx: Int32Array;
-  readonly orderedGrad: Float64Array;
-  readonly orderedHess: Float64Array;
-  private readonly scratchIdx: Int32Array;
-  private readonly scratchGrad: Float64Array;
-  private readonly scratchHess: Float64Array;
+  readonly orderedGrad: Float32Array;
+  readonly orderedHess: Float32Array;
+  readonly scratchIdx: Int32Array;
+  readonly scratchGrad: Float32Array;
+  readonly scratchHess: Float32Array;
   private readonly histPool: Float64Array[] = [];
   private readonly histLength: number;
   /** Set by the caller to build histograms with threads; null builds them here. */
@@ -60,11 +66,11 @@ export class GrowerContext {
     readonly thresholds: Float64Array[],
   ) {
     this.sampleIdx = sharedInt32(nRows);
-    this.orderedGrad = sharedFloat64(nRows);
-    this.orderedHess = sharedFloat64(nRows);
-    this.scratchIdx = new Int32Array(nRows);
-    this.scratchGrad = new Float64Array(nRows);
-    this.scratchHess = new Float64Array(nRows);
+    this.orderedGrad = sharedFloat32(nRows);
+    this.orderedHess = sharedFloat32(nRows);
+    this.scratchIdx = sharedInt32(nRows);
+    this.scratchGrad = sharedFloat32(nRows);
+    this.scratchHess = sharedFloat32(nRows);
     this.histLength = histogramLength(layout);
   }
 
@@ -77,7 +83,7 @@ export class GrowerContext {
   }
 
   /** Starts a tree: every row in the root, gradients in row order. */
-  reset(grad: Float64Array, hess: Float64Array | null): void {
+  reset(grad: Float32Array, hess: Float32Array | null): void {
     const { sampleIdx } = this;
     for (let i = 0; i < this.nRows; i++) sampleIdx[i] = i;
     this.orderedGrad.set(grad);
@@ -99,9 +105,12 @@ export class GrowerContext {
 
   /** Stable in-place partition of the node's rows (and their ordered gradients); returns how many went left. */
   partition(node: GrowNode, feature: number, bin: number, missingLeft: boolean, hasHess: boolean): number {
+    const missingBin = this.layout.nBinsNonMissing[feature];
+    if (this.builder && node.end - node.start >= PARALLEL_PARTITION_MIN_ROWS) {
+      return this.builder.partition(node.start, node.end, { feature, bin, missingBin, missingLeft, hasHess });
+    }
     const { sampleIdx, orderedGrad, orderedHess, scratchIdx, scratchGrad, scratchHess, binned, nRows } = this;
     const col = feature * nRows;
-    const missingBin = this.layout.nBinsNonMissing[feature];
     let l = node.start;
     let r = 0;
     for (let i = node.start; i < node.end; i++) {
@@ -154,8 +163,8 @@ export interface GrownTree {
  */
 export function growTree(
   ctx: GrowerContext,
-  grad: Float64Array,
-  hess: Float64Array | null,
+  grad: Float32Array,
+  hess: Float32Array | null,
   params: GrowerParams,
 ): GrownTree {
   const n = ctx.nRows;

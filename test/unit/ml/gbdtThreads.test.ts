@@ -6,17 +6,15 @@ import { createRng } from '../../../src/ml/random';
 import type { Task } from '../../../src/ml/task';
 
 /** 3000 rows, 13 features (some NaN, one low-cardinality), a nonlinear target; optionally in shared memory. */
-function data(shared: boolean): { X: Matrix; score: Float64Array } {
-  const rows = 3000;
-  const cols = 13;
+function data(shared: boolean, rows = 3000, cols = 13): { X: Matrix; score: Float64Array } {
   const rng = createRng(7);
   const values = new Float64Array(shared ? new SharedArrayBuffer(rows * cols * 8) : new ArrayBuffer(rows * cols * 8));
   const score = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) values[i * cols + j] = j === 12 ? rng.int(4) : rng.normal();
+    for (let j = 0; j < cols; j++) values[i * cols + j] = j === cols - 1 ? rng.int(4) : rng.normal();
     if (rng.next() < 0.05) values[i * cols + 3] = NaN;
     const x = values.subarray(i * cols, i * cols + cols);
-    score[i] = x[0] * x[1] + Math.sin(2 * x[2]) + (Number.isNaN(x[3]) ? 1 : x[3]) + 0.5 * x[12] + 0.3 * rng.normal();
+    score[i] = x[0] * x[1] + Math.sin(2 * x[2]) + (Number.isNaN(x[3]) ? 1 : x[3]) + 0.5 * x[cols - 1] + 0.3 * rng.normal();
   }
   return { X: matrix(rows, cols, values), score };
 }
@@ -52,6 +50,17 @@ describe('gbdt on several threads', () => {
       }
     }, 60_000);
   }
+
+  it('partitions big nodes across threads to the same rows (60k rows, so nodes pass the parallel threshold)', () => {
+    const { X, score } = data(true, 60_000, 6);
+    const y = Float64Array.from(score, (s) => (s > 0.5 ? 1 : 0));
+    const params = resolveParams('gbdt', { maxIter: 4, maxLeafNodes: 8, earlyStopping: false });
+    const one = fitGbdt(X, y, { kind: 'binary', classes: ['0', '1'] }, params, { seed: 5, threads: 1 });
+    const two = fitGbdt(X, y, { kind: 'binary', classes: ['0', '1'] }, params, { seed: 5, threads: 2 });
+    expect(two.fitInfo!.threads).toBe(2);
+    expect(one.trees[0].feature.length).toBeGreaterThan(8);
+    expectSameModel(one, two, X);
+  }, 60_000);
 
   it('caps threads at the feature count and reads BOSUN_TRAIN_THREADS', async () => {
     const { trainThreads } = await import('../../../src/ml/thread/trainThreads');

@@ -41,8 +41,8 @@ describe('histograms and splits', () => {
   const mapper = fitBinMapper(X, null, 32, rng);
   const binned = binRows(X, identity(n), mapper);
   const layout = histogramLayout(mapper.nBinsNonMissing);
-  const g = Float64Array.from({ length: n }, () => rng.normal());
-  const h = Float64Array.from({ length: n }, () => rng.uniform(0.1, 1));
+  const g = Float32Array.from({ length: n }, () => rng.normal());
+  const h = Float32Array.from({ length: n }, () => rng.uniform(0.1, 1));
 
   it('subtraction of a child histogram from its parent gives the sibling histogram', () => {
     const idx = identity(n);

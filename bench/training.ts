@@ -1,0 +1,188 @@
+/**
+ * Training benchmark: logistic regression and GBDT fit time and test ROC-AUC beside scikit-learn's
+ * LogisticRegression (lbfgs) and HistGradientBoostingClassifier on the identical matrix (bench/synthetic.ts,
+ * 1M rows: 20 numbers + 2 one-hot categoricals = 28 columns; rows 0..800k train, the rest test), and the
+ * peak RSS of Bosun's training vs the raw numeric size (rows × 20 numeric columns × 8 bytes).
+ *
+ * Each side runs in its own child process, one after the other, so neither competes with the other and
+ * each peak RSS is that side's alone. Bosun's child reads the matrix into shared memory once and fits
+ * through fitInThread, as the pipeline's train stage does (fit time includes starting the threads).
+ * Wall time is the figure; CPU time is printed beside it because the machine may be shared.
+ *
+ *     npx tsx bench/training.ts            (or `npm run bench -- training`)
+ */
+import { spawnSync } from 'node:child_process';
+import { openSync, readSync, closeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { matrix, type Matrix } from '../src/ml/matrix';
+import { rocAuc } from '../src/ml/metrics';
+import type { Task } from '../src/ml/task';
+import { fitInThread } from '../src/ml/thread/fitInThread';
+import { benchPython } from './pyenv';
+import { NUMERIC_COLUMNS, syntheticMatrix } from './synthetic';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const ROWS = 1_000_000;
+export const TRAIN_ROWS = 800_000;
+const SEED = 42;
+
+/** The same settings on both sides: sklearn's defaults, early stopping off, max_bins 255. */
+const LR = { c: 1, tol: 1e-4, max_iter: 100 };
+const GBDT = { max_iter: 100, learning_rate: 0.1, max_leaf_nodes: 31, min_samples_leaf: 20, max_bins: 255 };
+
+export interface FitFigures {
+  seconds: number;
+  cpuSeconds: number;
+  auc: number;
+  iterations?: number;
+}
+
+export interface TrainingBenchResult {
+  rows: number;
+  trainRows: number;
+  cols: number;
+  bosun: { lr: FitFigures; gbdt: FitFigures; gbdtThreads: number; peakRssMb: number; gbdtOneThread?: FitFigures };
+  sklearn?: { lr: FitFigures; gbdt: FitFigures; peakRssMb: number; threads: number };
+  sklearnNote?: string;
+  /** rows × 20 numeric columns × 8 bytes. */
+  rawNumericMb: number;
+  loadBefore: number[];
+  loadAfter: number[];
+}
+
+interface ChildResult {
+  lr?: FitFigures;
+  gbdt?: FitFigures;
+  gbdtThreads?: number;
+  peakRssMb: number;
+}
+
+export async function runTrainingBench(opts: { oneThread?: boolean } = {}): Promise<TrainingBenchResult> {
+  const m = syntheticMatrix(ROWS);
+  const loadBefore = os.loadavg();
+  const both = bosunChild(['lr', 'gbdt']);
+  const result: TrainingBenchResult = {
+    rows: m.rows,
+    trainRows: TRAIN_ROWS,
+    cols: m.cols,
+    bosun: { lr: both.lr!, gbdt: both.gbdt!, gbdtThreads: both.gbdtThreads!, peakRssMb: both.peakRssMb },
+    rawNumericMb: (m.rows * NUMERIC_COLUMNS * 8) / 2 ** 20,
+    loadBefore,
+    loadAfter: [],
+  };
+  if (opts.oneThread !== false) result.bosun.gbdtOneThread = bosunChild(['gbdt'], { BOSUN_TRAIN_THREADS: '1' }).gbdt;
+
+  const py = benchPython();
+  if (py.python === null) {
+    result.sklearnNote = py.why;
+  } else {
+    const params = JSON.stringify({ lr: LR, gbdt: GBDT });
+    const run = spawnSync(
+      py.python,
+      [path.join(HERE, 'training_sklearn.py'), m.xPath, m.yPath, String(m.rows), String(m.cols), String(TRAIN_ROWS), params],
+      { encoding: 'utf8', maxBuffer: 1 << 20 },
+    );
+    if (run.status !== 0) {
+      result.sklearnNote = `scikit-learn reference failed: ${run.stderr.trim().split('\n').pop()}`;
+    } else {
+      const o = JSON.parse(run.stdout) as Record<string, { seconds: number; cpu_seconds: number; auc: number; iterations: number }> & {
+        peak_rss_mb: number;
+        threads: number;
+      };
+      const fig = (k: string): FitFigures => ({ seconds: o[k].seconds, cpuSeconds: o[k].cpu_seconds, auc: o[k].auc, iterations: o[k].iterations });
+      result.sklearn = { lr: fig('lr'), gbdt: fig('gbdt'), peakRssMb: o.peak_rss_mb, threads: o.threads };
+    }
+  }
+  result.loadAfter = os.loadavg();
+  return result;
+}
+
+/** Runs this file as a child that fits the named models and prints a ChildResult as JSON. */
+function bosunChild(models: string[], env: Record<string, string> = {}): ChildResult {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', models.join(',')], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 20,
+  });
+  if (run.status !== 0) throw new Error(`training bench child failed (exit ${run.status}):\n${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as ChildResult;
+}
+
+/** Reads a raw little-endian float64 file straight into shared memory: the only copy of the data. */
+function readShared(file: string, values: number): Float64Array {
+  const out = new Float64Array(new SharedArrayBuffer(values * 8));
+  const bytes = new Uint8Array(out.buffer);
+  const fd = openSync(file, 'r');
+  try {
+    for (let off = 0; off < bytes.length; ) {
+      const n = readSync(fd, bytes, off, Math.min(1 << 26, bytes.length - off), off);
+      if (n <= 0) throw new Error(`${file} is shorter than ${values} float64 values; delete it to regenerate`);
+      off += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+async function child(models: string[]): Promise<ChildResult> {
+  const m = syntheticMatrix(ROWS);
+  const X = readShared(m.xPath, m.rows * m.cols);
+  const y = readShared(m.yPath, m.rows);
+  const p = m.cols;
+  const Xtrain: Matrix = matrix(TRAIN_ROWS, p, X.subarray(0, TRAIN_ROWS * p));
+  const Xtest: Matrix = matrix(m.rows - TRAIN_ROWS, p, X.subarray(TRAIN_ROWS * p));
+  const ytrain = y.subarray(0, TRAIN_ROWS);
+  const ytest = y.subarray(TRAIN_ROWS);
+  const task: Task = { kind: 'binary', classes: ['0', '1'] };
+  const out: ChildResult = { peakRssMb: 0 };
+
+  const fit = async (spec: Parameters<typeof fitInThread>[0]): Promise<FitFigures> => {
+    const wall = performance.now();
+    const cpu = process.cpuUsage();
+    const { model } = await fitInThread(spec, Xtrain, ytrain, task, { seed: SEED, featureNames: m.featureNames });
+    const used = process.cpuUsage(cpu);
+    const seconds = (performance.now() - wall) / 1000;
+    return { seconds, cpuSeconds: (used.user + used.system) / 1e6, auc: rocAuc(ytest, model.predict(Xtest), 2) };
+  };
+  if (models.includes('lr')) {
+    out.lr = await fit({ algorithm: 'logistic_regression', params: { c: LR.c, tol: LR.tol, maxIterations: LR.max_iter } });
+  }
+  if (models.includes('gbdt')) {
+    out.gbdt = await fit({
+      algorithm: 'gbdt',
+      params: {
+        maxIter: GBDT.max_iter,
+        learningRate: GBDT.learning_rate,
+        maxLeafNodes: GBDT.max_leaf_nodes,
+        minSamplesLeaf: GBDT.min_samples_leaf,
+        maxBins: GBDT.max_bins,
+        earlyStopping: false,
+      },
+    });
+    const { trainThreads } = await import('../src/ml/thread/trainThreads');
+    out.gbdtThreads = trainThreads(undefined, TRAIN_ROWS, p);
+  }
+  // maxRSS covers every thread of this process: reading the matrix, both fits and their threads.
+  out.peakRssMb = process.resourceUsage().maxRSS / 1024;
+  return out;
+}
+
+export function printTraining(r: TrainingBenchResult): void {
+  const load = (l: number[]) => l.map((v) => v.toFixed(1)).join(' ');
+  console.log(
+    `[bench] training: ${r.rows} rows × ${r.cols} columns (train ${r.trainRows}), ${os.availableParallelism()} cores; ` +
+      `load average ${load(r.loadBefore)} before, ${load(r.loadAfter)} after`,
+  );
+}
+
+if (process.argv[2] === '--child') {
+  const result = await child(process.argv[3].split(','));
+  console.log(JSON.stringify(result));
+} else if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await runTrainingBench();
+  printTraining(r);
+  console.log(JSON.stringify(r, null, 2));
+}

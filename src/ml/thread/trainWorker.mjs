@@ -1,0 +1,56 @@
+// A GBDT helper thread (see trainThreads.ts): waits on its control word, pulls the command from its port,
+// does its share (its feature group, or its chunk of a partition), and signals done. Plain JavaScript, so
+// the thread starts without a TypeScript loader; its loop blocks the thread, so it reacts to nothing but
+// commands, and the caller terminates it when the fit ends.
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { binRows, buildHistogram, placeChunk, splitChunk } from '../tree/kernels.js';
+
+const { ctrl, port, slots } = workerData;
+const { SEQ, DONE, STATE, RESULT, READY, FAILED } = slots;
+let attached = null;
+
+function execute(c) {
+  switch (c.op) {
+    case 'bin':
+      binRows({ rows: c.X.length / c.cols, cols: c.cols, data: c.X }, c.rows, c.mapper, c.out, c.firstFeature, c.endFeature);
+      return;
+    case 'attach':
+      attached = c;
+      return;
+    case 'hist': {
+      const { arrays: a, layout, target, firstFeature, endFeature } = attached;
+      buildHistogram(target, layout, a.binned, a.nRows, a.sampleIdx, c.start, c.end, a.orderedGrad, c.hasHess ? a.orderedHess : null, firstFeature, endFeature);
+      return;
+    }
+    case 'split':
+      Atomics.store(ctrl, RESULT, splitChunk(attached.arrays, c.rule, c.cs, c.ce));
+      return;
+    case 'place':
+      placeChunk(attached.arrays, c.hasHess, c.cs, c.ce, c.nLeft, c.leftDest, c.rightDest);
+      return;
+    default:
+      throw new Error(`unknown command ${JSON.stringify(c.op)}`);
+  }
+}
+
+Atomics.store(ctrl, STATE, READY);
+Atomics.notify(ctrl, STATE);
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctrl, SEQ, seen);
+  const seq = Atomics.load(ctrl, SEQ);
+  if (seq === seen) continue;
+  const received = receiveMessageOnPort(port);
+  try {
+    if (!received) throw new Error('woken without a command');
+    execute(received.message);
+  } catch (err) {
+    port.postMessage({ error: err instanceof Error ? err.message : String(err) });
+    Atomics.store(ctrl, STATE, FAILED);
+    Atomics.notify(ctrl, DONE);
+    break;
+  }
+  seen = seq;
+  Atomics.store(ctrl, DONE, seq);
+  Atomics.notify(ctrl, DONE);
+}

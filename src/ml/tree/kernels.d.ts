@@ -1,0 +1,54 @@
+// Types of kernels.js (plain JavaScript, see its header).
+import type { BinMapper } from './binning';
+import type { HistogramLayout } from './histogram';
+import type { Matrix } from '../matrix';
+
+/**
+ * Fills hist from rows sampleIdx[start..end). Gradients are "ordered": g[i] belongs to row sampleIdx[i]
+ * (gathered beforehand so the loops read them sequentially; at the root sampleIdx is the identity and
+ * the raw gradient arrays qualify as they are). hess === null means every hessian is 1: the count then
+ * doubles as the hessian sum (squared error), saving a third of the work.
+ */
+export declare function buildHistogram(hist: Float64Array, layout: HistogramLayout, binned: Uint8Array, nRows: number, sampleIdx: Int32Array, start: number, end: number, g: Float32Array, hess: Float32Array | null, firstFeature?: number, endFeature?: number): void;
+/**
+ * Splits features 0..nFeatures into `parts` contiguous groups (bounds[k]..bounds[k+1]), one per thread:
+ * by feature, never by row, so no sum is ever split between threads. Group sizes are multiples of 4 where
+ * possible, so each thread runs the fast 8- and 4-feature loops rather than the slow single-feature one.
+ */
+export declare function featureGroups(nFeatures: number, parts: number): Int32Array;
+/**
+ * Bins the given rows of X into a column-major Uint8Array (feature f of row i at f * nRows + i):
+ * column-major because histogram building scans one feature at a time. `out` lets the caller put the
+ * bins in shared memory for histogram threads.
+ */
+export declare function binRows(X: Matrix, rows: Int32Array, mapper: BinMapper, out?: Uint8Array, firstFeature?: number, endFeature?: number): Uint8Array;
+/**
+ * Parallel stable partition of a node's rows (and their ordered gradients) in two phases, each thread on
+ * its own contiguous chunk [cs, ce) of the node:
+ *   1. splitChunk: the chunk's rows going left are written to scratch from cs upwards, those going right
+ *      from ce - 1 downwards; returns how many went left.
+ *   2. placeChunk: with every chunk's left count known, each chunk copies its lefts to their place in the
+ *      node's left part and its rights (read backwards, restoring their order) to the right part.
+ * Concatenating chunk-wise stable partitions in chunk order is the stable partition of the whole node,
+ * so the rows end up exactly where the single-threaded partition puts them.
+ */
+export interface PartitionArrays {
+    binned: Uint8Array;
+    nRows: number;
+    sampleIdx: Int32Array;
+    orderedGrad: Float32Array;
+    orderedHess: Float32Array;
+    scratchIdx: Int32Array;
+    scratchGrad: Float32Array;
+    scratchHess: Float32Array;
+}
+export interface SplitRule {
+    feature: number;
+    bin: number;
+    missingBin: number;
+    missingLeft: boolean;
+    hasHess: boolean;
+}
+export declare function splitChunk(a: PartitionArrays, r: SplitRule, cs: number, ce: number): number;
+/** Copies chunk [cs, ce), split at nLeft by splitChunk, to leftDest.. and rightDest.. of the node. */
+export declare function placeChunk(a: PartitionArrays, hasHess: boolean, cs: number, ce: number, nLeft: number, leftDest: number, rightDest: number): void;
