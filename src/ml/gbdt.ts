@@ -8,7 +8,7 @@ import { clearNegativeZeros } from './float';
 import { createRng, type Rng } from './random';
 import { holdoutSplit } from './holdout';
 import { boostingLoss, softmaxRow, type BoostingLoss } from './boost-loss';
-import { binRows, fitBinMapper, identity } from './tree/binning';
+import { binRows, fitBinMapper } from './tree/binning';
 import { buildHistogram, histogramLayout } from './tree/histogram';
 import { TrainThreads, trainThreads } from './thread/trainThreads';
 import { GrowerContext, growTree } from './tree/grower';
@@ -97,8 +97,8 @@ export function fitGbdt(
   const earlyStopping = params.earlyStopping === 'auto' ? n > AUTO_EARLY_STOPPING_ROWS : params.earlyStopping;
   const { train, validation } = earlyStopping
     ? holdoutSplit(n, params.validationFraction, rng, task.kind === 'regression' ? undefined : y)
-    : { train: identity(n), validation: new Int32Array(0) };
-  const threads = trainThreads(opts.threads, train.length, p);
+    : { train: null, validation: new Int32Array(0) };
+  const threads = trainThreads(opts.threads, train ? train.length : n, p);
   // Helpers load while the bin thresholds are fitted here; close() in finally, whatever happens.
   const pool = threads > 1 ? TrainThreads.start(threads, p) : null;
   try {
@@ -114,14 +114,16 @@ function boost(
   task: Task,
   params: GbdtParams,
   opts: { onProgress?: (p: FitProgress) => void },
-  s: { rng: Rng; loss: BoostingLoss; earlyStopping: boolean; train: Int32Array; validation: Int32Array; pool: TrainThreads | null },
+  /** train null: every row trains (no early stopping), so no index list nor copy of y is made. */
+  s: { rng: Rng; loss: BoostingLoss; earlyStopping: boolean; train: Int32Array | null; validation: Int32Array; pool: TrainThreads | null },
 ): GbdtModel {
   const { rng, loss, earlyStopping, train, validation } = s;
   const p = X.cols;
   const K = loss.nTreesPerIteration;
-  const nTrain = train.length;
+  const nTrain = train ? train.length : X.rows;
   const nVal = validation.length;
-  const yTrain = gather(y, train);
+  // Without early stopping every row trains: no copy of y (nor of X's rows below).
+  const yTrain = train ? gather(y, train) : y;
   const yVal = gather(y, validation);
 
   const mapper = fitBinMapper(X, train, params.maxBins, rng);

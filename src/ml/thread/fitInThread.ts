@@ -50,7 +50,7 @@ export async function fitInThread(
     threads: opts.threads,
   };
   const transferList = [yData.buffer];
-  const worker = new Worker(BOOT, { workerData: { entry: ENTRY, request }, transferList });
+  const worker = new Worker(BOOT, { workerData: { entry: ENTRY, request }, transferList, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
   return new Promise((resolve, reject) => {
     const abort = () => {
       void worker.terminate();

@@ -22,7 +22,7 @@ const HELPER = new URL('./trainWorker.mjs', import.meta.url);
 
 /** What a helper is asked to do (trainWorker.mjs); each op works on the helper's feature group or chunk. */
 export type HelperCommand =
-  | { op: 'bin'; X: Float64Array; cols: number; rows: Int32Array; mapper: Mapper; out: Uint8Array; firstFeature: number; endFeature: number }
+  | { op: 'bin'; X: Float64Array; cols: number; rows: Int32Array | null; mapper: Mapper; out: Uint8Array; firstFeature: number; endFeature: number }
   | { op: 'attach'; arrays: PartitionArrays; layout: HistogramLayout; target: Float64Array; firstFeature: number; endFeature: number }
   | { op: 'hist'; start: number; end: number; hasHess: boolean }
   | { op: 'split'; rule: SplitRule; cs: number; ce: number }
@@ -86,7 +86,8 @@ export class TrainThreads implements HistogramBuilder {
       const ctrl = new Int32Array(new SharedArrayBuffer(16));
       const { port1, port2 } = new MessageChannel();
       const slots = { SEQ, DONE, STATE, RESULT, READY, FAILED };
-      const worker = new Worker(HELPER, { workerData: { ctrl, port: port2, slots }, transferList: [port2] });
+      // The helper allocates next to nothing itself: a minimal young generation keeps its isolate small.
+      const worker = new Worker(HELPER, { workerData: { ctrl, port: port2, slots }, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: 1 } });
       // A helper must never keep the process alive, nor take it down: failures surface through ctrl.
       worker.unref();
       worker.on('error', () => Atomics.store(ctrl, STATE, FAILED));
@@ -118,7 +119,7 @@ export class TrainThreads implements HistogramBuilder {
   binRows(
     X: Float64Array,
     cols: number,
-    rows: Int32Array,
+    rows: Int32Array | null,
     mapper: Mapper,
     out: Uint8Array,
     own: (firstFeature: number, endFeature: number) => void,

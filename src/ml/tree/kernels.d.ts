@@ -19,9 +19,9 @@ export declare function featureGroups(nFeatures: number, parts: number): Int32Ar
 /**
  * Bins the given rows of X into a column-major Uint8Array (feature f of row i at f * nRows + i):
  * column-major because histogram building scans one feature at a time. `out` lets the caller put the
- * bins in shared memory for histogram threads.
+ * bins in shared memory for histogram threads. rows null means every row of X, in order.
  */
-export declare function binRows(X: Matrix, rows: Int32Array, mapper: BinMapper, out?: Uint8Array, firstFeature?: number, endFeature?: number): Uint8Array;
+export declare function binRows(X: Matrix, rows: Int32Array | null, mapper: BinMapper, out?: Uint8Array, firstFeature?: number, endFeature?: number): Uint8Array;
 /**
  * Parallel stable partition of a node's rows (and their ordered gradients) in two phases, each thread on
  * its own contiguous chunk [cs, ce) of the node:

@@ -193,14 +193,14 @@ function accumulate4Constant(hist, binned, nRows, offsets, f, sampleIdx, start, 
     hist[b + 2] += 1;
   }
 }
-function binRows(X, rows, mapper, out = new Uint8Array(rows.length * X.cols), firstFeature = 0, endFeature = X.cols) {
-  const n = rows.length;
+function binRows(X, rows, mapper, out = new Uint8Array((rows ? rows.length : X.rows) * X.cols), firstFeature = 0, endFeature = X.cols) {
+  const n = rows ? rows.length : X.rows;
   const p = X.cols;
   const data = X.data;
   const padded = mapper.thresholds.map(padThresholds);
   const missingBin = mapper.nBinsNonMissing;
   for (let i = 0; i < n; i++) {
-    const xo = rows[i] * p;
+    const xo = (rows ? rows[i] : i) * p;
     for (let f = firstFeature; f < endFeature; f++) {
       const v = data[xo + f];
       out[f * n + i] = v !== v ? missingBin[f] : countBelow(v, padded[f]);
