@@ -9,6 +9,7 @@ import { runDriftBench } from './drift';
 import { runOrchestrationBench } from './orchestration';
 import { runServingBench } from './serving';
 import { minutesArg, printSoak, runSoakBench } from './soak';
+import { printTraining, runTrainingBench } from './training';
 
 interface Row {
   row: string;
@@ -94,6 +95,52 @@ if (want('drift')) {
     ratio: speedup ? `${f(speedup, 1)}× faster` : '-',
     target: '≤ 10 s',
     met: d.seconds <= 10,
+  });
+}
+
+if (want('training')) {
+  const t = await runTrainingBench();
+  printTraining(t);
+  const sk = t.sklearn;
+  const load = `load avg ${f(t.loadBefore[0], 1)} → ${f(t.loadAfter[0], 1)}`;
+  const fit = (x: { seconds: number; cpuSeconds: number; auc: number }) => `${f(x.seconds, 2)} s (CPU ${f(x.cpuSeconds, 1)} s), AUC ${f(x.auc, 4)}`;
+  const lrRatio = sk ? t.bosun.lr.seconds / sk.lr.seconds : null;
+  rows.push({
+    row: `training: logistic regression fit, ${t.trainRows / 1e3}k × ${t.cols}`,
+    bosun: fit(t.bosun.lr),
+    reference: sk ? `${fit(sk.lr)} (scikit-learn lbfgs; ${load})` : `scikit-learn unavailable: ${t.sklearnNote}`,
+    ratio: lrRatio ? `${f(lrRatio, 2)}×` : '-',
+    target: '≤ 1× time',
+    met: lrRatio ? lrRatio <= 1 : null,
+  });
+  const gbRatio = sk ? t.bosun.gbdt.seconds / sk.gbdt.seconds : null;
+  const aucGap = sk ? t.bosun.gbdt.auc - sk.gbdt.auc : null;
+  rows.push({
+    row: `training: GBDT fit (100 × 31 leaves, ${t.bosun.gbdtThreads} threads)`,
+    bosun: fit(t.bosun.gbdt),
+    reference: sk ? `${fit(sk.gbdt)} (HistGradientBoosting, ${sk.threads} threads; ${load})` : `scikit-learn unavailable: ${t.sklearnNote}`,
+    ratio: gbRatio ? `${f(gbRatio, 2)}×, ΔAUC ${aucGap! >= 0 ? '+' : ''}${f(aucGap!, 4)}` : '-',
+    target: '≤ 1× time, |ΔAUC| ≤ 0.002',
+    met: gbRatio ? gbRatio <= 1 && Math.abs(aucGap!) <= 0.002 : null,
+  });
+  if (t.bosun.gbdtOneThread) {
+    const one = t.bosun.gbdtOneThread;
+    rows.push({
+      row: 'training: GBDT fit on 1 thread (BOSUN_TRAIN_THREADS=1)',
+      bosun: fit(one),
+      reference: `${f(t.bosun.gbdt.seconds, 2)} s on ${t.bosun.gbdtThreads} threads`,
+      ratio: `${f(one.seconds / t.bosun.gbdt.seconds, 2)}× speed-up from threads`,
+      target: 'reported',
+      met: null,
+    });
+  }
+  rows.push({
+    row: 'training: peak RSS (read matrix → LR fit → GBDT fit)',
+    bosun: `${f(t.bosun.peakRssMb, 0)} MB`,
+    reference: `${f(t.rawNumericMb, 0)} MB raw numeric (1M × 20 float64)${sk ? `; scikit-learn ${f(sk.peakRssMb, 0)} MB` : ''}`,
+    ratio: `${f(t.bosun.peakRssMb / t.rawNumericMb, 2)}×`,
+    target: '≤ 3×',
+    met: t.bosun.peakRssMb / t.rawNumericMb <= 3,
   });
 }
 
