@@ -96,9 +96,9 @@ export class PredictionLog {
     this.ring = new Array(this.capacity);
   }
 
-  /** Records waiting to be written. */
+  /** Records waiting to be written: queued, or in the batch being written (which a failure puts back). */
   get depth(): number {
-    return this.size;
+    return this.size + this.inFlight.length;
   }
 
   /** Adds a record; never blocks, never throws. When full, the oldest record makes room. */
@@ -209,7 +209,8 @@ export class PredictionLog {
   }
 
   private async writeOneByOne(batch: readonly PredictionRecord[]): Promise<void> {
-    for (const record of batch) {
+    for (const [i, record] of batch.entries()) {
+      this.inFlight = batch.slice(i);
       try {
         await this.o.write([record]);
         this.wrote(1);
@@ -217,7 +218,7 @@ export class PredictionLog {
         if (isDataError(err)) this.drop(1);
         else {
           this.failed(err as Error);
-          this.requeue(batch.slice(batch.indexOf(record)));
+          this.requeue(batch.slice(i));
           return;
         }
       }
