@@ -5,6 +5,8 @@ import { checkFitInput, checkNoMissing, checkPredictInput } from './checks';
 import { checkTargets, type ClassificationTask } from './task';
 import { minimizeLbfgs, type Objective } from './optim/lbfgs';
 import { clearNegativeZeros } from './float';
+import { logisticBlock } from './tree/kernels.js';
+import { TrainThreads, trainThreads } from './thread/trainThreads';
 
 /**
  * L2-penalised logistic regression with sklearn's parameterisation, so a C tuned in sklearn means the same
@@ -91,6 +93,7 @@ export function fitLogistic(
   task: ClassificationTask,
   params: LogisticParams,
   onProgress?: (p: FitProgress) => void,
+  threads?: number,
 ): LogisticModel {
   checkFitInput(X, 'logistic_regression');
   checkNoMissing(X, 'logistic_regression');
@@ -99,14 +102,24 @@ export function fitLogistic(
 
   const p = X.cols;
   const weightRows = task.kind === 'binary' ? 1 : task.classes.length;
-  const objective = logisticObjective(X, y, task, params.c);
-  const result = minimizeLbfgs(objective, new Float64Array(weightRows * (p + 1)), {
-    maxIterations: params.maxIterations,
-    gtol: params.tol,
-    onIteration: onProgress
-      ? (iteration, f) => onProgress({ iteration, total: params.maxIterations, loss: f })
-      : undefined,
-  });
+  // Helper threads evaluate the binary objective's row blocks; they need X in shared memory (fitInThread
+  // puts it there) and pay off only on big data.
+  const nThreads = task.kind === 'binary' && X.data.buffer instanceof SharedArrayBuffer ? trainThreads(threads, X.rows, p) : 1;
+  const pool = nThreads > 1 ? TrainThreads.start(nThreads, p) : null;
+  let result: ReturnType<typeof minimizeLbfgs>;
+  try {
+    pool?.ready();
+    const objective = logisticObjective(X, y, task, params.c, pool && pool.threads > 1 ? pool : null);
+    result = minimizeLbfgs(objective, new Float64Array(weightRows * (p + 1)), {
+      maxIterations: params.maxIterations,
+      gtol: params.tol,
+      onIteration: onProgress
+        ? (iteration, f) => onProgress({ iteration, total: params.maxIterations, loss: f })
+        : undefined,
+    });
+  } finally {
+    pool?.close();
+  }
 
   const coef = result.x.slice(0, weightRows * p);
   const intercept = result.x.slice(weightRows * p);
@@ -127,11 +140,12 @@ export function fitLogistic(
  * The objective L-BFGS minimises, exposed so tests can check optimality (gradient ~ 0) directly.
  * Parameter layout: weights row-major (rows x p), then one intercept per row.
  */
-export function logisticObjective(X: Matrix, y: Float64Array, task: ClassificationTask, c: number): Objective {
+export function logisticObjective(X: Matrix, y: Float64Array, task: ClassificationTask, c: number, pool: TrainThreads | null = null): Objective {
+  if (task.kind === 'binary') return binaryObjective(X, y, c, pool);
   const n = X.rows;
   const p = X.cols;
   const data = X.data;
-  const K = task.kind === 'binary' ? 1 : task.classes.length;
+  const K = task.classes.length;
   const bOff = K * p;
   const l2 = 1 / (c * n);
   const z = new Float64Array(K);
@@ -142,15 +156,7 @@ export function logisticObjective(X: Matrix, y: Float64Array, task: Classificati
     for (let i = 0; i < n; i++) {
       const xo = i * p;
       const yi = y[i];
-      if (K === 1) {
-        let s = w[bOff];
-        for (let j = 0; j < p; j++) s += data[xo + j] * w[j];
-        // softplus(s) - y*s, written to avoid overflow of exp for large |s|.
-        loss += (s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s))) - yi * s;
-        const r = sigmoid(s) - yi;
-        for (let j = 0; j < p; j++) grad[j] += r * data[xo + j];
-        grad[bOff] += r;
-      } else {
+      {
         let max = -Infinity;
         for (let k = 0; k < K; k++) {
           let s = w[bOff + k];
@@ -176,6 +182,56 @@ export function logisticObjective(X: Matrix, y: Float64Array, task: Classificati
     const invN = 1 / n;
     for (let j = 0; j < bOff; j++) grad[j] = grad[j] * invN + l2 * w[j];
     for (let j = bOff; j < grad.length; j++) grad[j] *= invN;
+    return loss * invN + 0.5 * l2 * penalty;
+  };
+}
+
+/** Rows per block of the binary objective: fixed, so the sums are the same for any number of threads. */
+const BLOCK_ROWS = 16_384;
+
+/**
+ * The binary objective, summed block by block: each block of BLOCK_ROWS rows gets its own partial loss
+ * and gradient (on whichever thread), then the partials are added in block order. Same numbers for any
+ * thread count.
+ */
+function binaryObjective(X: Matrix, y: Float64Array, c: number, pool: TrainThreads | null): Objective {
+  const n = X.rows;
+  const p = X.cols;
+  const l2 = 1 / (c * n);
+  const nBlocks = Math.ceil(n / BLOCK_ROWS);
+  const stride = p + 2;
+  const alloc = (len: number) => (pool ? new Float64Array(new SharedArrayBuffer(len * 8)) : new Float64Array(len));
+  const partials = alloc(nBlocks * stride);
+  const wShared = alloc(p + 1);
+  let yShared = y;
+  if (pool && !(y.buffer instanceof SharedArrayBuffer)) {
+    yShared = alloc(n);
+    yShared.set(y);
+  }
+  const blocks = (first: number, step: number) => {
+    for (let k = first; k < nBlocks; k += step) {
+      const o = k * stride;
+      const out = partials.subarray(o, o + p + 1);
+      out.fill(0);
+      partials[o + p + 1] = logisticBlock(X.data, p, yShared, wShared, k * BLOCK_ROWS, Math.min(n, (k + 1) * BLOCK_ROWS), out);
+    }
+  };
+  return (w, grad) => {
+    wShared.set(w);
+    if (pool) pool.logistic({ X: X.data, y: yShared, w: wShared, p, rows: n, blockRows: BLOCK_ROWS, nBlocks, partials }, blocks);
+    else blocks(0, 1);
+    grad.fill(0);
+    let loss = 0;
+    for (let k = 0; k < nBlocks; k++) {
+      const o = k * stride;
+      for (let j = 0; j <= p; j++) grad[j] += partials[o + j];
+      loss += partials[o + p + 1];
+    }
+    let penalty = 0;
+    for (let j = 0; j < p; j++) penalty += w[j] * w[j];
+    const invN = 1 / n;
+    for (let j = 0; j < p; j++) grad[j] = grad[j] * invN + l2 * w[j];
+    grad[p] *= invN;
     return loss * invN + 0.5 * l2 * penalty;
   };
 }

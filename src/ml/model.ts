@@ -75,7 +75,7 @@ export function fitModel(
             'use linear_regression or gbdt, or make the target categorical',
         );
       }
-      model = fitLogistic(X, y, task, resolveParams('logistic_regression', spec.params), opts.onProgress);
+      model = fitLogistic(X, y, task, resolveParams('logistic_regression', spec.params), opts.onProgress, opts.threads);
       break;
     }
     case 'linear_regression': {

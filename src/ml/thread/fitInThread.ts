@@ -30,7 +30,7 @@ export async function fitInThread(
   y: Float64Array,
   task: Task,
   opts: { seed: number; featureNames?: string[]; onProgress?: (p: FitProgress) => void; signal?: AbortSignal; threads?: number },
-): Promise<{ model: Model; artifact: ModelArtifact }> {
+): Promise<{ model: Model; artifact: ModelArtifact; fitSeconds: number }> {
   // A matrix in shared memory goes to the thread as it is: no copy, so the feature matrix exists once.
   // Otherwise a copy into shared memory (as cheap as any copy, and GBDT's helper threads can then bin it
   // in place), so the caller's arrays stay usable.
@@ -63,7 +63,7 @@ export async function fitInThread(
       else {
         finish();
         void worker.terminate();
-        if (m.kind === 'done') resolve({ model: deserializeModel(m.artifact), artifact: m.artifact });
+        if (m.kind === 'done') resolve({ model: deserializeModel(m.artifact), artifact: m.artifact, fitSeconds: m.fitSeconds });
         else reject(new FitError(m.name, m.message));
       }
     });

@@ -9,6 +9,7 @@ const req = workerData.request as FitRequest;
 const post = (m: FitMessage) => parentPort!.postMessage(m);
 try {
   let last = 0;
+  const started = performance.now();
   const model = fitModel(req.spec, matrix(req.rows, req.cols, req.X), req.y, req.task, {
     seed: req.seed,
     featureNames: req.featureNames,
@@ -21,7 +22,8 @@ try {
       }
     },
   });
-  post({ kind: 'done', artifact: serializeModel(model) });
+  const fitSeconds = (performance.now() - started) / 1000;
+  post({ kind: 'done', artifact: serializeModel(model), fitSeconds });
 } catch (err) {
   post({ kind: 'error', name: (err as Error).name, message: (err as Error).message });
 }

@@ -20,5 +20,5 @@ export interface FitRequest {
 
 export type FitMessage =
   | { kind: 'progress'; progress: FitProgress }
-  | { kind: 'done'; artifact: ModelArtifact }
+  | { kind: 'done'; artifact: ModelArtifact; /** Seconds inside fitModel, without the thread's start-up. */ fitSeconds: number }
   | { kind: 'error'; name: string; message: string };

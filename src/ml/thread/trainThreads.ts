@@ -26,7 +26,24 @@ export type HelperCommand =
   | { op: 'attach'; arrays: PartitionArrays; layout: HistogramLayout; target: Float64Array; firstFeature: number; endFeature: number }
   | { op: 'hist'; start: number; end: number; hasHess: boolean }
   | { op: 'split'; rule: SplitRule; cs: number; ce: number }
-  | { op: 'place'; hasHess: boolean; cs: number; ce: number; nLeft: number; leftDest: number; rightDest: number };
+  | { op: 'place'; hasHess: boolean; cs: number; ce: number; nLeft: number; leftDest: number; rightDest: number }
+  | LogisticCommand;
+
+/** Logistic-regression blocks first, first + stride, … (see logisticObjective). */
+export interface LogisticCommand {
+  op: 'logistic';
+  X: Float64Array;
+  y: Float64Array;
+  w: Float64Array;
+  p: number;
+  rows: number;
+  blockRows: number;
+  nBlocks: number;
+  /** nBlocks × (p + 2): block k's gradient at k * (p + 2), its loss sum at k * (p + 2) + p + 1. */
+  partials: Float64Array;
+  first: number;
+  stride: number;
+}
 
 export const SEQ = 0;
 export const DONE = 1;
@@ -176,6 +193,12 @@ export class TrainThreads implements HistogramBuilder {
       () => placeChunk(a, rule.hasHess, cut(0), cut(1), nLeft[0], leftDest[0], rightDest[0]),
     );
     return totalLeft;
+  }
+
+  /** Runs a logistic-regression objective's blocks across the threads; `own` does the caller's (first 0, stride T). */
+  logistic(command: Omit<LogisticCommand, 'op' | 'first' | 'stride'>, own: (first: number, stride: number) => void): void {
+    const T = this.threads;
+    this.run((k) => ({ op: 'logistic', ...command, first: k, stride: T }), () => own(0, T));
   }
 
   /** Ends the helpers (they hold no state worth keeping between fits). */

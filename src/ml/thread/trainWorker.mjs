@@ -3,7 +3,7 @@
 // the thread starts without a TypeScript loader; its loop blocks the thread, so it reacts to nothing but
 // commands, and the caller terminates it when the fit ends.
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { binRows, buildHistogram, placeChunk, splitChunk } from '../tree/kernels.js';
+import { binRows, buildHistogram, logisticBlock, placeChunk, splitChunk } from '../tree/kernels.js';
 
 const { ctrl, port, slots } = workerData;
 const { SEQ, DONE, STATE, RESULT, READY, FAILED } = slots;
@@ -27,6 +27,16 @@ function execute(c) {
       return;
     case 'place':
       placeChunk(attached.arrays, c.hasHess, c.cs, c.ce, c.nLeft, c.leftDest, c.rightDest);
+      return;
+    case 'logistic':
+      // Blocks first, first + stride, ...: each block's partial lands in its own slot of `partials`.
+      for (let k = c.first; k < c.nBlocks; k += c.stride) {
+        const o = k * (c.p + 2);
+        const out = c.partials.subarray(o, o + c.p + 1);
+        out.fill(0);
+        const end = Math.min(c.rows, (k + 1) * c.blockRows);
+        c.partials[o + c.p + 1] = logisticBlock(c.X, c.p, c.y, c.w, k * c.blockRows, end, out);
+      }
       return;
     default:
       throw new Error(`unknown command ${JSON.stringify(c.op)}`);

@@ -52,3 +52,8 @@ export interface SplitRule {
 export declare function splitChunk(a: PartitionArrays, r: SplitRule, cs: number, ce: number): number;
 /** Copies chunk [cs, ce), split at nLeft by splitChunk, to leftDest.. and rightDest.. of the node. */
 export declare function placeChunk(a: PartitionArrays, hasHess: boolean, cs: number, ce: number, nLeft: number, leftDest: number, rightDest: number): void;
+/**
+ * Binary logistic loss and gradient over rows [start, end) of row-major X (p columns) for weights w (p
+ * weights, then the intercept at w[p]): adds the gradient into out[0..p], returns the loss sum.
+ */
+export declare function logisticBlock(data: Float64Array, p: number, y: Float64Array, w: Float64Array, start: number, end: number, out: Float64Array): number;

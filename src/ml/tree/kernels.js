@@ -255,3 +255,25 @@ export {
   placeChunk,
   splitChunk
 };
+
+// Binary logistic loss and gradient over rows [start, end) of row-major X (p columns) for weights w
+// (p weights, then the intercept at w[p]): adds the gradient into out[0..p], returns the loss sum.
+// Used block by block with fixed block bounds, so sums are the same for any number of threads.
+export function logisticBlock(data, p, y, w, start, end, out) {
+  let loss = 0;
+  const b0 = w[p];
+  for (let i = start; i < end; i++) {
+    const xo = i * p;
+    let s = b0;
+    for (let j = 0; j < p; j++) s += data[xo + j] * w[j];
+    const yi = y[i];
+    // softplus(s) - y*s and sigmoid(s) from one exp(-|s|): no overflow, the textbook values bit for bit.
+    const e = Math.exp(s > 0 ? -s : s);
+    const l1p = Math.log1p(e);
+    loss += (s > 0 ? s + l1p : l1p) - yi * s;
+    const r = (s >= 0 ? 1 / (1 + e) : e / (1 + e)) - yi;
+    for (let j = 0; j < p; j++) out[j] += r * data[xo + j];
+    out[p] += r;
+  }
+  return loss;
+}

@@ -3,7 +3,7 @@ import { fitGbdt, type GbdtModel } from '../../../src/ml/gbdt';
 import { matrix, type Matrix } from '../../../src/ml/matrix';
 import { resolveParams } from '../../../src/ml/params';
 import { createRng } from '../../../src/ml/random';
-import type { Task } from '../../../src/ml/task';
+import type { ClassificationTask, Task } from '../../../src/ml/task';
 
 /** 3000 rows, 13 features (some NaN, one low-cardinality), a nonlinear target; optionally in shared memory. */
 function data(shared: boolean, rows = 3000, cols = 13): { X: Matrix; score: Float64Array } {
@@ -75,4 +75,21 @@ describe('gbdt on several threads', () => {
       delete process.env.BOSUN_TRAIN_THREADS;
     }
   });
+});
+
+describe('logistic regression on several threads', () => {
+  it('fits bit-identical coefficients on 1 and 2 threads (X in shared memory)', async () => {
+    const { fitLogistic } = await import('../../../src/ml/logistic');
+    const { X, score } = data(true, 40_000, 6);
+    for (let i = 0; i < X.data.length; i++) if (Number.isNaN(X.data[i])) X.data[i] = 0;
+    const y = Float64Array.from(score, (s) => (s > 0.5 ? 1 : 0));
+    const task: ClassificationTask = { kind: 'binary', classes: ['0', '1'] };
+    const params = resolveParams('logistic_regression', {});
+    const one = fitLogistic(X, y, task, params, undefined, 1);
+    const two = fitLogistic(X, y, task, params, undefined, 2);
+    expect(one.fitInfo.converged).toBe(true);
+    expect(two.coef).toEqual(one.coef);
+    expect(two.intercept).toEqual(one.intercept);
+    expect(two.predict(X)).toEqual(one.predict(X));
+  }, 60_000);
 });
