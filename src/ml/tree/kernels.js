@@ -259,7 +259,13 @@ export {
 // Binary logistic loss and gradient over rows [start, end) of row-major X (p columns) for weights w
 // (p weights, then the intercept at w[p]): adds the gradient into out[0..p], returns the loss sum.
 // Used block by block with fixed block bounds, so sums are the same for any number of threads.
+// The gradient is summed in a thread-local array and copied out once: `out` sits in shared memory next to
+// other threads' blocks, and a store per row there would bounce cache lines between cores.
+let local = new Float64Array(0);
 export function logisticBlock(data, p, y, w, start, end, out) {
+  if (local.length < p + 1) local = new Float64Array(p + 1);
+  const acc = local;
+  acc.fill(0, 0, p + 1);
   let loss = 0;
   const b0 = w[p];
   for (let i = start; i < end; i++) {
@@ -272,8 +278,9 @@ export function logisticBlock(data, p, y, w, start, end, out) {
     const l1p = Math.log1p(e);
     loss += (s > 0 ? s + l1p : l1p) - yi * s;
     const r = (s >= 0 ? 1 / (1 + e) : e / (1 + e)) - yi;
-    for (let j = 0; j < p; j++) out[j] += r * data[xo + j];
-    out[p] += r;
+    for (let j = 0; j < p; j++) acc[j] += r * data[xo + j];
+    acc[p] += r;
   }
+  for (let j = 0; j <= p; j++) out[j] += acc[j];
   return loss;
 }
