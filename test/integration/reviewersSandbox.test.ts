@@ -1,0 +1,64 @@
+// The decision-token verifier runs inside the real Temporal workflow sandbox (webpack bundle, V8 isolate
+// without Node's crypto, Buffer or require), on a real worker and dev server: what the training workflow
+// will do when it checks a token.
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExpectedDecision, ReviewerKeys, TokenVerdict } from '../../src/approval/identity';
+import { generateReviewerKeyPair, parsePrivateKey, signDecision } from '../../src/approval/sign';
+import { createPipelineWorker, PAYLOAD_CONVERTER_PATH } from '../../src/worker/createWorker';
+import { stack, uniqueName } from './support/stack';
+
+const WORKFLOWS = path.resolve(import.meta.dirname, '../unit/approval/fixtures/verifyWorkflow.ts');
+const SHA = '01'.repeat(32);
+
+describe('verifying decision tokens inside the workflow sandbox', () => {
+  const taskQueue = uniqueName('tokens');
+  let connection: Connection;
+  let client: Client;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    connection = await Connection.connect({ address: stack().temporalAddress });
+    client = new Client({ connection });
+    const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS, payloadConverterPath: PAYLOAD_CONVERTER_PATH, logger: { trace() {}, debug() {}, info() {}, log() {}, warn() {}, error() {} } });
+    const { worker } = await createPipelineWorker({ address: stack().temporalAddress, namespace: 'default', taskQueue, activities: { noop: async () => undefined }, bundle });
+    const running = worker.run();
+    stop = async () => {
+      worker.shutdown();
+      await running;
+    };
+  });
+
+  afterAll(async () => {
+    await stop?.();
+    await connection?.close();
+  });
+
+  async function verifyInWorkflow(token: unknown, keys: ReviewerKeys, expected: ExpectedDecision) {
+    return client.workflow.execute<(t: unknown, k: ReviewerKeys, e: ExpectedDecision) => Promise<{ verdict: TokenVerdict; sandbox: Record<string, string> }>>('verifyTokenWorkflow', {
+      taskQueue,
+      workflowId: uniqueName('verify'),
+      args: [token, keys, expected],
+    });
+  }
+
+  it('accepts a genuine token and refuses a forged, misdirected or garbage one, with no Node API in reach', async () => {
+    const { privateKeyPem, publicKey } = generateReviewerKeyPair();
+    const other = generateReviewerKeyPair();
+    const runId = uniqueName('run');
+    const expected: ExpectedDecision = { runId, decision: 'approve', modelVersion: '7', modelSha256: SHA };
+    const token = signDecision(parsePrivateKey(privateKeyPem, 'test'), { v: 1, runId, decision: 'approve', reviewer: 'dr-ada', modelVersion: '7', modelSha256: SHA, issuedAt: new Date().toISOString() });
+
+    const good = await verifyInWorkflow(token, { 'dr-ada': [publicKey] }, expected);
+    expect(good.verdict).toEqual({ ok: true, reviewer: 'dr-ada' });
+    // The sandbox really is one: none of Node's globals the verifier might have leaned on.
+    expect(good.sandbox).toEqual({ Buffer: 'undefined', require: 'undefined', process: 'undefined' });
+
+    expect((await verifyInWorkflow(token, { 'dr-ada': [other.publicKey] }, expected)).verdict).toMatchObject({ ok: false, reason: expect.stringMatching(/^bad signature/) });
+    expect((await verifyInWorkflow(token, { 'dr-ada': [publicKey] }, { ...expected, modelVersion: '8' })).verdict).toEqual({ ok: false, reason: 'token for another version: signed for v7, v8 is waiting' });
+    expect((await verifyInWorkflow(token, {}, expected)).verdict).toMatchObject({ ok: false, reason: expect.stringMatching(/^unknown reviewer key/) });
+    expect((await verifyInWorkflow({ not: 'a token' }, { 'dr-ada': [publicKey] }, expected)).verdict).toMatchObject({ ok: false, reason: expect.stringMatching(/^malformed token/) });
+  });
+});
