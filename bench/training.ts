@@ -153,7 +153,7 @@ async function child(models: string[]): Promise<ChildResult> {
   if (models.includes('lr')) {
     out.lr = await fit({ algorithm: 'logistic_regression', params: { c: LR.c, tol: LR.tol, maxIterations: LR.max_iter } });
   }
-  if (models.includes('gbdt')) {
+  if (models.includes("gbdt")) {
     out.gbdt = await fit({
       algorithm: 'gbdt',
       params: {

@@ -164,8 +164,12 @@ function boost(
   for (let i = 0; i < nTrain; i++) raw.set(baseline, i * K);
   const rawVal = new Float64Array(nVal * K);
   for (let i = 0; i < nVal; i++) rawVal.set(baseline, i * K);
-  const grad = Array.from({ length: K }, () => new Float32Array(nTrain));
-  const hess = Array.from({ length: K }, () => (loss.constantHessian ? new Float32Array(0) : new Float32Array(nTrain)));
+  // One tree per iteration: the gradients are written straight into the grower's row-ordered arrays (in
+  // row order at each tree's start), saving two arrays and a copy. Several trees per iteration all fit the
+  // iteration's gradients, so those need arrays of their own.
+  const grad = K === 1 ? [ctx.orderedGrad] : Array.from({ length: K }, () => new Float32Array(nTrain));
+  const noHess = new Float32Array(0);
+  const hess = loss.constantHessian ? [noHess] : K === 1 ? [ctx.orderedHess] : Array.from({ length: K }, () => new Float32Array(nTrain));
 
   const trees: Tree[] = [];
   const info: GbdtFitInfo = { nIter: 0, earlyStopped: false, trainLoss: [], validationLoss: [], threads: pool ? pool.threads : 1 };

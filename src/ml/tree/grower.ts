@@ -28,6 +28,8 @@ export interface HistogramBuilder {
 
 /** Nodes smaller than this are partitioned on one thread: waking a helper costs more than it saves. */
 const PARALLEL_PARTITION_MIN_ROWS = 32_768;
+/** Likewise for histograms (a helper's wake-up is worth roughly this many rows of histogram work). */
+const PARALLEL_HISTOGRAM_MIN_ROWS = 8_192;
 
 /** Typed arrays over SharedArrayBuffer, so helper threads can read and write them without copies. */
 export function sharedInt32(n: number): Int32Array {
@@ -86,14 +88,15 @@ export class GrowerContext {
   reset(grad: Float32Array, hess: Float32Array | null): void {
     const { sampleIdx } = this;
     for (let i = 0; i < this.nRows; i++) sampleIdx[i] = i;
-    this.orderedGrad.set(grad);
-    if (hess) this.orderedHess.set(hess);
+    // The caller may have computed the gradients in place (see fitGbdt): then there is nothing to copy.
+    if (grad !== this.orderedGrad) this.orderedGrad.set(grad);
+    if (hess && hess !== this.orderedHess) this.orderedHess.set(hess);
   }
 
   /** Histogram of the node's rows (ctx.reset first for a new tree). */
   histogramOf(node: { start: number; end: number }, hasHess: boolean): Float64Array {
     const hist = this.acquireHistogram();
-    if (this.builder) {
+    if (this.builder && node.end - node.start >= PARALLEL_HISTOGRAM_MIN_ROWS) {
       this.builder.fill(node.start, node.end, hasHess);
       hist.set(this.builder.target);
     } else {
