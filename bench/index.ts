@@ -5,7 +5,9 @@
  * at half its max rate for 10 minutes) runs only when named: `npm run bench -- soak [--minutes N]`.
  * Targets are printed, never asserted: timing belongs here, not in the test suite.
  */
+import os from 'node:os';
 import { runDriftBench } from './drift';
+import { runIngestBench } from './ingest';
 import { runOrchestrationBench } from './orchestration';
 import { runServingBench } from './serving';
 import { minutesArg, printSoak, runSoakBench } from './soak';
@@ -95,6 +97,36 @@ if (want('drift')) {
     ratio: speedup ? `${f(speedup, 1)}× faster` : '-',
     target: '≤ 10 s',
     met: d.seconds <= 10,
+  });
+}
+
+if (want('ingest')) {
+  const g = await runIngestBench();
+  const ref = g.duckdb;
+  const note = `load avg ${f(g.loadAverage, 1)} on ${os.cpus().length} cores`;
+  rows.push({
+    row: `ingest: CSV read + infer, ${g.rows / 1e6}M rows × ${g.columns} cols (${f(g.fileMb, 0)} MB)`,
+    bosun: `${f(g.readSeconds, 2)} s`,
+    reference: ref ? `${f(ref.readSeconds, 2)} s (DuckDB ${ref.version} read_csv, ${ref.threads} threads; ${note})` : `DuckDB unavailable: ${g.duckdbNote}`,
+    ratio: ref ? `${f(g.readSeconds / ref.readSeconds, 2)}×` : '-',
+    target: 'reported',
+    met: null,
+  });
+  rows.push({
+    row: 'ingest: read + infer + profile',
+    bosun: `${f(g.totalSeconds, 2)} s (profile ${f(g.profileSeconds, 2)} s)`,
+    reference: ref ? `${f(ref.totalSeconds, 2)} s (DuckDB read_csv + SUMMARIZE)` : '-',
+    ratio: ref ? `${f(g.totalSeconds / ref.totalSeconds, 2)}×` : '-',
+    target: '≤ 1.5×',
+    met: ref ? g.totalSeconds / ref.totalSeconds <= 1.5 : null,
+  });
+  rows.push({
+    row: 'ingest: peak RSS (read + infer + profile)',
+    bosun: `${f(g.peakRssMb, 0)} MB`,
+    reference: `${f(g.rawMb, 0)} MB raw typed table${ref ? `; DuckDB ${f(ref.peakRssMb, 0)} MB` : ''}`,
+    ratio: `${f(g.peakRssMb / g.rawMb, 2)}×`,
+    target: '≤ 3×',
+    met: g.peakRssMb / g.rawMb <= 3,
   });
 }
 

@@ -7,6 +7,8 @@
  * loss only happens for a column with more than SPELLING_CAP distinct numbers that then turns out to be text.
  */
 import { quoteValue } from './errors';
+import { ByteDictionary } from './byte-dictionary';
+import { parseDecimalBytes } from './decimal';
 import { GrowableFloat64, GrowableInt32 } from './growable';
 import {
   chooseStringType,
@@ -51,6 +53,8 @@ export class ColumnBuilder {
   private floats: GrowableFloat64 | null = null;
   private codes: GrowableInt32 | null = null;
   private dict: Map<string, number> | null = null;
+  /** Levels by their bytes, so a repeated level is found without decoding it (CSV only). */
+  private byteLevels: ByteDictionary | null = null;
   private levels: string[] = [];
   private spelling: Map<number, string> | null = null;
 
@@ -117,6 +121,40 @@ export class ColumnBuilder {
     }
   }
 
+  /**
+   * The same as `push(text of bytes [start, end))`, without making the string when the cell is a number of a
+   * numeric column or a level already seen in a string column (the CSV reader's hot path).
+   */
+  pushBytes(b: Buffer, start: number, end: number): void {
+    const kind = this.kind;
+    if ((kind === 'numeric' || kind === 'string') && (start === end || (b[start] > 32 && b[end - 1] > 32))) {
+      const missing = this.missing.isMissingBytes(b, start, end);
+      if (missing === true) return this.pushMissing();
+      if (missing === false) {
+        if (kind === 'numeric') {
+          const n = parseDecimalBytes(b, start, end);
+          if (n === n) {
+            this.floats!.push(n);
+            const spelling = this.spelling;
+            if (spelling !== null && !spelling.has(n)) this.remember(n, b.toString('utf8', start, end));
+            return;
+          }
+        } else {
+          const code = this.byteLevels!.get(b, start, end);
+          if (code >= 0) {
+            this.codes!.push(code);
+            return;
+          }
+          const s = b.toString('utf8', start, end);
+          this.pushString(s);
+          this.byteLevels!.set(b, start, end, this.dict!.get(s)!);
+          return;
+        }
+      }
+    }
+    this.push(b.toString('utf8', start, end));
+  }
+
   /** A JSON number: stored directly when the column is numeric, otherwise treated as its text. */
   pushNumber(n: number): void {
     if (n !== n) return this.pushMissing();
@@ -167,6 +205,7 @@ export class ColumnBuilder {
     if (this.kind === 'string') {
       this.codes = new GrowableInt32(capacity);
       this.dict = new Map();
+      this.byteLevels = new ByteDictionary();
       this.codes.fill(MISSING_CODE, rows);
     } else {
       this.floats = new GrowableFloat64(capacity);
@@ -211,6 +250,7 @@ export class ColumnBuilder {
     this.spelling = null;
     this.codes = new GrowableInt32(Math.max(this.capacityHint, floats.length + 1024));
     this.dict = new Map();
+    this.byteLevels = new ByteDictionary();
     for (let i = 0; i < floats.length; i++) {
       const v = floats.get(i);
       if (v !== v) this.codes.push(MISSING_CODE);

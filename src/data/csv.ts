@@ -1,87 +1,64 @@
 /**
- * CSV reader: RFC 4180 parsing by csv-parse (quotes, embedded newlines, BOM), header row required, delimiter
- * detected among , ; tab | unless given. Records are consumed one at a time into typed column builders, so memory
- * is the columns themselves plus the distinct strings, never an array of rows.
+ * CSV reader: RFC 4180 (quotes, embedded newlines, BOM), header row required, delimiter detected among , ; tab |
+ * unless given. The byte-level tokenizer (csv-tokenizer.ts) hands each record's field ranges straight to typed
+ * column builders, which parse numbers from the bytes: no string per cell, no array of rows. A stream is read
+ * chunk by chunk, so memory is the columns, the distinct strings and one chunk, however large the file.
  *
  * Row numbers in errors are file line numbers where the record starts (the header is line 1), i.e. what an editor
  * or spreadsheet shows.
  */
-import { parse as parseStream, CsvError, type InfoRecord, type Options as CsvParseOptions } from 'csv-parse';
-import { parse as parseSync } from 'csv-parse/sync';
-import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { asBuffer, isBlank, NulGuard, peekStream } from './bytes';
 import { SNIFF_BYTES, detectDelimiter } from './csv-sniff';
+import { CsvTokenizer, fieldText, type RecordSink } from './csv-tokenizer';
 import { DataError } from './errors';
 import { TableBuilder, type BuildOptions, type RowLocator } from './table-builder';
 import type { Table } from './table';
 
 export interface CsvReadOptions extends BuildOptions {
-  /** Skips detection. */
+  /** Skips detection. One ASCII character. */
   delimiter?: string;
+  /** Size of the whole input in bytes when known (a file's size), so columns are allocated once, not grown. */
+  expectedBytes?: number;
 }
+
+/** A Buffer is tokenized in windows of this size, so offsets stay small and the code path is the stream's. */
+const WINDOW = 16 * 1024 * 1024;
 
 export async function readCsv(input: Buffer | Uint8Array | Readable, opts: CsvReadOptions = {}): Promise<Table> {
   if (input instanceof Uint8Array) return readCsvBuffer(asBuffer(input), opts);
   return readCsvStream(input, opts);
 }
 
-/** The synchronous path for bytes already in memory (csv-parse's sync API is about twice as fast as its stream). */
+/** The synchronous path for bytes already in memory. */
 export function readCsvBuffer(buf: Buffer, opts: CsvReadOptions = {}): Table {
   if (isBlank(buf)) throw emptyFile();
   new NulGuard('CSV').check(buf);
   const sample = buf.subarray(0, SNIFF_BYTES);
   const delimiter = opts.delimiter ?? detectDelimiter(sample.toString('utf8'), buf.length <= SNIFF_BYTES);
-  const sink = new CsvSink(opts, estimateRows(buf.length, sample));
-  try {
-    parseSync(buf, parserOptions(delimiter, sink));
-  } catch (e) {
-    throw sink.translate(e);
-  }
-  return sink.finish();
+  const reader = new CsvReader(opts, delimiter, estimateRows(buf.length, sample));
+  for (let i = 0; i < buf.length; i += WINDOW) reader.push(buf.subarray(i, Math.min(buf.length, i + WINDOW)));
+  return reader.finish();
 }
 
 async function readCsvStream(input: Readable, opts: CsvReadOptions): Promise<Table> {
   const peeked = await peekStream(input, SNIFF_BYTES);
   if (peeked.ended && isBlank(peeked.head)) throw emptyFile();
   const delimiter = opts.delimiter ?? detectDelimiter(peeked.head.toString('utf8'), peeked.ended);
-  const sink = new CsvSink(opts);
-  // Records are consumed by on_record and never pushed downstream, so the sink only has to drain an empty stream.
-  const drain = new Writable({ objectMode: true, write: (_chunk, _enc, done) => done() });
+  const reader = new CsvReader(opts, delimiter, opts.expectedBytes ? estimateRows(opts.expectedBytes, peeked.head.subarray(0, SNIFF_BYTES)) : 0);
   const guard = new NulGuard('CSV');
-  async function* checked() {
-    for await (const chunk of peeked.chunks()) {
-      guard.check(chunk);
-      yield chunk;
-    }
+  for await (const chunk of peeked.chunks()) {
+    guard.check(chunk);
+    reader.push(chunk);
   }
-  try {
-    await pipeline(Readable.from(checked()), parseStream(parserOptions(delimiter, sink)), drain);
-  } catch (e) {
-    throw sink.translate(e);
-  }
-  return sink.finish();
-}
-
-function parserOptions(delimiter: string, sink: CsvSink): CsvParseOptions {
-  return {
-    bom: true,
-    delimiter,
-    // Field counts are checked by the sink so the message can say which line and what was expected.
-    relax_column_count: true,
-    skip_empty_lines: true,
-    on_record: (record: string[], ctx: InfoRecord) => {
-      sink.onRecord(record, ctx.lines);
-      return null;
-    },
-  };
+  return reader.finish();
 }
 
 /** Rows expected from the line length in the sample, slightly over so the columns rarely need to grow. */
 function estimateRows(totalBytes: number, sample: Buffer): number {
   let lines = 0;
   for (let i = sample.indexOf(10); i >= 0; i = sample.indexOf(10, i + 1)) lines++;
-  if (lines < 2 || sample.length === totalBytes) return 0;
+  if (lines < 2 || sample.length >= totalBytes) return 0;
   return Math.ceil((totalBytes / sample.length) * lines * 1.03);
 }
 
@@ -89,61 +66,88 @@ function emptyFile(): DataError {
   return new DataError('empty-input', 'the CSV input is empty; expected a header row and at least one data row');
 }
 
-/** Receives parsed records, tracks where each starts in the file, and feeds the table builder. */
-class CsvSink implements RowLocator {
+function delimiterByte(delimiter: string): number {
+  const code = delimiter.length === 1 ? delimiter.charCodeAt(0) : -1;
+  if (code < 1 || code > 127 || code === 0x22 || code === 0x0a || code === 0x0d) {
+    throw new DataError('invalid-argument', `delimiter ${JSON.stringify(delimiter)} is not usable; give one ASCII character other than a quote or a line break`);
+  }
+  return code;
+}
+
+/**
+ * Feeds chunks to the tokenizer (re-giving the bytes of a record cut by a chunk boundary) and turns records into
+ * the table: the header names the columns, data records go to the builder after their field count is checked.
+ */
+class CsvReader implements RecordSink, RowLocator {
+  private readonly tokenizer: CsvTokenizer;
   private builder: TableBuilder | null = null;
   private header: string[] = [];
-  private parserLines = 0;
-  /** csv-parse counts a CRLF inside a quoted field as two lines; this many lines of its count are not real. */
-  private overcount = 0;
-  private recordStart = 0;
-  private recordEnd = 0;
+  private recordLine = 0;
+  private started = false;
+  /** Bytes of an incomplete record, and chunks that arrived after it (joined once they outweigh it: linear time). */
+  private carry: Buffer | null = null;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   constructor(
     private readonly opts: CsvReadOptions,
-    private readonly rowsHint = 0,
-  ) {}
-
-  currentRow(): number {
-    return this.recordStart;
+    delimiter: string,
+    private readonly rowsHint: number,
+  ) {
+    this.tokenizer = new CsvTokenizer(delimiterByte(delimiter), this);
   }
 
-  onRecord(fields: string[], parserLines: number): void {
-    let breaks = 0;
-    if (parserLines - this.parserLines > 1) {
-      // Only a record spanning lines (or following skipped blank lines) needs its embedded breaks counted.
-      const counted = countLineBreaks(fields);
-      breaks = counted.breaks;
-      this.overcount += counted.crlf;
-    }
-    this.parserLines = parserLines;
-    this.recordEnd = parserLines - this.overcount;
-    this.recordStart = this.recordEnd - breaks;
+  currentRow(): number {
+    return this.recordLine;
+  }
 
-    if (this.builder === null) {
-      this.header = fields.map((f, i) => f.trim() || `column_${i + 1}`);
-      this.builder = new TableBuilder(this.header, this.opts, 'the header', this.rowsHint);
-      return;
+  push(chunk: Buffer): void {
+    if (!this.started) {
+      this.started = true;
+      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
     }
-    if (fields.length !== this.header.length) {
-      // A line holding only spaces is blank to a person, though csv-parse sees one field.
-      if (fields.length === 1 && fields[0].trim() === '') return;
-      throw this.raggedRow(fields.length);
+    if (chunk.length === 0) return;
+    let window = chunk;
+    if (this.carry !== null) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      if (this.pendingBytes < this.carry.length) return;
+      window = Buffer.concat([this.carry, ...this.pending]);
+      this.pending = [];
+      this.pendingBytes = 0;
     }
-    this.builder.addRecord(fields, this);
+    const used = this.tokenizer.feed(window, 0, window.length, false);
+    this.carry = used < window.length ? window.subarray(used) : null;
   }
 
   finish(): Table {
+    const rest = this.carry === null ? this.pending : [this.carry, ...this.pending];
+    if (rest.length > 0) {
+      const last = rest.length === 1 ? rest[0] : Buffer.concat(rest);
+      this.tokenizer.feed(last, 0, last.length, true);
+    }
     if (this.builder === null) throw emptyFile();
     const table = this.builder.finish();
     if (table.nrows === 0) {
       const shown = this.header.slice(0, 8).join(', ') + (this.header.length > 8 ? ', …' : '');
-      throw new DataError(
-        'no-data-rows',
-        `the CSV input has a header (${this.header.length} columns: ${shown}) but no data rows`,
-      );
+      throw new DataError('no-data-rows', `the CSV input has a header (${this.header.length} columns: ${shown}) but no data rows`);
     }
     return table;
+  }
+
+  record(buf: Buffer, count: number, starts: Int32Array, ends: Int32Array, escaped: Uint8Array, line: number): void {
+    this.recordLine = line;
+    if (this.builder === null) {
+      for (let i = 0; i < count; i++) this.header.push(fieldText(buf, starts[i], ends[i], escaped[i]).trim() || `column_${i + 1}`);
+      this.builder = new TableBuilder(this.header, this.opts, 'the header', this.rowsHint);
+      return;
+    }
+    if (count !== this.header.length) {
+      // A line holding only spaces is blank to a person, though the tokenizer sees one field.
+      if (count === 1 && fieldText(buf, starts[0], ends[0], escaped[0]).trim() === '') return;
+      throw this.raggedRow(count);
+    }
+    this.builder.addRecordBytes(buf, starts, ends, escaped, this);
   }
 
   private raggedRow(got: number): DataError {
@@ -154,65 +158,8 @@ class CsvSink implements RowLocator {
         : 'a value is probably missing, or the line was cut short';
     return new DataError(
       'ragged-row',
-      `line ${this.recordStart} has ${got} field${got === 1 ? '' : 's'}, expected ${expected} as in the header; ${hint}`,
-      { row: this.recordStart },
+      `line ${this.recordLine} has ${got} field${got === 1 ? '' : 's'}, expected ${expected} as in the header; ${hint}`,
+      { row: this.recordLine },
     );
   }
-
-  /** Maps csv-parse failures to DataError; passes our own errors through. */
-  translate(e: unknown): unknown {
-    if (e instanceof DataError || !(e instanceof CsvError)) return e;
-    const line = typeof e.lines === 'number' ? e.lines - this.overcount : undefined;
-    const quoteAdvice = 'quote values that contain the delimiter, quotes or line breaks, and write a quote inside a quoted value as ""';
-    switch (e.code) {
-      case 'CSV_QUOTE_NOT_CLOSED': {
-        const start = this.recordEnd + 1;
-        return new DataError(
-          'malformed-quoting',
-          `malformed quoting: a quoted field in the record starting at line ${start} is never closed (the input ends at line ${line}); ${quoteAdvice}`,
-          { row: start },
-        );
-      }
-      case 'CSV_INVALID_CLOSING_QUOTE':
-      case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-        return new DataError(
-          'malformed-quoting',
-          `malformed quoting at line ${line}: a closing quote is followed by other characters instead of a delimiter or line end; ${quoteAdvice}`,
-          { row: line },
-        );
-      case 'INVALID_OPENING_QUOTE': {
-        const field = typeof e.column === 'number' ? `, field ${e.column + 1}` : '';
-        return new DataError(
-          'malformed-quoting',
-          `malformed quoting at line ${line}${field}: a quote appears inside an unquoted value; ${quoteAdvice}`,
-          { row: line },
-        );
-      }
-      default:
-        return new DataError('malformed-csv', `cannot parse the CSV at line ${line ?? '?'}: ${e.message}`, {
-          row: line,
-        });
-    }
-  }
-}
-
-function countLineBreaks(fields: readonly string[]): { breaks: number; crlf: number } {
-  let breaks = 0;
-  let crlf = 0;
-  for (const f of fields) {
-    if (f.indexOf('\n') < 0 && f.indexOf('\r') < 0) continue;
-    for (let i = 0; i < f.length; i++) {
-      const c = f.charCodeAt(i);
-      if (c === 13) {
-        breaks++;
-        if (f.charCodeAt(i + 1) === 10) {
-          crlf++;
-          i++;
-        }
-      } else if (c === 10) {
-        breaks++;
-      }
-    }
-  }
-  return { breaks, crlf };
 }

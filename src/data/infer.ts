@@ -34,10 +34,31 @@ export const DEFAULT_MAX_CATEGORICAL_RATIO = 0.5;
 export class MissingMatcher {
   private readonly tokens: Set<string>;
   private readonly maxLength: number;
+  private readonly tokenBytes: Buffer[];
+  private readonly maxBytes: number;
 
   constructor(tokens: readonly string[] = DEFAULT_MISSING_VALUES) {
     this.tokens = new Set(tokens.map((t) => t.trim()));
     this.maxLength = Math.max(0, ...[...this.tokens].map((t) => t.length));
+    this.tokenBytes = [...this.tokens].map((t) => Buffer.from(t, 'utf8'));
+    this.maxBytes = Math.max(0, ...this.tokenBytes.map((t) => t.length));
+  }
+
+  /**
+   * isMissing for a cell still in bytes, with no surrounding whitespace: true/false, or undefined when the bytes
+   * need decoding first (a short cell with non-ASCII bytes, whose decoded text might equal a token).
+   */
+  isMissingBytes(b: Uint8Array, start: number, end: number): boolean | undefined {
+    const len = end - start;
+    if (len > this.maxBytes) return false;
+    for (let i = start; i < end; i++) if (b[i] >= 0x80) return undefined;
+    for (const t of this.tokenBytes) {
+      if (t.length !== len) continue;
+      let j = 0;
+      while (j < len && t[j] === b[start + j]) j++;
+      if (j === len) return true;
+    }
+    return false;
   }
 
   isMissing(cell: string): boolean {

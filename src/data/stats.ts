@@ -8,6 +8,7 @@
  * quantile. Datetime statistics are in epoch milliseconds; boolean mean is the share of true.
  * Coded columns: one pass counts each level, giving distinct and top values exactly.
  */
+import { sortFloat64 } from './radix-sort';
 import { isFloatColumn, type Column, type ColumnType, type Table } from './table';
 
 export const QUANTILE_LEVELS = { p1: 0.01, p5: 0.05, p25: 0.25, p50: 0.5, p75: 0.75, p95: 0.95, p99: 0.99 } as const;
@@ -51,16 +52,34 @@ export interface StatsOptions {
 }
 
 export function tableStats(table: Table, opts: StatsOptions = {}): TableStats {
-  return { nrows: table.nrows, columns: table.columns.map((c) => columnStats(c, opts)) };
+  // One set of sort buffers for every column, so profiling a wide table needs two columns' worth of scratch.
+  const scratch = new Scratch();
+  return { nrows: table.nrows, columns: table.columns.map((c) => columnStats(c, opts, scratch)) };
 }
 
-export function columnStats(column: Column, opts: StatsOptions = {}): ColumnStats {
-  return isFloatColumn(column) ? floatStats(column.name, column.type, column.values, opts) : codedStats(column.name, column.type, column.codes, column.levels, opts);
+export function columnStats(column: Column, opts: StatsOptions = {}, scratch = new Scratch()): ColumnStats {
+  return isFloatColumn(column) ? floatStats(column.name, column.type, column.values, opts, scratch) : codedStats(column.name, column.type, column.codes, column.levels, opts);
 }
 
-function floatStats(name: string, type: ColumnType, values: Float64Array, opts: StatsOptions): ColumnStats {
+/** Reusable buffers: the finite values of a column (sorted in place) and the radix sort's second buffer. */
+class Scratch {
+  private finite = new Float64Array(0);
+  private sort = new Uint32Array(0);
+
+  values(n: number): Float64Array {
+    if (this.finite.length < n) this.finite = new Float64Array(n);
+    return this.finite;
+  }
+
+  sortBuffer(n: number): Uint32Array {
+    if (this.sort.length < 2 * n) this.sort = new Uint32Array(2 * n);
+    return this.sort;
+  }
+}
+
+function floatStats(name: string, type: ColumnType, values: Float64Array, opts: StatsOptions, scratch: Scratch): ColumnStats {
   const n = values.length;
-  const finite = new Float64Array(n);
+  const finite = scratch.values(n);
   let k = 0;
   let nulls = 0;
   let infinite = 0;
@@ -96,7 +115,7 @@ function floatStats(name: string, type: ColumnType, values: Float64Array, opts: 
     distinct = counts.length;
     top = rankTop(counts, opts);
   } else {
-    const sorted = finite.subarray(0, k).sort();
+    const sorted = sortFloat64(finite.subarray(0, k), scratch.sortBuffer(k));
     distinct = k > 0 ? 1 : 0;
     for (let i = 1; i < k; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
     if (k > 0) quantiles = quantilesOfSorted(sorted);

@@ -3,6 +3,7 @@
  * builders, applies a declared schema, and turns cell coercion failures into errors naming column and row.
  */
 import { CellError, ColumnBuilder, type DeclaredType } from './column-builder';
+import { fieldText } from './csv-tokenizer';
 import { DataError } from './errors';
 import { MissingMatcher, type InferOptions } from './infer';
 import { parseSchemaSpec, type SchemaSpecInput } from './schema';
@@ -75,6 +76,24 @@ export class TableBuilder {
     let i = 0;
     try {
       for (; i < cols.length; i++) cols[i].push(fields[i]);
+    } catch (e) {
+      throw this.cellFailure(e, i, where);
+    }
+    this.nrows++;
+  }
+
+  /**
+   * Appends one record whose cells are byte ranges of `buf` in column order (the CSV reader); a cell with
+   * escaped[i] set holds doubled quotes and is decoded first. The caller has checked the field count.
+   */
+  addRecordBytes(buf: Buffer, starts: Int32Array, ends: Int32Array, escaped: Uint8Array, where: RowLocator): void {
+    const cols = this.columns;
+    let i = 0;
+    try {
+      for (; i < cols.length; i++) {
+        if (escaped[i] === 0) cols[i].pushBytes(buf, starts[i], ends[i]);
+        else cols[i].push(fieldText(buf, starts[i], ends[i], 1));
+      }
     } catch (e) {
       throw this.cellFailure(e, i, where);
     }
