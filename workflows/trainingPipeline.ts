@@ -62,13 +62,18 @@ export interface GateState {
   escalated: boolean;
 }
 
-const retry = { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['BadInput'] };
+/**
+ * About 2.5 minutes of backoff before a stage gives up: long enough for a database, MinIO or Temporal
+ * restart on a busy machine. Bad input is never retried. (Retry options are not commands: histories replay.)
+ */
+const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: ['BadInput'] };
 
 /**
  * Data stages: bounded work on one dataset. Every activity heartbeats while it runs (activities/index.ts),
- * so a worker killed mid-stage is noticed within the heartbeat timeout, not at the 10-minute limit.
+ * so a worker killed mid-stage is noticed within the heartbeat timeout, not at the 10-minute limit. A minute,
+ * not less: evaluating a large GBDT scores on the worker's main thread between heartbeats.
  */
-const data = proxyActivities<PipelineActivities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds', retry });
+const data = proxyActivities<PipelineActivities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout: '60 seconds', retry });
 
 /**
  * Training heartbeats from its own thread, so a worker killed mid-fit is noticed within the heartbeat

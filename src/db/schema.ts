@@ -67,6 +67,8 @@ export const runs = pgTable(
     startedBy: text('started_by').notNull(),
     specHash: text('spec_hash').notNull(),
     codeVersion: text('code_version'),
+    /** What else a result depends on, for `bosun reproduce`: Node version, lock-file and Bosun source hashes, uncommitted changes. */
+    environment: jsonb('environment'),
     trigger: text('trigger').notNull().default('manual'), // manual, schedule, drift
     error: text('error'),
     startedAt: createdAt(),
@@ -335,4 +337,26 @@ export const lineageEdges = pgTable(
     primaryKey({ columns: [t.fromKind, t.fromId, t.toKind, t.toId, t.relation] }),
     index('lineage_to_idx').on(t.toKind, t.toId),
   ],
+);
+
+/**
+ * Reviewers' public keys (ed25519, base64 of the raw 32 bytes): a decision token signed by an active key
+ * proves who approved (src/approval/identity.ts). Several keys per reviewer may be active (a new laptop
+ * before the old key is revoked). Rows are never deleted: revoking sets `revoked_at`, so the audit can
+ * still say which key signed an old decision.
+ */
+export const reviewerKeys = pgTable(
+  'reviewer_keys',
+  {
+    id: serial('id').primaryKey(),
+    reviewer: text('reviewer').notNull(),
+    publicKey: text('public_key').notNull(),
+    /** Who registered it (BOSUN_USER of whoever ran `bosun reviewers add`). */
+    addedBy: text('added_by').notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokedBy: text('revoked_by'),
+  },
+  // One key belongs to one reviewer, ever: a key shared by two ids could sign as either.
+  (t) => [uniqueIndex('reviewer_keys_public_key_idx').on(t.publicKey), index('reviewer_keys_reviewer_idx').on(t.reviewer)],
 );

@@ -58,7 +58,9 @@ export async function runStep<T extends StepOutput>(
     await db
       .update(steps)
       .set({ status: 'failed', finishedAt: new Date(), durationMs: Date.now() - started, output: { error: (err as Error).message } })
-      .where(and(eq(steps.runId, ctx.runId), eq(steps.name, name)));
+      .where(and(eq(steps.runId, ctx.runId), eq(steps.name, name)))
+      // The database may be what failed: keep the original error, not this write's.
+      .catch(() => undefined);
     throw err;
   }
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,7 @@ import { approvals, modelVersions, runs } from '../../src/db/schema';
 import { getAlias } from '../../src/registry/registry';
 import type { PipelineSpecInput } from '../../src/pipeline/spec';
 import { findProgram } from '../../src/stack/binaries';
+import { artifactKey } from '../../src/storage/artifactStore';
 import { statusQuery } from '../../workflows/messages';
 import { startHarness, type Harness } from './support/pipelineHarness';
 import { stack, uniqueName } from './support/stack';
@@ -147,5 +148,33 @@ describe('the approval gate', () => {
     const rows = await auditRows(handle.workflowId);
     expect(rows[0]).toMatchObject({ accepted: false, reason: expect.stringMatching(/^wrong artifact/) });
     expect(rows[1]).toMatchObject({ accepted: true, reason: expect.stringContaining(`bound to v1 sha256:${sha} (the waiting candidate; the decision named neither version nor hash)`) });
+  });
+
+  it('refuses to deploy when the approved artifact was swapped in the store after approval, and moves nothing', async () => {
+    const name = uniqueName('swap');
+    const handle = await h.submit(spec(name));
+    const waiting = await h.waitForStage(handle, 'awaiting_approval');
+    const sha = String(waiting.evidence!.modelSha256);
+    expect(h.config.artifacts.kind).toBe('file');
+    const file = path.join((h.config.artifacts as { root: string }).root, artifactKey(sha));
+    chmodSync(file, 0o644);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/"seed":\s*\d+/, '"seed": 9999') + ' ');
+    await signal(handle.workflowId, 'approve', ['--input', '{"reviewer": "dr-ada"}']);
+    const err = await handle.result().then(() => null, (e: Error) => e.cause as Error);
+    expect(err?.message).toMatch(new RegExp(`^deploy: ${name} v1: the approved artifact sha256:${sha} is not intact`));
+    expect(await getAlias(h.app.db, name, 'production')).toBeUndefined();
+    expect((await dbRun(handle.workflowId)).status).toBe('failed');
+  });
+
+  it('refuses to deploy when the registry row was pointed at another artifact after approval', async () => {
+    const name = uniqueName('repoint');
+    const handle = await h.submit(spec(name));
+    await h.waitForStage(handle, 'awaiting_approval');
+    const other = await h.app.store.put(JSON.stringify({ not: 'the approved model' }));
+    await h.app.db.update(modelVersions).set({ artifactHash: other.hash }).where(eq(modelVersions.modelName, name));
+    await signal(handle.workflowId, 'approve', ['--input', '{"reviewer": "dr-ada"}']);
+    const err = await handle.result().then(() => null, (e: Error) => e.cause as Error);
+    expect(err?.message).toMatch(new RegExp(`the registry names artifact sha256:${other.hash} but the approval in run ${handle.workflowId} was for sha256:`));
+    expect(await getAlias(h.app.db, name, 'production')).toBeUndefined();
   });
 });

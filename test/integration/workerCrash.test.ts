@@ -125,13 +125,13 @@ describe('a worker killed with SIGKILL in the middle of training', () => {
     const history = await handle.fetchHistory();
     const scheduled = history.events!.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'ingest')!;
     // Every data stage is scheduled with a short heartbeat timeout, and heartbeats while it runs.
-    expect(Number(scheduled.activityTaskScheduledEventAttributes!.heartbeatTimeout!.seconds)).toBe(30);
+    expect(Number(scheduled.activityTaskScheduledEventAttributes!.heartbeatTimeout!.seconds)).toBe(60);
     const retried = history.events!.find(
       (e) => e.activityTaskStartedEventAttributes && Number(e.activityTaskStartedEventAttributes.attempt) > 1 && String(e.activityTaskStartedEventAttributes.scheduledEventId) === String(scheduled.eventId),
     );
     expect(retried, 'ingest was retried on the new worker').toBeDefined();
     const retriedAt = Number(retried!.eventTime!.seconds) * 1000;
-    expect(retriedAt - killedAt, 'noticed within the 30 s heartbeat timeout (plus scheduling), far from 10 minutes').toBeLessThan(90_000);
+    expect(retriedAt - killedAt, 'noticed within the 60 s heartbeat timeout (plus scheduling), far from 10 minutes').toBeLessThan(120_000);
     second.child.kill('SIGTERM');
   }, 420_000);
 });

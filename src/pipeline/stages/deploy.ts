@@ -5,8 +5,9 @@
  * hot-swaps; every outcome is recorded in the deployments table with its reasons, and every move in the
  * model's audit chain. The registry refuses a version its run did not approve: that is bad input here.
  */
-import { eq } from 'drizzle-orm';
-import { deployments } from '../../db/schema';
+import { and, eq } from 'drizzle-orm';
+import { approvals, deployments } from '../../db/schema';
+import { ArtifactCorruptError, ArtifactNotFoundError } from '../../storage/artifactStore';
 import { verifyVersion } from '../../deploy/verify';
 import { notify } from '../../notify/webhook';
 import { concludeVerification, getVersion, markVerificationFailed, promote, PromotionRefusedError, RegistryError, rollback, startVerification, type PromoteResult } from '../../registry/registry';
@@ -28,7 +29,36 @@ async function refusedIsBadInput<T>(move: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The approval binds to bytes, not to a version number: before anything goes live, the registry row must
+ * still name the artifact the run trained and the approver was shown, and the artifact store must still
+ * hold exactly those bytes (reading verifies the sha256). An artifact swapped on disk or in S3, or a
+ * registry row edited to point elsewhere, after approval is refused here, and nothing moves.
+ */
+async function checkApprovedArtifact(deps: StageDeps, ctx: StepContext, trained: TrainResult): Promise<void> {
+  const version = await getVersion(deps.db, trained.modelName, trained.version);
+  if (!version) throw new BadInputError(`model "${trained.modelName}" v${trained.version} is not in the registry: refusing to deploy`);
+  const approvedHashes = (await deps.db.select({ hash: approvals.artifactHash }).from(approvals).where(and(eq(approvals.runId, ctx.runId), eq(approvals.accepted, true))))
+    .map((r) => r.hash)
+    .filter((h): h is string => !!h);
+  const expected = approvedHashes.at(-1) ?? trained.artifactHash;
+  if (version.artifactHash !== expected || trained.artifactHash !== expected) {
+    throw new BadInputError(
+      `${trained.modelName} v${trained.version}: the registry names artifact sha256:${version.artifactHash} but the approval in run ${ctx.runId} was for sha256:${expected}: refusing to deploy an artifact nobody approved`,
+    );
+  }
+  try {
+    await deps.store.get(expected);
+  } catch (err) {
+    if (err instanceof ArtifactCorruptError || err instanceof ArtifactNotFoundError) {
+      throw new BadInputError(`${trained.modelName} v${trained.version}: the approved artifact sha256:${expected} is not intact in ${deps.store.location} (${err.message.split('. ')[0]}): refusing to deploy`);
+    }
+    throw err;
+  }
+}
+
 export async function beginDeploy(deps: StageDeps, ctx: StepContext, trained: TrainResult): Promise<DeployStarted> {
+  await checkApprovedArtifact(deps, ctx, trained);
   const spec = await loadSpec(deps.store, ctx.specHash);
   const d = spec.deploy;
   if (d.strategy === 'direct') {
