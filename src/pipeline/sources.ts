@@ -1,10 +1,17 @@
 /**
  * Where a dataset comes from: an artifact (local files are uploaded by `bosun run` so any worker can read
  * them), a file on the worker's disk, an object in MinIO/S3, an HTTP(S) URL or a PostgreSQL query.
- * Each source yields its bytes once; ingest hashes them so the same content is one dataset version.
+ * `openSource` gives the content's hash and a way to stream it, never the whole content in memory: a local file
+ * or artifact is read where it lies (hashed in a first pass), a download is spooled to a temporary file while
+ * it is hashed. Ingest hashes so the same content is one dataset version, then streams the file into the reader.
  */
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Config } from '../config';
 import type { ArtifactStore } from '../storage';
 import { readAll } from '../storage';
@@ -20,32 +27,134 @@ export interface SourceBytes {
   format?: 'csv' | 'jsonl' | 'parquet';
 }
 
-const MAX_HTTP_BYTES = 2 * 1024 * 1024 * 1024;
+export interface OpenedSource extends Omit<SourceBytes, 'bytes'> {
+  /** sha256 of the content, lowercase hex. */
+  contentHash: string;
+  /** Bytes, when known before reading (not for artifacts). */
+  size?: number;
+  /** The content from its start; each call opens a new stream. */
+  open(): Promise<Readable>;
+  /** Deletes the spooled copy of a download; a no-op for other sources. Call it when done. */
+  close(): Promise<void>;
+}
+
+/** fetchSource holds the whole content in one Buffer, so it refuses more than this; ingest streams instead. */
+const MAX_BUFFERED_BYTES = 2 * 1024 * 1024 * 1024;
+const CHUNK = 1 << 20;
 
 export type SourceSpec = PipelineSpec['source'];
 
+/** The whole content in memory: for small inputs (scoring, drift windows). Ingest uses openSource. */
 export async function fetchSource(spec: SourceSpec, deps: { store: ArtifactStore; config: Config }): Promise<SourceBytes> {
-  if (typeof spec === 'object' && 'query' in spec) return fetchQuery(spec.query, spec.databaseUrlEnv);
+  const opened = await openSource(spec, deps);
+  try {
+    if (opened.size !== undefined && opened.size > MAX_BUFFERED_BYTES) {
+      throw new BadInputError(`source ${opened.source}: ${opened.size} bytes is more than the ${MAX_BUFFERED_BYTES}-byte limit for reading it whole`);
+    }
+    const bytes = await readAll(await opened.open());
+    return { bytes, source: opened.source, fileName: opened.fileName, format: opened.format };
+  } finally {
+    await opened.close();
+  }
+}
+
+export async function openSource(spec: SourceSpec, deps: { store: ArtifactStore; config: Config }): Promise<OpenedSource> {
+  if (typeof spec === 'object' && 'query' in spec) return inMemory(await fetchQuery(spec.query, spec.databaseUrlEnv));
   const uri = typeof spec === 'string' ? spec : spec.uri;
   const format = typeof spec === 'object' && 'format' in spec ? spec.format : undefined;
   // `artifact:sha256:<hash>#<original uri>`: a local file `bosun run` uploaded; the original keeps the
   // dataset's identity across versions and its extension for format detection.
   const art = /^artifact:sha256:([0-9a-f]{64})(?:#(.+))?$/.exec(uri);
   if (art) {
-    const bytes = await deps.store.get(art[1]);
-    return { bytes, source: art[2] ?? uri, fileName: art[2] ? path.basename(art[2]) : undefined, format };
+    const hash = art[1];
+    // The store's stream checks the content against the hash at its end.
+    return { contentHash: hash, source: art[2] ?? uri, fileName: art[2] ? path.basename(art[2]) : undefined, format, open: () => deps.store.getStream(hash), close: async () => {} };
   }
-  if (/^s3:\/\//.test(uri)) return { ...(await fetchS3(uri, deps.config)), format };
-  if (/^https?:\/\//.test(uri)) return { ...(await fetchHttp(uri)), format };
+  if (/^s3:\/\//.test(uri)) return { ...(await spoolS3(uri, deps.config)), format };
+  if (/^https?:\/\//.test(uri)) return { ...(await spoolHttp(uri)), format };
   const file = uri.startsWith('file://') ? uri.slice(7) : uri;
   if (!path.isAbsolute(file)) {
     throw new BadInputError(`source "${uri}": a relative path cannot be read by a worker; submit with \`bosun run\` (which uploads local files) or give an absolute path`);
   }
+  let size: number;
+  let contentHash: string;
   try {
-    return { bytes: await readFile(file), source: `file://${file}`, fileName: path.basename(file), format };
+    size = (await stat(file)).size;
+    contentHash = await hashStream(createReadStream(file, { highWaterMark: CHUNK }));
   } catch (err) {
     throw new BadInputError(`source "${file}": ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
   }
+  return {
+    contentHash,
+    size,
+    source: `file://${file}`,
+    fileName: path.basename(file),
+    format,
+    // Hashed again while read: a file rewritten between the two passes must not be stored under the old hash.
+    open: async () => createReadStream(file, { highWaterMark: CHUNK }).pipe(new HashCheck(contentHash, file)),
+    close: async () => {},
+  };
+}
+
+function inMemory(s: SourceBytes): OpenedSource {
+  const hash = createHash('sha256').update(s.bytes).digest('hex');
+  return { contentHash: hash, size: s.bytes.length, source: s.source, fileName: s.fileName, format: s.format, open: async () => Readable.from([s.bytes]), close: async () => {} };
+}
+
+async function hashStream(stream: Readable): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of stream) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** Passes bytes through and fails at the end if they do not hash to `expected` (a retryable error). */
+class HashCheck extends Transform {
+  private readonly hash = createHash('sha256');
+  constructor(
+    private readonly expected: string,
+    private readonly file: string,
+  ) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.hash.update(chunk);
+    done(null, chunk);
+  }
+  override _flush(done: TransformCallback): void {
+    const actual = this.hash.digest('hex');
+    done(actual === this.expected ? null : new Error(`source "${this.file}" changed while it was being read; the next attempt reads it again`));
+  }
+}
+
+/** Writes a download to a temporary file while hashing it, so it is never whole in memory. */
+async function spool(body: Readable, meta: { source: string; fileName?: string }): Promise<Omit<OpenedSource, 'format'>> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bosun-source-'));
+  const file = path.join(dir, 'content');
+  const h = createHash('sha256');
+  let size = 0;
+  try {
+    await pipeline(
+      body,
+      new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          h.update(chunk);
+          size += chunk.length;
+          done(null, chunk);
+        },
+      }),
+      createWriteStream(file),
+    );
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    ...meta,
+    contentHash: h.digest('hex'),
+    size,
+    open: async () => createReadStream(file, { highWaterMark: CHUNK }),
+    close: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
 /** Network failures get a short bounded retry here (a blip), then count as bad input: an unreachable host
@@ -53,16 +162,14 @@ export async function fetchSource(spec: SourceSpec, deps: { store: ArtifactStore
 const HTTP_ATTEMPTS = 3;
 const HTTP_RETRY_DELAYS_MS = [300, 1000];
 
-async function fetchHttp(url: string): Promise<Omit<SourceBytes, 'format'>> {
+async function spoolHttp(url: string): Promise<Omit<OpenedSource, 'format'>> {
   const res = await connectHttp(url);
   if (res.status === 404 || res.status === 410 || res.status === 401 || res.status === 403) {
     throw new BadInputError(`source ${url}: HTTP ${res.status} ${res.statusText}`);
   }
   if (!res.ok || !res.body) throw new Error(`source ${url}: HTTP ${res.status} ${res.statusText}`);
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > MAX_HTTP_BYTES) throw new BadInputError(`source ${url}: ${declared} bytes is more than the ${MAX_HTTP_BYTES}-byte limit`);
-  const bytes = Buffer.from(await res.arrayBuffer());
-  return { bytes, source: url, fileName: new URL(url).pathname.split('/').pop() || undefined };
+  const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  return spool(body, { source: url, fileName: new URL(url).pathname.split('/').pop() || undefined });
 }
 
 async function connectHttp(url: string): Promise<Response> {
@@ -118,7 +225,7 @@ function safeHost(url: string): string {
   }
 }
 
-async function fetchS3(uri: string, config: Config): Promise<Omit<SourceBytes, 'format'>> {
+async function spoolS3(uri: string, config: Config): Promise<Omit<OpenedSource, 'format'>> {
   const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
   if (!m) throw new BadInputError(`source "${uri}": expected s3://<bucket>/<key>`);
   const { endpoint, accessKey, secretKey, region } = config.s3;
@@ -126,8 +233,7 @@ async function fetchS3(uri: string, config: Config): Promise<Omit<SourceBytes, '
   const client = minioClient({ endpoint, accessKey, secretKey, region });
   for (let attempt = 1; ; attempt++) {
     try {
-      const bytes = await readAll(await client.getObject(m[1], m[2]));
-      return { bytes, source: uri, fileName: m[2].split('/').pop() };
+      return await spool(await client.getObject(m[1], m[2]), { source: uri, fileName: m[2].split('/').pop() });
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === 'NoSuchKey' || code === 'NoSuchBucket' || code === 'NotFound') throw new BadInputError(`source "${uri}": no such object`);

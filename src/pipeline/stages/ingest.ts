@@ -11,24 +11,41 @@ import { hashOf } from '../canonical';
 import type { StageDeps } from '../deps';
 import { BadInputError } from '../errors';
 import { indexArtifact, link } from '../records';
-import { fetchSource } from '../sources';
+import { openSource, type OpenedSource } from '../sources';
+import type { PipelineSpec } from '../spec';
 import { loadSpec } from '../specStore';
 import { runStep } from '../stepRunner';
-import { sha256 } from '../../storage';
 
 export async function ingestStage(deps: StageDeps, ctx: StepContext, dataUri: string | null): Promise<IngestResult> {
   const spec = await loadSpec(deps.store, ctx.specHash);
-  const source = await fetchSource(dataUri ?? spec.source, deps);
-  const contentHash = sha256(source.bytes);
+  // Hashed first (a download is spooled to disk meanwhile), then streamed into the reader: never whole in memory.
+  const source = await openSource(dataUri ?? spec.source, deps);
+  try {
+    return await ingestOpened(deps, ctx, spec, source);
+  } finally {
+    await source.close();
+  }
+}
+
+async function ingestOpened(deps: StageDeps, ctx: StepContext, spec: PipelineSpec, source: OpenedSource): Promise<IngestResult> {
+  const contentHash = source.contentHash;
   const key = hashOf('ingest', source.source, contentHash, spec.schema ?? null, source.format ?? null);
   return runStep<IngestResult>(deps.db, ctx, 'ingest', key, async () => {
-    deps.progress?.({ stage: 'ingest', step: 'parsing', bytes: source.bytes.length });
+    deps.progress?.({ stage: 'ingest', step: 'parsing', bytes: source.size ?? null });
     let table;
+    const input = await source.open();
     try {
-      table = await readTable(source.bytes, { format: source.format ?? 'auto', fileName: source.fileName, schema: spec.schema });
+      table = await readTable(input, {
+        format: source.format ?? 'auto',
+        fileName: source.fileName,
+        schema: spec.schema,
+        expectedBytes: source.size,
+      });
     } catch (err) {
       if (err instanceof DataError) throw new BadInputError(`${source.source}: ${err.message}`);
       throw err;
+    } finally {
+      input.destroy(); // a reader that stopped early (bad input) leaves the file open otherwise
     }
     const schema: Schema = schemaOf(table);
     const stats = tableStats(table);
