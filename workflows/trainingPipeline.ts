@@ -88,7 +88,7 @@ const quick = proxyActivities<PipelineActivities>({
 
 export async function trainingPipeline(input: TrainingPipelineInput, plan: PipelinePlan, resumed?: GateState): Promise<RunOutcome> {
   const { workflowId } = workflowInfo();
-  const ctx: StepContext = { runId: workflowId, pipeline: input.pipeline, specHash: input.specHash, noCache: !!input.noCache };
+  const ctx: StepContext = { runId: workflowId, pipeline: input.pipeline, specHash: input.specHash, noCache: !!input.noCache, ...(input.reproduce ? { reproduce: true } : {}) };
   const tracker = new StageTracker(PIPELINE_STAGES, resumed?.stages);
   const audit = new AuditLog(resumed?.audit);
   /** Set once a blessed candidate waits at the gate; decisions before that are refused as early. */
@@ -160,6 +160,14 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
       await tracker.run('validate', () => data.validate(ctx, ingested), (r) => r.summary);
       const features = await tracker.run('features', () => data.features(ctx, ingested), (r) => `${r.nFeatures} features, ${r.trainRows} train / ${r.testRows} test rows`);
       const trained = await tracker.run('train', () => train(ctx, features, plan.search), (r) => `v${r.version} ${r.trials > 1 ? `(best of ${r.trials} trials)` : ''}`.trim());
+      if (input.reproduce) {
+        // `bosun reproduce`: the rebuilt artifact's hash is the answer; nothing is evaluated, approved or deployed.
+        for (const stage of ['evaluate', 'approve', 'deploy', 'monitor'] as const) tracker.skip(stage, 'reproduction: stops after train');
+        tracker.enter('reproduced');
+        await quick.finishRun(ctx, 'succeeded', null);
+        await settle();
+        return { status: 'reproduced', artifactHash: trained.artifactHash };
+      }
       if (trained.modelName !== input.pipeline) {
         // Defence in depth: a version is only ever put to approval by a run of its own pipeline.
         throw ApplicationFailure.nonRetryable(`train returned ${trained.modelName} v${trained.version}, which is not a version of ${input.pipeline}`, 'CrossPipeline');

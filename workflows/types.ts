@@ -25,9 +25,11 @@ export interface TrainingPipelineInput {
   /** Overrides the spec's data source. */
   dataUri?: string;
   startedBy: string;
-  trigger: 'manual' | 'schedule' | 'drift';
+  trigger: 'manual' | 'schedule' | 'drift' | 'reproduce';
   noCache?: boolean;
   codeVersion?: string;
+  /** `bosun reproduce`: rebuild the model artifact only (no version registered), and stop after train. */
+  reproduce?: boolean;
 }
 
 export interface StepContext {
@@ -35,6 +37,8 @@ export interface StepContext {
   pipeline: string;
   specHash: string;
   noCache: boolean;
+  /** Train computes and stores the artifact but registers no version (see TrainingPipelineInput.reproduce). */
+  reproduce?: boolean;
 }
 
 export interface IngestResult {
@@ -121,4 +125,5 @@ export type RunOutcome =
   | { status: 'succeeded'; modelVersion: number; deployed: boolean }
   | { status: 'not_blessed'; modelVersion: number; reasons: string[] }
   | { status: 'rejected'; modelVersion: number; reason: string }
-  | { status: 'rolled_back'; modelVersion: number; reasons: string[] };
+  | { status: 'rolled_back'; modelVersion: number; reasons: string[] }
+  | { status: 'reproduced'; artifactHash: string };

@@ -5,13 +5,15 @@ import type { AuditEntry } from '../../workflows/messages';
 import type { StepContext } from '../../workflows/types';
 import type { StageDeps } from './deps';
 import { appendAudit, approvalAuditRecord } from '../audit';
+import { runEnvironment } from './environment';
 
 export async function startRun(deps: StageDeps, ctx: StepContext, info: { startedBy: string; trigger: string; codeVersion: string | null }): Promise<void> {
   await deps.db.insert(pipelines).values({ name: ctx.pipeline, latestSpecHash: ctx.specHash }).onConflictDoUpdate({ target: pipelines.name, set: { latestSpecHash: ctx.specHash } });
   const [p] = await deps.db.select().from(pipelines).where(eq(pipelines.name, ctx.pipeline));
   await deps.db
     .insert(runs)
-    .values({ id: ctx.runId, pipelineId: p.id, startedBy: info.startedBy, specHash: ctx.specHash, codeVersion: info.codeVersion, trigger: info.trigger })
+    // The worker's environment: it is what trains, so it is what `bosun reproduce` compares.
+    .values({ id: ctx.runId, pipelineId: p.id, startedBy: info.startedBy, specHash: ctx.specHash, codeVersion: info.codeVersion, trigger: info.trigger, environment: runEnvironment() })
     .onConflictDoNothing();
 }
 

@@ -14,6 +14,7 @@ import { concludeVerification, getVersion, markVerificationFailed, promote, Prom
 import type { DeployResult, DeployStarted, StepContext, TrainResult } from '../../../workflows/types';
 import type { StageDeps } from '../deps';
 import { BadInputError } from '../errors';
+import { link } from '../records';
 import { loadSpec } from '../specStore';
 
 /** Who the registry and the audit record as acting for the pipeline. */
@@ -66,11 +67,13 @@ export async function beginDeploy(deps: StageDeps, ctx: StepContext, trained: Tr
       promote(deps.db, trained.modelName, trained.version, { runId: ctx.runId, strategy: 'direct', reason: `approved in run ${ctx.runId}`, actor: ACTOR }),
     );
     const [row] = await deps.db.select().from(deployments).where(eq(deployments.runId, ctx.runId));
+    if (row) await link(deps.db, ['model_version', trained.modelVersionId], ['deployment', row.id], 'deployed_as');
     return { strategy: 'direct', deploymentId: row?.id ?? null, since: (row?.createdAt ?? new Date()).toISOString(), previousVersion: res.previousVersion === res.version ? null : res.previousVersion };
   }
   const strategy = d.strategy;
   const id = await refusedIsBadInput(() => startVerification(deps.db, trained.modelName, trained.version, { strategy, trafficPercent: d.canaryPercent, runId: ctx.runId, actor: ACTOR }));
   const [row] = await deps.db.select().from(deployments).where(eq(deployments.id, id));
+  await link(deps.db, ['model_version', trained.modelVersionId], ['deployment', id], 'deployed_as');
   return { strategy: d.strategy, deploymentId: id, since: row.createdAt.toISOString(), previousVersion: null };
 }
 

@@ -55,12 +55,15 @@ export async function trainStage(deps: StageDeps, ctx: StepContext, features: Fe
     const best = pickBest(trials, (t) => t.score, higherIsBetter(metric) ? 'higher' : 'lower');
     params = { ...params, ...best.item.params };
   }
-  const key = hashOf('train', features.trainHash, spec.model.algorithm, params, spec.seed);
+  // A reproduction's output names no version: it must never be a cache hit for a run that registers one.
+  const key = hashOf('train', features.trainHash, spec.model.algorithm, params, spec.seed, ...(ctx.reproduce ? ['reproduce'] : []));
   return runStep<TrainResult>(deps.db, ctx, 'train', key, async () => {
     const design = decodeDesign(await deps.store.get(features.trainHash));
     const { artifact, model } = await fit(deps, spec, { algorithm: spec.model.algorithm, params: params as ParamValues }, design.X, design.y, design.task, 'train', design.featureNames);
     const ref = await deps.store.put(JSON.stringify(artifact));
     await indexArtifact(deps.db, ref, 'model', 'application/json');
+    // `bosun reproduce` compares the artifact's sha256 with the recorded one: no version, no lineage, no profile.
+    if (ctx.reproduce) return { modelVersionId: -1, modelName: ctx.pipeline, version: -1, artifactHash: ref.hash, params, trials: trialCount };
     deps.progress?.({ stage: 'train', step: 'reference profile' });
     const profile = await deps.store.put(JSON.stringify(await profileOf(deps, features, design, model)));
     await indexArtifact(deps.db, profile, 'drift_profile', 'application/json');
