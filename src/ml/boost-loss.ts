@@ -63,7 +63,9 @@ const binomial: BoostingLoss = {
     const h = hess[0];
     for (let i = 0; i < y.length; i++) {
       const r = raw[i];
-      const p = r >= 0 ? 1 / (1 + Math.exp(-r)) : Math.exp(r) / (1 + Math.exp(r));
+      // One exp(-|r|) for both branches of the stable sigmoid (the same values as two calls).
+      const e = Math.exp(r >= 0 ? -r : r);
+      const p = r >= 0 ? 1 / (1 + e) : e / (1 + e);
       g[i] = p - y[i];
       h[i] = p * (1 - p);
     }
