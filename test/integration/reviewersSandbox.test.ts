@@ -4,11 +4,18 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openApp } from '../../src/app';
+import type { AuditEntry } from '../../src/approval/auditLog';
 import type { ExpectedDecision, ReviewerKeys, TokenVerdict } from '../../src/approval/identity';
+import { loadReviewerKeys } from '../../src/approval/reviewerKeys';
 import { generateReviewerKeyPair, parsePrivateKey, signDecision } from '../../src/approval/sign';
+import { decideCommand } from '../../src/cli/approve';
+import { reviewersAdd } from '../../src/cli/reviewers';
 import { createPipelineWorker, PAYLOAD_CONVERTER_PATH } from '../../src/worker/createWorker';
-import { stack, uniqueName } from './support/stack';
+import { stack, testConfig, uniqueName } from './support/stack';
 
 const WORKFLOWS = path.resolve(import.meta.dirname, '../unit/approval/fixtures/verifyWorkflow.ts');
 const SHA = '01'.repeat(32);
@@ -60,5 +67,43 @@ describe('verifying decision tokens inside the workflow sandbox', () => {
     expect((await verifyInWorkflow(token, { 'dr-ada': [publicKey] }, { ...expected, modelVersion: '8' })).verdict).toEqual({ ok: false, reason: 'token for another version: signed for v7, v8 is waiting' });
     expect((await verifyInWorkflow(token, {}, expected)).verdict).toMatchObject({ ok: false, reason: expect.stringMatching(/^unknown reviewer key/) });
     expect((await verifyInWorkflow({ not: 'a token' }, { 'dr-ada': [publicKey] }, expected)).verdict).toMatchObject({ ok: false, reason: expect.stringMatching(/^malformed token/) });
+  });
+
+  it('bosun approve signs for the waiting candidate with the registered key; the workflow verifies it against the loaded keys', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'bosun-approve-'));
+    const app = await openApp({ ...testConfig({ home }), user: 'security-admin' });
+    let keys: ReviewerKeys;
+    let adaKey: string;
+    try {
+      adaKey = (await reviewersAdd(app, 'dr-ada')).privateKeyFile!;
+      keys = await loadReviewerKeys(app.db, ['dr-ada', 'mallory']);
+    } finally {
+      await app.close();
+    }
+    const handle = await client.workflow.start('tokenGateWorkflow', { taskQueue, workflowId: uniqueName('gate'), args: [keys, { version: 7, sha256: SHA }, 3] });
+    const said: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void said.push(a.join(' ')));
+    try {
+      // The key is found at BOSUN_HOME/keys/dr-ada.key.
+      await decideCommand(client, 'approve', handle.workflowId, { reviewer: 'dr-ada', comment: 'reviewed' }, { home, env: {} });
+      // Someone holding Ada's key file cannot pass as another reviewer: the token names who signed.
+      await decideCommand(client, 'approve', handle.workflowId, { reviewer: 'mallory' }, { home, keyFile: adaKey, env: {} });
+      // Without signing options (today's main.ts) nothing is signed, and a gate that needs a token refuses.
+      await decideCommand(client, 'reject', handle.workflowId, { reviewer: 'dr-ada' });
+    } finally {
+      vi.restoreAllMocks();
+      process.exitCode = undefined;
+    }
+    expect(said).toEqual([
+      `accepted: verified dr-ada; named v7 ${SHA}`,
+      expect.stringMatching(/^refused: unknown reviewer key: no active key is registered for "mallory"/),
+      expect.stringMatching(/^refused: malformed token: expected a string/),
+    ]);
+    const decisions = await handle.result() as AuditEntry[];
+    expect(decisions.map((d) => [d.decision, d.reviewer, d.accepted])).toEqual([
+      ['approve', 'dr-ada', true],
+      ['approve', 'mallory', false],
+      ['reject', 'dr-ada', false],
+    ]);
   });
 });
