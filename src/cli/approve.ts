@@ -15,6 +15,8 @@ export interface SigningOptions {
   home: string;
   /** BOSUN_REVIEWER_KEY is read from here (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** --print: print the signed JSON (to paste into the Web UI's "Send a Signal") instead of sending it. */
+  printOnly?: boolean;
 }
 
 /** A signed decision carries its token; decisionPayload.ts accepts the field once the workflow verifies it. */
@@ -45,6 +47,11 @@ export async function decideCommand(client: Client, kind: 'approve' | 'reject', 
   const before = status.approval?.total ?? 0;
   const keyFile = signing ? resolveReviewerKeyFile(parsed.decision.reviewer, signing) : undefined;
   const signal: SignedDecisionSignal = keyFile ? signedDecision(kind, runId, parsed.decision, d, status, keyFile) : d;
+  if (signing?.printOnly) {
+    if (!keyFile) throw new CliError(`--print: no key for ${parsed.decision.reviewer}; pass --key <file>, set BOSUN_REVIEWER_KEY, or register one with \`bosun reviewers add ${parsed.decision.reviewer}\``);
+    console.log(JSON.stringify(signal));
+    return;
+  }
   await sendWithRetry(() => handle.signal(kind === 'approve' ? approveSignal : rejectSignal, signal));
   // The signal is durable once sent; wait briefly to show how the policy judged it.
   for (let i = 0; i < 40; i++) {

@@ -14,6 +14,7 @@ import { loadReviewerKeys } from '../../src/approval/reviewerKeys';
 import { generateReviewerKeyPair, parsePrivateKey, signDecision } from '../../src/approval/sign';
 import { decideCommand } from '../../src/cli/approve';
 import { reviewersAdd } from '../../src/cli/reviewers';
+import { statusQuery } from '../../workflows/messages';
 import { createPipelineWorker, PAYLOAD_CONVERTER_PATH } from '../../src/worker/createWorker';
 import { stack, testConfig, uniqueName } from './support/stack';
 
@@ -84,6 +85,12 @@ describe('verifying decision tokens inside the workflow sandbox', () => {
     const said: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void said.push(a.join(' ')));
     try {
+      // --print: the signed JSON to paste into the Web UI, and nothing sent.
+      await decideCommand(client, 'approve', handle.workflowId, { reviewer: 'dr-ada', comment: 'from the UI' }, { home, env: {}, printOnly: true });
+      const pasted = JSON.parse(said.shift()!);
+      expect(pasted).toMatchObject({ reviewer: 'dr-ada', comment: 'from the UI', modelVersion: '7', modelSha256: SHA, token: expect.any(String) });
+      expect((await handle.query(statusQuery)).approval?.total).toBe(0);
+      await expect(decideCommand(client, 'approve', handle.workflowId, { reviewer: 'bob' }, { home, env: {}, printOnly: true })).rejects.toThrow('--print: no key for bob');
       // The key is found at BOSUN_HOME/keys/dr-ada.key.
       await decideCommand(client, 'approve', handle.workflowId, { reviewer: 'dr-ada', comment: 'reviewed' }, { home, env: {} });
       // Someone holding Ada's key file cannot pass as another reviewer: the token names who signed.
