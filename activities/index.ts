@@ -21,6 +21,7 @@ import { notify } from '../src/notify/webhook';
 import { runDriftCheck, type DriftCheckInput } from '../src/monitor/driftCheck';
 import { planRetrain, recordRetrain } from '../src/monitor/retrain';
 import { noop } from './noop';
+import { loadReviewerKeys } from '../src/approval/reviewerKeys';
 import type { StepContext, TrainResult } from '../workflows/types';
 
 export interface ActivityDeps extends Omit<AppDeps, 'close' | 'pglite'> {
@@ -78,6 +79,8 @@ export function createActivities(deps: ActivityDeps) {
       m?.runs.inc({ pipeline: ctx.pipeline, outcome: status });
     }),
     recordApproval: guard('record_approval', recordApproval),
+    /** The reviewers' active public keys, read when a signed decision arrives (so a revoked key stops counting). */
+    loadReviewerKeys: guard('load_reviewer_keys', (d, _ctx: StepContext, reviewers: string[] | null) => loadReviewerKeys(d.db, reviewers ?? undefined)),
     notify: guard('notify', async (d, ctx: Parameters<typeof notify>[1], event: string, message: string) => {
       try {
         const r = await notify(d, ctx, event, message);

@@ -19,7 +19,9 @@ import {
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { PipelineActivities } from '../activities';
 import { AuditLog, type AuditSnapshot } from '../src/approval/auditLog';
-import { judgeDecision, type ApprovalPolicy, type ApprovalState } from '../src/approval/decide';
+import { approverIds, judgeDecision, type ApprovalPolicy, type ApprovalState } from '../src/approval/decide';
+import { parseDecision, type Decision } from '../src/approval/decisionPayload';
+import { verifyDecisionToken } from '../src/approval/identity';
 import { AuditWriter, type PendingWrite } from './auditWriter';
 import { describeFailure, failureType, StageTracker } from './engine';
 import { PATCHES } from './patches';
@@ -43,6 +45,12 @@ export interface PipelinePlan {
   deploy: { strategy: 'direct' | 'canary' | 'shadow'; verifyWindow: string };
 }
 
+/** A signed decision, parsed and bounded, waiting for its token to be checked. */
+export interface SignedDecision {
+  kind: 'approve' | 'reject';
+  decision: Decision;
+}
+
 /**
  * A run waiting at the approval gate, as it continues as new. Every signal lands in the run's history,
  * hostile ones included; when Temporal suggests it (history size or length), the run continues as a new
@@ -57,6 +65,8 @@ export interface GateState {
   audit: AuditSnapshot;
   /** Decisions not yet in the approvals table when the run continued as new. */
   unwritten: PendingWrite[];
+  /** Signed decisions not yet checked when the run continued as new. */
+  toVerify?: SignedDecision[];
   /** Workflow time (epoch ms) at which the approval timeout fires, when the policy has one. */
   deadline?: number;
   escalated: boolean;
@@ -126,10 +136,8 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
     await condition(allHandlersFinished);
     await writer.flushed();
   };
-  // A handler never throws and never waits: whatever a signal carries, it is judged (refused with a reason
-  // if it is bad), and the writer puts it in the audit table.
-  const decide = (kind: 'approve' | 'reject', payload: unknown): void => {
-    const verdict = judgeDecision(plan.approval, gate?.approval, kind, payload);
+  /** Applies a verdict to the gate and puts it in the audit. */
+  const record = (kind: 'approve' | 'reject', verdict: ReturnType<typeof judgeDecision>): void => {
     if (gate && verdict.accepted) {
       if (kind === 'approve') gate.approval.approvals.push(verdict.reviewer);
       if (verdict.outcome) gate.approval.outcome = verdict.outcome;
@@ -146,6 +154,30 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
     });
     writer.enqueue({ entry, candidateVersion: gate?.approval.candidateVersion ?? null });
   };
+  /** Signed decisions waiting for the gate to check their token against the reviewers' current keys. */
+  const toVerify: SignedDecision[] = [...(resumed?.toVerify ?? [])];
+  // A handler never throws and never waits: whatever a signal carries, it is judged (refused with a reason
+  // if it is bad), and the writer puts it in the audit table. A signed decision under a policy that requires
+  // signatures waits for the gate loop, which loads the keys (an activity) and judges it.
+  const decide = (kind: 'approve' | 'reject', payload: unknown): void => {
+    if (plan.approval.requireSignedDecisions && gate && !gate.approval.outcome) {
+      const parsed = parseDecision(payload);
+      if (parsed.ok && parsed.decision.token !== undefined) {
+        toVerify.push({ kind, decision: parsed.decision });
+        return;
+      }
+    }
+    record(kind, judgeDecision(plan.approval, gate?.approval, kind, payload));
+  };
+  const verifyQueued = async (): Promise<void> => {
+    const batch = toVerify.splice(0);
+    const keys = await quick.loadReviewerKeys(ctx, approverIds(plan.approval) ?? null);
+    for (const { kind, decision } of batch) {
+      const g = gate!.approval;
+      const identity = verifyDecisionToken(decision.token, keys, { runId: workflowId, decision: kind, modelVersion: g.candidateVersion, modelSha256: g.artifactHash, reviewer: decision.reviewer });
+      record(kind, judgeDecision(plan.approval, g, kind, decision, identity));
+    }
+  };
   setHandler(approveSignal, (d) => decide('approve', d), { description: MESSAGE_DESCRIPTIONS.approve });
   setHandler(rejectSignal, (d) => decide('reject', d), { description: MESSAGE_DESCRIPTIONS.reject });
 
@@ -159,7 +191,7 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
       const ingested = await tracker.run('ingest', () => data.ingest(ctx, input.dataUri ?? null), (r) => `${r.rows} rows × ${r.columns} columns`);
       await tracker.run('validate', () => data.validate(ctx, ingested), (r) => r.summary);
       const features = await tracker.run('features', () => data.features(ctx, ingested), (r) => `${r.nFeatures} features, ${r.trainRows} train / ${r.testRows} test rows`);
-      const trained = await tracker.run('train', () => train(ctx, features, plan.search), (r) => `v${r.version} ${r.trials > 1 ? `(best of ${r.trials} trials)` : ''}`.trim());
+      const trained = await tracker.run('train', () => train(ctx, features, plan.search), (r) => (r.version < 0 ? 'artifact rebuilt (reproduction: nothing registered)' : `v${r.version} ${r.trials > 1 ? `(best of ${r.trials} trials)` : ''}`.trim()));
       if (input.reproduce) {
         // `bosun reproduce`: the rebuilt artifact's hash is the answer; nothing is evaluated, approved or deployed.
         for (const stage of ['evaluate', 'approve', 'deploy', 'monitor'] as const) tracker.skip(stage, 'reproduction: stops after train');
@@ -212,7 +244,8 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
 
     const g = gate!;
     const trained = g.trained;
-    const decision = await tracker.run('approve', () => awaitApproval(ctx, input, plan, g, audit, writer, tracker, !!resumed), (r) => r);
+    const signed = { pending: () => toVerify.length > 0, verify: verifyQueued, carried: () => [...toVerify] };
+    const decision = await tracker.run('approve', () => awaitApproval(ctx, input, plan, g, audit, writer, signed, tracker, !!resumed), (r) => r);
     // Every decision is in the audit table before anything moves in the registry.
     if (patched(PATCHES.auditBeforeDeploy)) await writer.flushed();
     if (g.approval.outcome !== 'approved') {
@@ -280,6 +313,7 @@ async function awaitApproval(
   gate: GateState,
   audit: AuditLog,
   writer: AuditWriter,
+  signed: { pending: () => boolean; verify: () => Promise<void>; carried: () => SignedDecision[] },
   tracker: StageTracker,
   resumed: boolean,
 ): Promise<string> {
@@ -302,9 +336,13 @@ async function awaitApproval(
   const canContinue = patched(PATCHES.gateContinueAsNew);
   const historyTooLong = () => canContinue && workflowInfo().continueAsNewSuggested;
   for (;;) {
-    const wake = () => decided() || historyTooLong();
+    const wake = () => decided() || historyTooLong() || signed.pending();
     const inTime = gate.deadline !== undefined && !gate.escalated ? await condition(wake, Math.max(gate.deadline - Date.now(), 1)) : (await condition(wake), true);
     if (decided()) break;
+    if (signed.pending()) {
+      await signed.verify();
+      continue;
+    }
     if (!inTime) {
       if (policy.onTimeout === 'reject') {
         state.outcome = 'timed_out';
@@ -319,7 +357,7 @@ async function awaitApproval(
     // Memo (the evidence) and search attributes (so the Web UI still finds it awaiting approval) go with it.
     const info = workflowInfo();
     const goOn = makeContinueAsNewFunc<typeof trainingPipeline>({ memo: info.memo, typedSearchAttributes: info.typedSearchAttributes });
-    await goOn(input, plan, { ...gate, stages: tracker.stages, audit: audit.snapshot(), unwritten: writer.unwritten() });
+    await goOn(input, plan, { ...gate, stages: tracker.stages, audit: audit.snapshot(), unwritten: writer.unwritten(), toVerify: signed.carried() });
   }
   const last = audit.lastAccepted();
   return last ? last.reason : String(state.outcome);

@@ -18,6 +18,11 @@ export interface ApprovalPolicy {
   onTimeout: 'reject' | 'escalate';
   /** Only when explicitly configured, and only if every gate passed. */
   autoApprove: boolean;
+  /**
+   * Only decisions signed with a key registered for the reviewer count (`bosun reviewers add`, `bosun
+   * approve --key`): the reviewer is then who holds the key, not who the signal claims to be.
+   */
+  requireSignedDecisions?: boolean;
 }
 
 export const DEFAULT_POLICY: ApprovalPolicy = {
@@ -27,6 +32,7 @@ export const DEFAULT_POLICY: ApprovalPolicy = {
   fourEyes: true,
   onTimeout: 'reject',
   autoApprove: false,
+  requireSignedDecisions: false,
 };
 
 export interface ApprovalState {
@@ -44,8 +50,17 @@ export type Verdict = { reviewer: string; comment?: string } & (
   | { accepted: false; reason: string }
 );
 
-/** Judges one `approve` or `reject` signal. `payload` is whatever arrived: it may be malformed or hostile. */
-export function judgeDecision(policy: ApprovalPolicy, state: ApprovalState | undefined, kind: 'approve' | 'reject', payload: unknown): Verdict {
+/**
+ * Judges one `approve` or `reject` signal. `payload` is whatever arrived: it may be malformed or hostile.
+ * `identity` is the verdict on its signed token, when the policy requires signed decisions.
+ */
+export function judgeDecision(
+  policy: ApprovalPolicy,
+  state: ApprovalState | undefined,
+  kind: 'approve' | 'reject',
+  payload: unknown,
+  identity?: { ok: true; reviewer: string } | { ok: false; reason: string },
+): Verdict {
   const parsed = parseDecision(payload);
   if (!parsed.ok) return { accepted: false, reason: parsed.reason, reviewer: parsed.reviewer, comment: parsed.comment };
   const d = parsed.decision;
@@ -59,11 +74,19 @@ export function judgeDecision(policy: ApprovalPolicy, state: ApprovalState | und
     return { ...who, accepted: false, reason: `wrong artifact: the decision names sha256 ${d.modelSha256.slice(0, 12)}… but the waiting candidate v${state.candidateVersion} is ${state.artifactHash.slice(0, 12)}…` };
   }
   const reviewer = d.reviewer;
+  if (policy.requireSignedDecisions) {
+    if (d.token === undefined) {
+      return { ...who, accepted: false, reason: `unverified: this pipeline requires signed decisions; sign with \`bosun approve --key <file>\` (keys: \`bosun reviewers add\`)` };
+    }
+    if (!identity) return { ...who, accepted: false, reason: 'unverified: the signature could not be checked' };
+    if (!identity.ok) return { ...who, accepted: false, reason: `unverified: ${identity.reason}` };
+    if (identity.reviewer !== reviewer) return { ...who, accepted: false, reason: `unverified: the token was signed by ${identity.reviewer}, not ${reviewer}` };
+  }
   if (!isAllowed(policy, reviewer)) return { ...who, accepted: false, reason: `unauthorized: ${reviewer} is not an allowed approver` };
   if (kind === 'approve' && policy.fourEyes && reviewer === state.startedBy) {
     return { ...who, accepted: false, reason: `four-eyes: ${reviewer} started this run and cannot approve it` };
   }
-  const binding = bindingNote(d, state);
+  const binding = bindingNote(d, state) + (policy.requireSignedDecisions ? `; signature of ${reviewer} verified` : '');
   if (kind === 'reject') return { ...who, accepted: true, reason: `rejected by ${reviewer}; ${binding}`, outcome: 'rejected' };
   if (state.approvals.includes(reviewer)) return { ...who, accepted: false, reason: `duplicate: ${reviewer} has already approved` };
   const count = state.approvals.length + 1;
@@ -83,4 +106,10 @@ function bindingNote(d: Decision, state: ApprovalState): string {
 export function isAllowed(policy: ApprovalPolicy, reviewer: string): boolean {
   if (policy.approvers.length === 0) return true;
   return policy.approvers.some((a) => (a.startsWith('role:') ? (policy.roles[a.slice(5)] ?? []).includes(reviewer) : a === reviewer));
+}
+
+/** The reviewer ids whose keys a signed decision may be checked against (undefined: anyone may decide). */
+export function approverIds(policy: ApprovalPolicy): string[] | undefined {
+  if (policy.approvers.length === 0) return undefined;
+  return [...new Set(policy.approvers.flatMap((a) => (a.startsWith('role:') ? (policy.roles[a.slice(5)] ?? []) : [a])))];
 }

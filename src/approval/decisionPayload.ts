@@ -17,11 +17,14 @@ export interface Decision {
   modelVersion?: string;
   /** The sha256 of the model artifact the reviewer looked at; when given it must match the candidate's. */
   modelSha256?: string;
+  /** A signed decision token (src/approval/identity.ts), checked when the policy requires signatures. */
+  token?: string;
 }
 
 export type ParsedDecision = { ok: true; decision: Decision } | { ok: false; reason: string; reviewer: string; comment?: string };
 
-const KNOWN_FIELDS = ['reviewer', 'comment', 'modelVersion', 'modelSha256'];
+const KNOWN_FIELDS = ['reviewer', 'comment', 'modelVersion', 'modelSha256', 'token'];
+const TOKEN_MAX = 2048;
 const EXAMPLE = '{"reviewer": "<id>", "comment": "…", "modelVersion": "<candidate version>"}';
 
 /**
@@ -69,7 +72,14 @@ export function parseDecision(payload: unknown): ParsedDecision {
     }
     modelSha256 = p.modelSha256.replace(/^sha256:/, '').toLowerCase();
   }
-  return { ok: true, decision: { reviewer: reviewer.trim(), comment, modelVersion, modelSha256 } };
+  let token: string | undefined;
+  if (p.token !== undefined) {
+    if (typeof p.token !== 'string' || p.token.length > TOKEN_MAX || !/^[A-Za-z0-9_.-]+$/.test(p.token)) {
+      return refuse(`malformed: "token" must be a signed decision token of at most ${TOKEN_MAX} characters (bosun approve --key makes one)`, p);
+    }
+    token = p.token;
+  }
+  return { ok: true, decision: { reviewer: reviewer.trim(), comment, modelVersion, modelSha256, token } };
 }
 
 /** A refused payload keeps only a short, escaped summary of who it claimed to be. */

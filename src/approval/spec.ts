@@ -11,6 +11,7 @@ export const approvalSpecSchema = z
     timeout: z.string().regex(/^\d+(s|m|h|d)$/, 'expected a duration such as "30m", "72h" or "7d"').optional(),
     onTimeout: z.enum(['reject', 'escalate']).default('reject'),
     autoApprove: z.boolean().default(false),
+    requireSignedDecisions: z.boolean().default(false),
   })
   .superRefine((s, ctx) => {
     for (const [i, a] of s.approvers.entries()) {

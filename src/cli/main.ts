@@ -108,13 +108,73 @@ for (const kind of ['approve', 'reject'] as const) {
     .option('--comment <text>', 'why')
     .option('--model-version <n>', 'the candidate version you reviewed (refused if another is waiting)')
     .option('--model-sha256 <hash>', "the model artifact's sha256 you reviewed (evidence.modelSha256; refused if it differs)")
+    .option('--key <file>', 'sign the decision with this ed25519 private key (PEM); default: BOSUN_REVIEWER_KEY, else BOSUN_HOME/keys/<reviewer>.key if it exists')
+    .option('--print', 'print the signed decision JSON (to paste into the Web UI\'s "Send a Signal") instead of sending it')
     .action(async (run, o) => {
       const { decideCommand } = await import('./approve');
       await withTemporal(({ client }) =>
-        decideCommand(client, kind, run, { reviewer: o.reviewer, comment: o.comment, modelVersion: o.modelVersion, modelSha256: o.modelSha256 }),
+        decideCommand(client, kind, run, { reviewer: o.reviewer, comment: o.comment, modelVersion: o.modelVersion, modelSha256: o.modelSha256 }, { keyFile: o.key, home: loadConfig().home, printOnly: !!o.print }),
       );
     });
 }
+
+const reviewers = program.command('reviewers').description("reviewers' public keys: a decision signed with a registered key proves who made it");
+reviewers
+  .command('add <id>')
+  .description('register a public key for a reviewer; without --public-key, generate a key pair and write the private key to BOSUN_HOME/keys/<id>.key (mode 0600)')
+  .option('--public-key <file>', 'the ed25519 public key: PEM (`openssl pkey -in key.pem -pubout`) or base64 of the raw 32 bytes')
+  .action(async (id, o) =>
+    withApp(async (app) => {
+      const { reviewersAddCommand } = await import('./reviewers');
+      await reviewersAddCommand(app, id, { publicKey: o.publicKey });
+    }),
+  );
+reviewers
+  .command('list')
+  .description('registered reviewer keys (active ones; --all adds revoked ones)')
+  .option('--all', 'include revoked keys')
+  .option('--json', 'machine-readable output')
+  .action(async (o) =>
+    withApp(async (app) => {
+      const { reviewersListCommand } = await import('./reviewers');
+      await reviewersListCommand(app, { json: !!o.json, all: !!o.all });
+    }),
+  );
+reviewers
+  .command('revoke <id>')
+  .description("revoke a reviewer's active keys (or only --key-id N): decisions signed with them are refused from then on")
+  .option('--key-id <n>', 'only this key (the id `bosun reviewers list` shows)', (v) => Number(v))
+  .action(async (id, o) =>
+    withApp(async (app) => {
+      const { reviewersRevokeCommand } = await import('./reviewers');
+      await reviewersRevokeCommand(app, id, { keyId: o.keyId });
+    }),
+  );
+
+program
+  .command('reproduce <model> <version>')
+  .description('rebuild a version from what was recorded (data, spec, seed, params) as a durable run and compare the artifact sha256; exit code 1 if it differs')
+  .option('--data <uri>', 'rebuild from this data instead of the recorded dataset version (file path, s3://, http(s)://)')
+  .option('--json', 'machine-readable output')
+  .action(async (model, version, o) =>
+    withTemporal(({ client }) =>
+      withApp(async (app) => {
+        const { reproduceCommand } = await import('./reproduce');
+        await reproduceCommand(app, client, app.config, model, version, { data: o.data, json: !!o.json });
+      }),
+    ),
+  );
+
+program
+  .command('lineage <model> <version>')
+  .description('dataset → features → model → evaluation → approval → deployment of a version, with hashes')
+  .option('--json', 'machine-readable output')
+  .action(async (model, version, o) =>
+    withApp(async (app) => {
+      const { lineageCommand } = await import('./lineage');
+      await lineageCommand(app, model, version, { json: !!o.json });
+    }),
+  );
 
 program
   .command('report <run>')

@@ -10,6 +10,8 @@ import { getAlias } from '../../src/registry/registry';
 import type { PipelineSpecInput } from '../../src/pipeline/spec';
 import { findProgram } from '../../src/stack/binaries';
 import { artifactKey } from '../../src/storage/artifactStore';
+import { addReviewerKey } from '../../src/approval/reviewerKeys';
+import { generateReviewerKeyPair, parsePrivateKey, signDecision } from '../../src/approval/sign';
 import { statusQuery } from '../../workflows/messages';
 import { startHarness, type Harness } from './support/pipelineHarness';
 import { stack, uniqueName } from './support/stack';
@@ -176,5 +178,29 @@ describe('the approval gate', () => {
     const err = await handle.result().then(() => null, (e: Error) => e.cause as Error);
     expect(err?.message).toMatch(new RegExp(`the registry names artifact sha256:${other.hash} but the approval in run ${handle.workflowId} was for sha256:`));
     expect(await getAlias(h.app.db, name, 'production')).toBeUndefined();
+  });
+
+  it('with requireSignedDecisions, counts only decisions signed with the reviewer\'s registered key', async () => {
+    const ada = generateReviewerKeyPair();
+    const mallory = generateReviewerKeyPair();
+    await addReviewerKey(h.app.db, { reviewer: 'dr-ada', publicKey: ada.publicKey, addedBy: 'test' });
+    const handle = await h.submit(spec(uniqueName('signed'), { approval: { approvers: ['dr-ada'], requireSignedDecisions: true } }));
+    const waiting = await h.waitForStage(handle, 'awaiting_approval');
+    const expected = { v: 1 as const, runId: handle.workflowId, decision: 'approve' as const, reviewer: 'dr-ada', modelVersion: String(waiting.evidence!.candidateVersion), modelSha256: String(waiting.evidence!.modelSha256), issuedAt: new Date().toISOString() };
+    // Claimed, not proven; signed by a key that is not Ada's; signed by Ada but for a rejection.
+    await signal(handle.workflowId, 'approve', ['--input', '{"reviewer": "dr-ada"}']);
+    const forged = signDecision(parsePrivateKey(mallory.privateKeyPem, 'mallory'), expected);
+    await signal(handle.workflowId, 'approve', ['--input', JSON.stringify({ reviewer: 'dr-ada', token: forged })]);
+    const replayed = signDecision(parsePrivateKey(ada.privateKeyPem, 'ada'), { ...expected, decision: 'reject' });
+    await signal(handle.workflowId, 'approve', ['--input', JSON.stringify({ reviewer: 'dr-ada', token: replayed })]);
+    const good = signDecision(parsePrivateKey(ada.privateKeyPem, 'ada'), expected);
+    await signal(handle.workflowId, 'approve', ['--input', JSON.stringify({ reviewer: 'dr-ada', token: good })]);
+    expect(await handle.result()).toMatchObject({ status: 'succeeded' });
+    const rows = await auditRows(handle.workflowId);
+    expect(rows.map((r) => r.accepted)).toEqual([false, false, false, true]);
+    expect(rows[0].reason).toMatch(/^unverified: this pipeline requires signed decisions/);
+    expect(rows[1].reason).toMatch(/^unverified: /);
+    expect(rows[2].reason).toMatch(/^unverified: /);
+    expect(rows[3]).toMatchObject({ outcome: 'approved', reason: expect.stringContaining('signature of dr-ada verified') });
   });
 });
