@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { isFloatColumn, type Column, type Table } from '../../../src/data/table';
 import { getColumn } from '../../../src/data/table';
 
-export const DATA_DIR = new URL('../../../../shared/data/', import.meta.url);
+/** The shared real datasets beside the checkout, else the repository's own copy of them (a clone elsewhere). */
+const SHARED_DATA = new URL('../../../../shared/data/', import.meta.url);
+export const DATA_DIR = existsSync(SHARED_DATA) ? SHARED_DATA : new URL('../../../data/', import.meta.url);
 
 /** A column's cells as plain values (numbers, strings, null for missing) for readable assertions. */
 export function cells(table: Table, name: string): Array<number | string | null> {

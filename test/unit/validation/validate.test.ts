@@ -1,3 +1,4 @@
+import { DATA_DIR } from '../data/helpers';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readTable } from '../../../src/data/read';
@@ -249,7 +250,7 @@ describe('schema change', () => {
 
 describe('on a real dataset', () => {
   it('vote.csv passes sensible expectations and fails a strict null limit', async () => {
-    const t = await readTable(readFileSync(new URL('../../../../shared/data/vote.csv', import.meta.url)), 'csv');
+    const t = await readTable(readFileSync(new URL('vote.csv', DATA_DIR)), 'csv');
     const spec: ExpectationsInput = {
       rowCount: { min: 400 },
       columns: { Class: { type: 'categorical', allowed: ['democrat', 'republican'], maxNullRatio: 0 } },
