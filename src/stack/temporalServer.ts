@@ -37,6 +37,10 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Tem
   for (const key of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${searchAttributeTypeName(key.type)}`);
   // Let a run with many fast activities proceed without the dev server's default rate limits getting in the way.
   args.push('--dynamic-config-value', 'frontend.namespaceRPS=10000');
+  // Bosun's payloads are references and small decisions; refuse anything bigger than 256 KB at the frontend,
+  // so no client can push megabytes into a run's history (a signal flood would otherwise make one workflow
+  // task too big to deliver). Production: set the same limit.blobSize.* in the server's dynamic config.
+  args.push('--dynamic-config-value', 'limit.blobSize.error=262144', '--dynamic-config-value', 'limit.blobSize.warn=65536');
   const address = `${ip}:${o.port}`;
   const child = await spawnService({
     name: 'Temporal dev server',

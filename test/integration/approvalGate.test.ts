@@ -100,18 +100,24 @@ describe('the approval gate', () => {
     expect((await dbRun(handle.workflowId)).status).toBe('succeeded');
   });
 
-  it('survives a flood of 1.5 MB refused comments: status keeps answering, the run continues as new instead of hitting the history limit', async () => {
+  it('survives a flood of oversized comments: the server refuses megabytes, status keeps answering, the run continues as new instead of hitting the history limit', async () => {
     const handle = await h.submit(spec(uniqueName('flood')));
     await h.waitForStage(handle, 'awaiting_approval');
     const firstRunId = (await handle.describe()).runId;
-    const file = path.join(scratch, 'huge.json');
-    writeFileSync(file, JSON.stringify({ reviewer: 'mallory', comment: 'x'.repeat(1_500_000) }));
-    const FLOOD = 36; // > 32, where Temporal terminated the run at its 50 MB history limit before
+    // The server refuses a payload over its blob limit (256 KB, set by Bosun's dev server) before it reaches history.
+    const huge = path.join(scratch, 'huge.json');
+    writeFileSync(huge, JSON.stringify({ reviewer: 'mallory', comment: 'x'.repeat(1_500_000) }));
+    await expect(signal(handle.workflowId, 'approve', ['--input-file', huge])).rejects.toThrow(/size|limit|large/i);
+    // Just under it, a flood of refused comments: 40 × 200 KB is 8 MB of history, past the point where
+    // Temporal suggests continuing as new.
+    const file = path.join(scratch, 'big.json');
+    writeFileSync(file, JSON.stringify({ reviewer: 'mallory', comment: 'x'.repeat(200_000) }));
+    const FLOOD = 40;
     for (let i = 0; i < FLOOD; i++) await signal(handle.workflowId, 'approve', ['--input-file', file]);
 
     // `status` (the query behind `bosun status` and `bosun approve`) still fits in a message.
     const status = await h.waitForStage(handle, 'awaiting_approval');
-    expect(status.approval!.decisions.every((d) => !d.accepted && d.reason.startsWith('malformed: "comment" is 1500000 characters'))).toBe(true);
+    expect(status.approval!.decisions.every((d) => !d.accepted && d.reason.startsWith('malformed: "comment" is 200000 characters'))).toBe(true);
     expect(JSON.stringify(status).length).toBeLessThan(100_000);
     expect((await handle.describe()).runId).not.toBe(firstRunId);
 
