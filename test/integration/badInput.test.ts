@@ -1,12 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { WorkflowFailedError } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetVersions, modelVersions, runs } from '../../src/db/schema';
 import { SpecError, type PipelineSpecInput } from '../../src/pipeline/spec';
-import { startHarness, type Harness } from './support/pipelineHarness';
+import { badInputFailure, startHarness, type Harness } from './support/pipelineHarness';
 import { uniqueName } from './support/stack';
 
 // Bad input on the embedded database and the real MinIO store: every case fails with a message that says
@@ -34,23 +33,7 @@ describe('bad input', () => {
   });
   afterAll(async () => h?.close());
 
-  async function failure(s: PipelineSpecInput): Promise<{ message: string; runId: string }> {
-    const handle = await h.submit(s);
-    const err = await handle.result().then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(WorkflowFailedError);
-    const history = await handle.fetchHistory();
-    const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => Number(e.activityTaskStartedEventAttributes!.attempt));
-    expect(Math.max(...attempts), 'bad input must not be retried').toBe(1);
-    // The activity's own BadInput failure is the innermost of its type; the layers above may wrap or repeat it.
-    const chain: Array<Error & { type?: string }> = [];
-    for (let e = (err as WorkflowFailedError).cause as (Error & { type?: string; cause?: unknown }) | undefined; e; e = e.cause as typeof e) chain.push(e);
-    const bad = chain.filter((e) => e.type === 'BadInput').at(-1);
-    expect(bad, `no BadInput failure in ${chain.map((e) => `${e.name}(${e.type ?? ''}): ${e.message}`).join(' <- ')}`).toBeDefined();
-    return { message: bad!.message, runId: handle.workflowId };
-  }
+  const failure = (s: PipelineSpecInput) => badInputFailure(h, s);
 
   it.each([
     ['an empty file', () => file('empty.csv', ''), /is empty/],

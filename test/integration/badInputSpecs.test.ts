@@ -2,12 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { WorkflowFailedError } from '@temporalio/client';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasets, modelVersions, runs } from '../../src/db/schema';
 import { SpecError, type PipelineSpecInput } from '../../src/pipeline/spec';
-import { startHarness, type Harness } from './support/pipelineHarness';
+import { badInputFailure, startHarness, type Harness } from './support/pipelineHarness';
 import { uniqueName } from './support/stack';
 
 // The bad inputs of issue #13 that used to be retried, accepted, or blessed: each is refused at submit or
@@ -36,23 +35,7 @@ describe('bad input refused, not retried', () => {
   });
   afterAll(async () => h?.close());
 
-  async function failure(s: PipelineSpecInput): Promise<{ message: string; runId: string }> {
-    const handle = await h.submit(s);
-    const err = await handle.result().then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(WorkflowFailedError);
-    const history = await handle.fetchHistory();
-    const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => Number(e.activityTaskStartedEventAttributes!.attempt));
-    expect(Math.max(...attempts), 'bad input must not be retried').toBe(1);
-    // The activity's own failure is the innermost cause; the layers above it may wrap or repeat it.
-    const chain: Array<Error & { type?: string }> = [];
-    for (let e = (err as WorkflowFailedError).cause as (Error & { type?: string; cause?: unknown }) | undefined; e; e = e.cause as typeof e) chain.push(e);
-    const bad = chain.filter((e) => e.type === 'BadInput').at(-1);
-    expect(bad, `no BadInput failure in ${chain.map((e) => `${e.name}(${e.type ?? ''}): ${e.message}`).join(' <- ')}`).toBeDefined();
-    return { message: bad!.message, runId: handle.workflowId };
-  }
+  const failure = (s: PipelineSpecInput) => badInputFailure(h, s);
 
   it('a CSV with a NUL byte names file, line and byte offset, and leaves no dataset row without a version', async () => {
     const p = file('nul.csv', Buffer.from('a,b,label\n1,2,cat\n3,x\u0000y,dog\n' + good.split('\n').slice(1).join('\n')));

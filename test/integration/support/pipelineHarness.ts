@@ -2,7 +2,8 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { expect } from 'vitest';
 import { createActivities } from '../../../activities';
 import { openApp, type AppDeps } from '../../../src/app';
 import type { Config } from '../../../src/config';
@@ -89,4 +90,25 @@ export async function startHarness(o: { postgres?: boolean; minio?: boolean; wor
       await app.close();
     },
   };
+}
+
+/**
+ * Runs a spec that must fail on bad input: asserts the run failed, that no activity was retried, and returns
+ * the innermost BadInput failure's message (the layers above it may wrap or repeat it).
+ */
+export async function badInputFailure(h: Harness, s: PipelineSpecInput): Promise<{ message: string; runId: string }> {
+  const handle = await h.submit(s);
+  const err = await handle.result().then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  const history = await handle.fetchHistory();
+  const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => Number(e.activityTaskStartedEventAttributes!.attempt));
+  expect(Math.max(...attempts), 'bad input must not be retried').toBe(1);
+  const chain: Array<Error & { type?: string }> = [];
+  for (let e = (err as WorkflowFailedError).cause as (Error & { type?: string; cause?: unknown }) | undefined; e; e = e.cause as typeof e) chain.push(e);
+  const bad = chain.filter((e) => e.type === 'BadInput').at(-1);
+  expect(bad, `no BadInput failure in ${chain.map((e) => `${e.name}(${e.type ?? ''}): ${e.message}`).join(' <- ')}`).toBeDefined();
+  return { message: bad!.message, runId: handle.workflowId };
 }
