@@ -10,6 +10,24 @@ export default tseslint.config(
     },
   },
   {
+    // The library is imported by workflows, activities and workers, never the other way round: the workflow
+    // contract lives in src/contract, and the process entry points (workers, `bosun dev`) in workers/.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/workflows', '**/workflows/*', '**/activities', '**/activities/*', '**/workers', '**/workers/*'],
+              message: 'src/ must not import workflows/, activities/ or workers/: put shared types in src/contract, process wiring in workers/',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O libraries.
     files: ['workflows/**/*.ts'],
     rules: {

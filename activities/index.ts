@@ -22,7 +22,7 @@ import { runDriftCheck, type DriftCheckInput } from '../src/monitor/driftCheck';
 import { planRetrain, recordRetrain } from '../src/monitor/retrain';
 import { noop } from './noop';
 import { loadReviewerKeys } from '../src/approval/reviewerKeys';
-import type { StepContext, TrainResult } from '../workflows/types';
+import type { StepContext, TrainResult } from '../src/contract/types';
 
 export interface ActivityDeps extends Omit<AppDeps, 'close' | 'pglite'> {
   /** For activities that talk to Temporal themselves (the monitor stage's schedule). */

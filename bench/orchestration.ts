@@ -12,7 +12,7 @@ import { loadConfig } from '../src/config';
 import { findProgram } from '../src/stack/binaries';
 import { freePort } from '../src/stack/process';
 import { startTemporalServer } from '../src/stack/temporalServer';
-import { bundlePipelineWorkflows, createPipelineWorker } from '../src/worker/createWorker';
+import { bundlePipelineWorkflows, createPipelineWorker } from '../workers/createWorker';
 
 export interface OrchestrationResult {
   steps: number;

@@ -24,8 +24,8 @@ import { submitRun } from '../src/pipeline/submit';
 import { findProgram } from '../src/stack/binaries';
 import { freePort } from '../src/stack/process';
 import { startTemporalServer } from '../src/stack/temporalServer';
-import { createPipelineWorker } from '../src/worker/createWorker';
-import { statusQuery } from '../workflows/messages';
+import { createPipelineWorker } from '../workers/createWorker';
+import { statusQuery } from '../src/contract/messages';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DATA = path.join(ROOT, 'data');

@@ -6,7 +6,7 @@ import { openApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { connectTemporal } from '../src/temporal/connection';
 import { ensureSearchAttributes } from '../src/temporal/searchAttributes';
-import { startPipelineWorker } from '../src/worker/pipelineWorker';
+import { startPipelineWorker } from './pipelineWorker';
 
 export async function workerCommand(): Promise<void> {
   const config = loadConfig();

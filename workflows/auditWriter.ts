@@ -8,13 +8,8 @@
  */
 import { condition, log, proxyActivities } from '@temporalio/workflow';
 import type { PipelineActivities } from '../activities';
-import type { AuditEntry } from '../src/approval/auditLog';
-import type { StepContext } from './types';
-
-export interface PendingWrite {
-  entry: AuditEntry;
-  candidateVersion: string | null;
-}
+import type { PendingWrite } from '../src/contract/trainingPipeline';
+import type { StepContext } from '../src/contract/types';
 
 /** Retried until the database takes it: an accepted decision must never be lost. Idempotent by seq. */
 const durable = proxyActivities<PipelineActivities>({

@@ -1,7 +1,7 @@
 /** Batch scoring of a whole dataset as a durable run (`bosun score`). */
 import { proxyActivities } from '@temporalio/workflow';
 import type { PipelineActivities } from '../activities';
-import type { ScoreInput, ScoreResult } from '../src/pipeline/stages/score';
+import type { ScoreInput, ScoreResult } from '../src/contract/batchScore';
 
 const { scoreDataset } = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '2 hours',

@@ -13,25 +13,9 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { PipelineActivities } from '../activities';
-import { BOSUN_PIPELINE, BOSUN_STAGE, BOSUN_TRIGGER } from './searchAttributes';
+import { BOSUN_PIPELINE, BOSUN_STAGE, BOSUN_TRIGGER } from '../src/contract/searchAttributes';
+import type { DriftCheckInput, DriftCheckOutcome } from '../src/contract/driftCheck';
 import { trainingPipeline } from './trainingPipeline';
-
-export interface DriftCheckInput {
-  modelName: string;
-  /** Look-back of the prediction log, e.g. "24h" (default: the pipeline's monitor.window). */
-  window?: string;
-  /** Check this dataset instead of the prediction log. */
-  dataUri?: string;
-}
-
-export interface DriftCheckOutcome {
-  reportId: number;
-  drifted: boolean;
-  summary: string;
-  retrainRunId: string | null;
-  /** True when the retraining this check asked for was already running (started by another check). */
-  retrainDeduplicated: boolean;
-}
 
 const acts = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '30 minutes',

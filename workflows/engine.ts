@@ -4,8 +4,8 @@
  * Deterministic: it only uses workflow APIs (workflow time, upsertSearchAttributes).
  */
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, upsertSearchAttributes } from '@temporalio/workflow';
-import { BOSUN_STAGE } from './searchAttributes';
-import type { StageRecord, StageState } from './types';
+import { BOSUN_STAGE } from '../src/contract/searchAttributes';
+import type { StageRecord, StageState } from '../src/contract/types';
 
 export interface StageOutcome {
   cached?: boolean;

@@ -18,59 +18,25 @@ import {
 } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { PipelineActivities } from '../activities';
-import { AuditLog, type AuditSnapshot } from '../src/approval/auditLog';
-import { approverIds, judgeDecision, type ApprovalPolicy, type ApprovalState } from '../src/approval/decide';
-import { parseDecision, type Decision } from '../src/approval/decisionPayload';
+import { AuditLog } from '../src/approval/auditLog';
+import { approverIds, judgeDecision } from '../src/approval/decide';
+import { parseDecision } from '../src/approval/decisionPayload';
 import { verifyDecisionToken } from '../src/approval/identity';
-import { AuditWriter, type PendingWrite } from './auditWriter';
+import { AuditWriter } from './auditWriter';
+import type { GateState, PipelinePlan, SignedDecision } from '../src/contract/trainingPipeline';
 import { describeFailure, failureType, StageTracker } from './engine';
 import { PATCHES } from './patches';
-import { approveSignal, MESSAGE_DESCRIPTIONS, rejectSignal, statusQuery, type RunStatus } from './messages';
-import { BOSUN_CANDIDATE_VERSION, BOSUN_PIPELINE, BOSUN_TRIGGER } from './searchAttributes';
+import { approveSignal, MESSAGE_DESCRIPTIONS, rejectSignal, statusQuery, type RunStatus } from '../src/contract/messages';
+import { BOSUN_CANDIDATE_VERSION, BOSUN_PIPELINE, BOSUN_TRIGGER } from '../src/contract/searchAttributes';
 import {
   PIPELINE_STAGES,
   type DeployResult,
   type EvaluateResult,
   type RunOutcome,
-  type StageRecord,
   type StepContext,
   type TrainingPipelineInput,
   type TrainResult,
-} from './types';
-
-/** What the workflow needs to know of the spec to steer; the activities read the rest from the spec artifact. */
-export interface PipelinePlan {
-  search: boolean;
-  approval: ApprovalPolicy;
-  deploy: { strategy: 'direct' | 'canary' | 'shadow'; verifyWindow: string };
-}
-
-/** A signed decision, parsed and bounded, waiting for its token to be checked. */
-export interface SignedDecision {
-  kind: 'approve' | 'reject';
-  decision: Decision;
-}
-
-/**
- * A run waiting at the approval gate, as it continues as new. Every signal lands in the run's history,
- * hostile ones included; when Temporal suggests it (history size or length), the run continues as a new
- * execution with the same workflow id, carrying only this bounded state, so no stream of signals can push
- * it into the history limit where Temporal would terminate it.
- */
-export interface GateState {
-  trained: TrainResult;
-  evidence: Record<string, unknown>;
-  stages: StageRecord[];
-  approval: ApprovalState;
-  audit: AuditSnapshot;
-  /** Decisions not yet in the approvals table when the run continued as new. */
-  unwritten: PendingWrite[];
-  /** Signed decisions not yet checked when the run continued as new. */
-  toVerify?: SignedDecision[];
-  /** Workflow time (epoch ms) at which the approval timeout fires, when the policy has one. */
-  deadline?: number;
-  escalated: boolean;
-}
+} from '../src/contract/types';
 
 /**
  * About 2.5 minutes of backoff before a stage gives up: long enough for a database, MinIO or Temporal

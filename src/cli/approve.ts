@@ -1,7 +1,7 @@
 /** `bosun approve|reject <run>`: the same signal an approver sends from the Web UI or `temporal workflow signal`. */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
-import { approveSignal, rejectSignal, statusQuery, type DecisionSignal, type RunStatus } from '../../workflows/messages';
+import { approveSignal, rejectSignal, statusQuery, type DecisionSignal, type RunStatus } from '../contract/messages';
 import { parseDecision, type Decision } from '../approval/decisionPayload';
 import { KeyFileError, parsePrivateKey, signDecision } from '../approval/sign';
 import { CliError } from './output';

@@ -2,11 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
-import type { DriftCheckOutcome, driftCheck } from '../../workflows/driftCheck';
+import { DRIFT_CHECK, type DriftCheckOutcome, type DriftCheckWorkflow } from '../contract/driftCheck';
 import { printJson } from './output';
 
 export async function driftCheckCommand(client: Client, config: Config, model: string, o: { window?: string; data?: string; json?: boolean }): Promise<void> {
-  const outcome: DriftCheckOutcome = await client.workflow.execute<typeof driftCheck>('driftCheck', {
+  const outcome: DriftCheckOutcome = await client.workflow.execute<DriftCheckWorkflow>(DRIFT_CHECK, {
     taskQueue: config.temporal.taskQueue,
     workflowId: `drift-${model}-manual-${randomBytes(3).toString('hex')}`,
     args: [{ modelName: model, window: o.window, dataUri: o.data }],

@@ -9,7 +9,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { AppDeps } from '../app';
 import { approvals, datasets, datasetVersions, deployments, featureSets, lineageEdges, modelVersions, steps } from '../db/schema';
 import type { Db } from '../db/client';
-import type { EvaluateResult } from '../../workflows/types';
+import type { EvaluateResult } from '../contract/types';
 import { canonicalJson } from '../pipeline/canonical';
 import { CliError, printJson } from './output';
 

@@ -17,9 +17,9 @@ import { canonicalJson } from '../pipeline/canonical';
 import { environmentDifferences, runEnvironment, type RunEnvironment } from '../pipeline/environment';
 import { loadSpec } from '../pipeline/specStore';
 import { planOf } from '../pipeline/submit';
-import { BOSUN_PIPELINE, BOSUN_STAGE, BOSUN_TRIGGER } from '../../workflows/searchAttributes';
-import type { trainingPipeline } from '../../workflows/trainingPipeline';
-import type { IngestResult, TrainingPipelineInput, TrainResult } from '../../workflows/types';
+import { BOSUN_PIPELINE, BOSUN_STAGE, BOSUN_TRIGGER } from '../contract/searchAttributes';
+import { TRAINING_PIPELINE, type TrainingPipelineWorkflow } from '../contract/trainingPipeline';
+import type { IngestResult, TrainingPipelineInput, TrainResult } from '../contract/types';
 import { CliError, printJson } from './output';
 
 export interface Reproduction {
@@ -62,7 +62,7 @@ export async function reproduceCommand(
     reproduce: true,
   };
   const workflowId = `${model}-reproduce-v${version}-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`;
-  const handle = await client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+  const handle = await client.workflow.start<TrainingPipelineWorkflow>(TRAINING_PIPELINE, {
     taskQueue: config.temporal.taskQueue,
     workflowId,
     args: [input, planOf(spec)],

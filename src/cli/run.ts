@@ -6,7 +6,7 @@ import type { Config } from '../config';
 import { prepareSpec, readPipelineFile } from '../pipeline/loadPipeline';
 import { submitRun } from '../pipeline/submit';
 import type { ArtifactStore } from '../storage';
-import { statusQuery, type RunStatus } from '../../workflows/messages';
+import { statusQuery, type RunStatus } from '../contract/messages';
 import { printJson } from './output';
 
 export interface RunOptions {

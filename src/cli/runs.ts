@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import { reconcileRuns } from '../pipeline/reconcile';
-import { statusQuery } from '../../workflows/messages';
+import { statusQuery } from '../contract/messages';
 import { printJson, printTable } from './output';
 
 export async function statusCommand(client: Client, runId: string, json: boolean, db?: Db): Promise<void> {

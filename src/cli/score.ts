@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { AppDeps } from '../app';
-import type { batchScore } from '../../workflows/batchScore';
+import { BATCH_SCORE, type BatchScoreWorkflow } from '../contract/batchScore';
 import { CliError } from './output';
 
 export async function scoreCommand(client: Client, app: AppDeps, model: string, o: { data: string; version?: string; out?: string }): Promise<void> {
@@ -15,7 +15,7 @@ export async function scoreCommand(client: Client, app: AppDeps, model: string, 
     const ref = await app.store.put(readFileSync(file));
     dataUri = `artifact:sha256:${ref.hash}#file://${file}`;
   }
-  const result = await client.workflow.execute<typeof batchScore>('batchScore', {
+  const result = await client.workflow.execute<BatchScoreWorkflow>(BATCH_SCORE, {
     taskQueue: app.config.temporal.taskQueue,
     workflowId: `score-${model}-${randomBytes(3).toString('hex')}`,
     args: [{ modelName: model, dataUri, version: o.version === undefined ? undefined : Number(o.version) }],

@@ -5,8 +5,8 @@ import type { StageDeps } from '../pipeline/deps';
 import { loadSpec } from '../pipeline/specStore';
 import { planOf } from '../pipeline/submit';
 import { notify } from '../notify/webhook';
-import type { PipelinePlan } from '../../workflows/trainingPipeline';
-import type { TrainingPipelineInput } from '../../workflows/types';
+import type { PipelinePlan } from '../contract/trainingPipeline';
+import type { TrainingPipelineInput } from '../contract/types';
 
 export interface RetrainPlan {
   workflowId: string;

@@ -3,10 +3,10 @@
  * `train-<pipeline>` retrains on a cron (`bosun schedule create`). Both show on the Web UI's Schedules page.
  */
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
-import { BOSUN_PIPELINE, BOSUN_STAGE, BOSUN_TRIGGER } from '../../workflows/searchAttributes';
-import type { PipelinePlan } from '../../workflows/trainingPipeline';
-import type { TrainingPipelineInput } from '../../workflows/types';
-import type { DriftCheckInput } from '../../workflows/driftCheck';
+import { BOSUN_PIPELINE, BOSUN_STAGE, BOSUN_TRIGGER } from '../contract/searchAttributes';
+import type { PipelinePlan } from '../contract/trainingPipeline';
+import type { TrainingPipelineInput } from '../contract/types';
+import type { DriftCheckInput } from '../contract/driftCheck';
 import { BadInputError } from '../pipeline/errors';
 import { cronMessage } from './cron';
 

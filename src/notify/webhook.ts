@@ -3,7 +3,7 @@
  * rollback. Set BOSUN_WEBHOOK_URL to enable; unset, events are only logged. Delivery is retried by the
  * activity's retry policy, so a flaky endpoint does not lose the message.
  */
-import type { StepContext } from '../../workflows/types';
+import type { StepContext } from '../contract/types';
 import type { StageDeps } from '../pipeline/deps';
 
 export async function notify(deps: StageDeps, ctx: Pick<StepContext, 'runId' | 'pipeline'>, event: string, message: string): Promise<{ delivered: boolean }> {

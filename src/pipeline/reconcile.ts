@@ -9,7 +9,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { runs } from '../db/schema';
-import type { RunOutcome } from '../../workflows/types';
+import type { RunOutcome } from '../contract/types';
 
 type Ended = { status: 'succeeded' | 'failed' | 'rejected' | 'cancelled'; error: string | null };
 

@@ -1,8 +1,8 @@
 /** The run record and the approval audit in the metadata database (idempotent: activities may retry). */
 import { eq } from 'drizzle-orm';
 import { approvals, pipelines, runs } from '../db/schema';
-import type { AuditEntry } from '../../workflows/messages';
-import type { StepContext } from '../../workflows/types';
+import type { AuditEntry } from '../contract/messages';
+import type { StepContext } from '../contract/types';
 import type { StageDeps } from './deps';
 import { appendAudit, approvalAuditRecord } from '../audit';
 import { runEnvironment } from './environment';

@@ -11,7 +11,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { steps } from '../db/schema';
-import type { StepContext } from '../../workflows/types';
+import type { StepContext } from '../contract/types';
 import { hashOf } from './canonical';
 import { bosunSourceHash } from './codeVersion';
 

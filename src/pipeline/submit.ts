@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { ArtifactStore } from '../storage';
-import { BOSUN_PIPELINE, BOSUN_STAGE, BOSUN_TRIGGER } from '../../workflows/searchAttributes';
-import type { PipelinePlan, trainingPipeline } from '../../workflows/trainingPipeline';
-import type { TrainingPipelineInput } from '../../workflows/types';
+import { BOSUN_PIPELINE, BOSUN_STAGE, BOSUN_TRIGGER } from '../contract/searchAttributes';
+import { TRAINING_PIPELINE, type PipelinePlan, type TrainingPipelineWorkflow } from '../contract/trainingPipeline';
+import type { TrainingPipelineInput } from '../contract/types';
 import type { PreparedSpec } from './loadPipeline';
 import type { PipelineSpec } from './spec';
 import { storeSpec } from './specStore';
@@ -21,7 +21,7 @@ export interface SubmitOptions {
   workflowId?: string;
 }
 
-export async function submitRun(o: SubmitOptions): Promise<WorkflowHandle<typeof trainingPipeline>> {
+export async function submitRun(o: SubmitOptions): Promise<WorkflowHandle<TrainingPipelineWorkflow>> {
   const { spec, raw } = o.prepared;
   const specHash = await storeSpec(o.store, raw);
   const input: TrainingPipelineInput = {
@@ -34,7 +34,7 @@ export async function submitRun(o: SubmitOptions): Promise<WorkflowHandle<typeof
   };
   const plan = planOf(spec);
   const workflowId = o.workflowId ?? `${spec.name}-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`;
-  return o.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+  return o.client.workflow.start<TrainingPipelineWorkflow>(TRAINING_PIPELINE, {
     taskQueue: o.taskQueue,
     workflowId,
     args: [input, plan],

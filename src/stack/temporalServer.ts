@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTES } from '../../workflows/searchAttributes';
+import { SEARCH_ATTRIBUTES } from '../contract/searchAttributes';
 import { exitOf, spawnService, stopProcess, type Service } from './process';
 
 export interface TemporalServerOptions {

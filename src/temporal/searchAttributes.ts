@@ -1,7 +1,7 @@
 /** Registers Bosun's custom search attributes on a server that was not started by Bosun (idempotent). */
 import type { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES } from '../../workflows/searchAttributes';
+import { SEARCH_ATTRIBUTES } from '../contract/searchAttributes';
 
 // @temporalio/proto is CommonJS: take the namespace from its default export so Node's ESM loader accepts it.
 const { temporal } = proto;

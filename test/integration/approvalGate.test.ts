@@ -12,7 +12,7 @@ import { findProgram } from '../../src/stack/binaries';
 import { artifactKey } from '../../src/storage/artifactStore';
 import { addReviewerKey } from '../../src/approval/reviewerKeys';
 import { generateReviewerKeyPair, parsePrivateKey, signDecision } from '../../src/approval/sign';
-import { statusQuery } from '../../workflows/messages';
+import { statusQuery } from '../../src/contract/messages';
 import { startHarness, type Harness } from './support/pipelineHarness';
 import { stack, uniqueName } from './support/stack';
 

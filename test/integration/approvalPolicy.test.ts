@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvals } from '../../src/db/schema';
 import type { PipelineSpecInput } from '../../src/pipeline/spec';
-import { approveSignal, rejectSignal, statusQuery } from '../../workflows/messages';
+import { approveSignal, rejectSignal, statusQuery } from '../../src/contract/messages';
 import { startHarness, type Harness } from './support/pipelineHarness';
 import { uniqueName } from './support/stack';
 

@@ -7,7 +7,7 @@ import { deployments, modelVersions } from '../../src/db/schema';
 import type { PipelineSpecInput } from '../../src/pipeline/spec';
 import { getAlias } from '../../src/registry/registry';
 import { buildServingApp } from '../../src/serving/app';
-import { statusQuery } from '../../workflows/messages';
+import { statusQuery } from '../../src/contract/messages';
 import { DATA_DIR, startHarness, type Harness } from './support/pipelineHarness';
 import { uniqueName } from './support/stack';
 

@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config';
 import { findProgram } from '../../src/stack/binaries';
 import { freePort, processArgv } from '../../src/stack/process';
 import { startTemporalServer } from '../../src/stack/temporalServer';
-import { approveSignal, statusQuery } from '../../workflows/messages';
+import { approveSignal, statusQuery } from '../../src/contract/messages';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BOSUN = path.join(ROOT, 'bin/bosun.mjs');

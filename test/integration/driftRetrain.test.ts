@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driftReports } from '../../src/db/schema';
 import { driftScheduleId } from '../../src/monitor/schedules';
 import type { PipelineSpecInput } from '../../src/pipeline/spec';
-import { approveSignal } from '../../workflows/messages';
-import type { DriftCheckOutcome } from '../../workflows/driftCheck';
+import { approveSignal } from '../../src/contract/messages';
+import type { DriftCheckOutcome } from '../../src/contract/driftCheck';
 import { DATA_DIR, startHarness, type Harness } from './support/pipelineHarness';
 import { uniqueName } from './support/stack';
 

@@ -7,7 +7,7 @@ import { initCommand } from '../../src/cli/init';
 import { evaluations } from '../../src/db/schema';
 import { prepareSpec, readPipelineFile } from '../../src/pipeline/loadPipeline';
 import { submitRun } from '../../src/pipeline/submit';
-import { approveSignal } from '../../workflows/messages';
+import { approveSignal } from '../../src/contract/messages';
 import { DATA_DIR, startHarness, type Harness } from './support/pipelineHarness';
 
 // `bosun init` then a run, with no hand-written spec, on every shared dataset.

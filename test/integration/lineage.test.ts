@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lineageCommand } from '../../src/cli/lineage';
 import { datasetVersions, deployments, featureSets, lineageEdges, modelVersions, steps } from '../../src/db/schema';
-import type { EvaluateResult, IngestResult } from '../../workflows/types';
+import type { EvaluateResult, IngestResult } from '../../src/contract/types';
 import { breastCancerSpec, startHarness, type Harness } from './support/pipelineHarness';
 import { uniqueName } from './support/stack';
 

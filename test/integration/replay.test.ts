@@ -3,7 +3,7 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { PAYLOAD_CONVERTER_PATH } from '../../src/worker/createWorker';
+import { PAYLOAD_CONVERTER_PATH } from '../../workers/createWorker';
 import { bundleOnce } from './support/bundle';
 
 // Histories of real runs (scripts/record-histories.ts), replayed against the current workflow code. A change

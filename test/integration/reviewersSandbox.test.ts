@@ -14,8 +14,8 @@ import { loadReviewerKeys } from '../../src/approval/reviewerKeys';
 import { generateReviewerKeyPair, parsePrivateKey, signDecision } from '../../src/approval/sign';
 import { decideCommand } from '../../src/cli/approve';
 import { reviewersAdd } from '../../src/cli/reviewers';
-import { statusQuery } from '../../workflows/messages';
-import { createPipelineWorker, PAYLOAD_CONVERTER_PATH } from '../../src/worker/createWorker';
+import { statusQuery } from '../../src/contract/messages';
+import { createPipelineWorker, PAYLOAD_CONVERTER_PATH } from '../../workers/createWorker';
 import { stack, testConfig, uniqueName } from './support/stack';
 
 const WORKFLOWS = path.resolve(import.meta.dirname, '../unit/approval/fixtures/verifyWorkflow.ts');

@@ -9,7 +9,7 @@ import { upsertSchedule } from '../../src/monitor/schedules';
 import { findProgram } from '../../src/stack/binaries';
 import { freePort } from '../../src/stack/process';
 import { startTemporalServer } from '../../src/stack/temporalServer';
-import { createPipelineWorker } from '../../src/worker/createWorker';
+import { createPipelineWorker } from '../../workers/createWorker';
 import { bundleOnce } from './support/bundle';
 
 // Bosun's schedules live in Temporal's persisted state: they outlast a server restart, and what they start

@@ -10,7 +10,7 @@ import { driftReports, labels, predictionLog } from '../../src/db/schema';
 import { driftScheduleId } from '../../src/monitor/schedules';
 import { buildServingApp } from '../../src/serving/app';
 import { findProgram } from '../../src/stack/binaries';
-import { approveSignal } from '../../workflows/messages';
+import { approveSignal } from '../../src/contract/messages';
 import { DATA_DIR, startHarness, type Harness } from './support/pipelineHarness';
 import { stack, uniqueName } from './support/stack';
 

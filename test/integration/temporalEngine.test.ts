@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as noopActivities from '../../activities/noop';
-import { createPipelineWorker } from '../../src/worker/createWorker';
+import { createPipelineWorker } from '../../workers/createWorker';
 import { ensureSearchAttributes } from '../../src/temporal/searchAttributes';
 import { bundleOnce } from './support/bundle';
 import { stack, uniqueName } from './support/stack';

@@ -11,7 +11,7 @@ import { deserializeModel } from '../../src/ml/serialize';
 import { getAlias } from '../../src/registry/registry';
 import { loadConfig } from '../../src/config';
 import { findProgram } from '../../src/stack/binaries';
-import { statusQuery } from '../../workflows/messages';
+import { statusQuery } from '../../src/contract/messages';
 import type { PipelineSpecInput } from '../../src/pipeline/spec';
 import { breastCancerSpec, DATA_DIR, startHarness, type Harness } from './support/pipelineHarness';
 import { stack, uniqueName } from './support/stack';

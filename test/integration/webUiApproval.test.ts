@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvals } from '../../src/db/schema';
 import type { PipelineSpecInput } from '../../src/pipeline/spec';
-import { MESSAGE_DESCRIPTIONS, statusQuery } from '../../workflows/messages';
+import { MESSAGE_DESCRIPTIONS, statusQuery } from '../../src/contract/messages';
 import { docScreenshot, launchChromium, withFailureScreenshot } from './support/browser';
 import { breastCancerSpec, startHarness, type Harness } from './support/pipelineHarness';
 import { stack, uniqueName } from './support/stack';

@@ -11,7 +11,7 @@ import { ArtifactCorruptError, ArtifactNotFoundError } from '../../storage/artif
 import { verifyVersion } from '../../deploy/verify';
 import { notify } from '../../notify/webhook';
 import { concludeVerification, getVersion, markVerificationFailed, promote, PromotionRefusedError, RegistryError, rollback, startVerification, type PromoteResult } from '../../registry/registry';
-import type { DeployResult, DeployStarted, StepContext, TrainResult } from '../../../workflows/types';
+import type { DeployResult, DeployStarted, StepContext, TrainResult } from '../../contract/types';
 import type { StageDeps } from '../deps';
 import { BadInputError } from '../errors';
 import { link } from '../records';

@@ -19,7 +19,7 @@ import { getAlias, type ModelVersion } from '../../registry/registry';
 import { renderEvaluationReport } from '../../report';
 import { renderModelCard } from '../../report/modelCard';
 import type { PipelineSpec } from '../spec';
-import type { EvaluateResult, FeaturesResult, StepContext, TrainResult } from '../../../workflows/types';
+import type { EvaluateResult, FeaturesResult, StepContext, TrainResult } from '../../contract/types';
 import { hashOf } from '../canonical';
 import type { StageDeps } from '../deps';
 import { decodeDesign, type Design } from '../design';

@@ -8,7 +8,7 @@ import { randomSplit, stratifiedSplit, timeSplit } from '../../data/split';
 import { takeRows, type Table } from '../../data/table';
 import { featureSets } from '../../db/schema';
 import { fitFeatures, serializeFeatures, transformTable, validateFeaturesSpec } from '../../features';
-import type { FeaturesResult, IngestResult, StepContext } from '../../../workflows/types';
+import type { FeaturesResult, IngestResult, StepContext } from '../../contract/types';
 import { hashOf } from '../canonical';
 import type { StageDeps } from '../deps';
 import { encodeDesign } from '../design';

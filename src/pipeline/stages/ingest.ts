@@ -6,7 +6,7 @@ import { readTable } from '../../data/read';
 import { schemaOf, type Schema } from '../../data/schema';
 import { tableStats } from '../../data/stats';
 import { datasets, datasetVersions } from '../../db/schema';
-import type { IngestResult, StepContext } from '../../../workflows/types';
+import type { IngestResult, StepContext } from '../../contract/types';
 import { hashOf } from '../canonical';
 import type { StageDeps } from '../deps';
 import { BadInputError } from '../errors';

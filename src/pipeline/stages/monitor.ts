@@ -1,7 +1,7 @@
 /** Monitor: put the deployed model under a scheduled drift check (idempotent across redeploys). */
 import type { Client } from '@temporalio/client';
 import { ensureDriftSchedule } from '../../monitor/schedules';
-import type { MonitorResult, StepContext, TrainResult } from '../../../workflows/types';
+import type { MonitorResult, StepContext, TrainResult } from '../../contract/types';
 import type { StageDeps } from '../deps';
 import { loadSpec } from '../specStore';
 

@@ -7,23 +7,11 @@ import { readTable } from '../../data/read';
 import { getAlias, getVersion } from '../../registry/registry';
 import { scoreTable } from '../../serving/batchScore';
 import { deserializeModel } from '../../ml/serialize';
+import type { ScoreInput, ScoreResult } from '../../contract/batchScore';
 import type { StageDeps } from '../deps';
 import { BadInputError } from '../errors';
 import { indexArtifact } from '../records';
 import { fetchSource } from '../sources';
-
-export interface ScoreInput {
-  modelName: string;
-  dataUri: string;
-  version?: number;
-}
-
-export interface ScoreResult {
-  modelName: string;
-  version: number;
-  rows: number;
-  predictionsHash: string;
-}
 
 export async function scoreDataset(deps: StageDeps, input: ScoreInput): Promise<ScoreResult> {
   const row = input.version === undefined ? await getAlias(deps.db, input.modelName, 'production') : await getVersion(deps.db, input.modelName, input.version);

@@ -12,7 +12,7 @@ import { expandSearch, pickBest } from '../../ml/search';
 import { FitError, fitInThread } from '../../ml/thread/fitInThread';
 import type { Task } from '../../ml/task';
 import { registerVersion } from '../../registry/registry';
-import type { FeaturesResult, StepContext, TrainResult, TrialResult } from '../../../workflows/types';
+import type { FeaturesResult, StepContext, TrainResult, TrialResult } from '../../contract/types';
 import { hashOf } from '../canonical';
 import type { StageDeps } from '../deps';
 import { decodeDesign, type Design } from '../design';

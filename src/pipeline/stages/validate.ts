@@ -8,7 +8,7 @@ import type { Schema } from '../../data/schema';
 import { schemaOf } from '../../data/schema';
 import { datasetVersions } from '../../db/schema';
 import { renderValidationReport, validateTable } from '../../validation';
-import type { IngestResult, StepContext, ValidateResult } from '../../../workflows/types';
+import type { IngestResult, StepContext, ValidateResult } from '../../contract/types';
 import { hashOf } from '../canonical';
 import type { StageDeps } from '../deps';
 import { BadInputError } from '../errors';

@@ -1,5 +1,5 @@
 import type { WorkflowBundle } from '@temporalio/worker';
-import { bundlePipelineWorkflows } from '../../../src/worker/createWorker';
+import { bundlePipelineWorkflows } from '../../../workers/createWorker';
 
 let bundle: Promise<WorkflowBundle> | undefined;
 

@@ -15,7 +15,7 @@ import { artifacts, datasets, datasetVersions, deployments, modelAliases, modelV
 import { prepareSpec } from '../../../src/pipeline/loadPipeline';
 import type { PipelineSpecInput } from '../../../src/pipeline/spec';
 import { submitRun } from '../../../src/pipeline/submit';
-import { createPipelineWorker } from '../../../src/worker/createWorker';
+import { createPipelineWorker } from '../../../workers/createWorker';
 import { sleep } from '../../../src/stack/process';
 import { bundleOnce } from './bundle';
 import { DATA_DIR } from './pipelineHarness';

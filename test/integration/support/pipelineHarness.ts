@@ -10,8 +10,8 @@ import type { Config } from '../../../src/config';
 import { prepareSpec } from '../../../src/pipeline/loadPipeline';
 import type { PipelineSpecInput } from '../../../src/pipeline/spec';
 import { submitRun } from '../../../src/pipeline/submit';
-import { createPipelineWorker } from '../../../src/worker/createWorker';
-import { statusQuery, type RunStatus } from '../../../workflows/messages';
+import { createPipelineWorker } from '../../../workers/createWorker';
+import { statusQuery, type RunStatus } from '../../../src/contract/messages';
 import { bundleOnce } from './bundle';
 import { createTestDatabase, testConfig, uniqueName } from './stack';
 

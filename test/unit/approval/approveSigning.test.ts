@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunStatus } from '../../../workflows/messages';
+import type { RunStatus } from '../../../src/contract/messages';
 import { verifyDecisionToken } from '../../../src/approval/identity';
 import { generateReviewerKeyPair } from '../../../src/approval/sign';
 import { resolveReviewerKeyFile, signedDecision } from '../../../src/cli/approve';

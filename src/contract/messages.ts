@@ -5,11 +5,11 @@
  *   {"reviewer": "risk-lead", "comment": "reviewed calibration", "modelVersion": "3"}
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { AuditEntry } from '../src/approval/auditLog';
-import type { Decision } from '../src/approval/decisionPayload';
+import type { AuditEntry } from '../approval/auditLog';
+import type { Decision } from '../approval/decisionPayload';
 import type { StageRecord } from './types';
 
-export type { AuditEntry } from '../src/approval/auditLog';
+export type { AuditEntry } from '../approval/auditLog';
 
 /**
  * What an approver sends. Bounded and checked in the workflow (src/approval/decisionPayload.ts): reviewer

@@ -2,12 +2,12 @@
  * A running pipeline worker with its Prometheus endpoint: what `bosun worker` and `bosun dev` both start.
  */
 import type { Client } from '@temporalio/client';
-import { createActivities } from '../../activities';
-import type { AppDeps } from '../app';
-import type { Config } from '../config';
-import { serveMetrics } from '../metrics/metricsServer';
-import { countPendingApprovals, createPipelineMetrics } from '../metrics/pipelineMetrics';
-import { reconcileRuns } from '../pipeline/reconcile';
+import { createActivities } from '../activities';
+import type { AppDeps } from '../src/app';
+import type { Config } from '../src/config';
+import { serveMetrics } from '../src/metrics/metricsServer';
+import { countPendingApprovals, createPipelineMetrics } from '../src/metrics/pipelineMetrics';
+import { reconcileRuns } from '../src/pipeline/reconcile';
 import { createPipelineWorker } from './createWorker';
 
 /** How often the worker brings the `runs` table in line with Temporal (terminated or timed-out runs). */

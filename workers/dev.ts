@@ -10,18 +10,18 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { openApp } from '../app';
-import { ConfigError, loadConfig } from '../config';
-import { serveEmbeddedDb } from '../dbServer';
-import { clearDevState, processAlive, readDevStateFile, writeDevState, type DevChild, type DevState } from '../devState';
-import { findProgram } from '../stack/binaries';
-import { portOpen, processArgv, stopPid } from '../stack/process';
-import { supervise, type Supervisor } from '../stack/supervisor';
-import { startTemporalServer, type TemporalService } from '../stack/temporalServer';
-import { connectTemporal } from '../temporal/connection';
-import { ensureSearchAttributes } from '../temporal/searchAttributes';
-import { startPipelineWorker } from '../worker/pipelineWorker';
-import { buildServingApp } from '../serving/app';
+import { openApp } from '../src/app';
+import { ConfigError, loadConfig } from '../src/config';
+import { serveEmbeddedDb } from '../src/dbServer';
+import { clearDevState, processAlive, readDevStateFile, writeDevState, type DevChild, type DevState } from '../src/devState';
+import { findProgram } from '../src/stack/binaries';
+import { portOpen, processArgv, stopPid } from '../src/stack/process';
+import { supervise, type Supervisor } from '../src/stack/supervisor';
+import { startTemporalServer, type TemporalService } from '../src/stack/temporalServer';
+import { connectTemporal } from '../src/temporal/connection';
+import { ensureSearchAttributes } from '../src/temporal/searchAttributes';
+import { startPipelineWorker } from './pipelineWorker';
+import { buildServingApp } from '../src/serving/app';
 
 export interface DevOptions {
   /** Submit this pipeline once the stack is up and follow it. */
@@ -118,7 +118,7 @@ export async function devCommand(o: DevOptions): Promise<void> {
     });
 
     if (o.run) {
-      const { runAndFollow } = await import('./run');
+      const { runAndFollow } = await import('../src/cli/run');
       const ok = await Promise.race([runAndFollow({ file: o.run, client, store: app.store, config, follow: true }), ...(temporal ? [temporal.failed] : [])]);
       if (o.exitAfterRun) {
         await stopAll();

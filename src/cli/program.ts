@@ -1,18 +1,18 @@
 /** The `bosun` command line. Each command is a small module; this file only wires them to commander. */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { openApp } from '../app';
 import { loadConfig } from '../config';
 import { listVersions } from '../registry/registry';
 import { connectTemporal } from '../temporal/connection';
-import { CliError, reportError, printJson, printTable } from './output';
+import { CliError, printJson, printTable } from './output';
 import { writeFileSync } from 'node:fs';
 import { and, desc, eq } from 'drizzle-orm';
 import { driftReports, steps } from '../db/schema';
 
-const program = new Command('bosun').description('Pipeline orchestrator for machine-learning models, on Temporal').showHelpAfterError();
+export const program = new Command('bosun').description('Pipeline orchestrator for machine-learning models, on Temporal').showHelpAfterError();
 
 /** Runs a command with Temporal (and optionally the database and store), closing them afterwards. */
-async function withTemporal<T>(fn: (c: Awaited<ReturnType<typeof connectTemporal>>) => Promise<T>): Promise<T> {
+export async function withTemporal<T>(fn: (c: Awaited<ReturnType<typeof connectTemporal>>) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const t = await connectTemporal(config.temporal);
   try {
@@ -22,7 +22,7 @@ async function withTemporal<T>(fn: (c: Awaited<ReturnType<typeof connectTemporal
   }
 }
 
-async function withApp<T>(fn: (app: Awaited<ReturnType<typeof openApp>>) => Promise<T>): Promise<T> {
+export async function withApp<T>(fn: (app: Awaited<ReturnType<typeof openApp>>) => Promise<T>): Promise<T> {
   const app = await openApp(loadConfig());
   try {
     return await fn(app);
@@ -30,17 +30,6 @@ async function withApp<T>(fn: (app: Awaited<ReturnType<typeof openApp>>) => Prom
     await app.close();
   }
 }
-
-program
-  .command('dev')
-  .description('start the local stack: Temporal dev server + Web UI, database, artifact store, pipeline worker')
-  .option('--run <pipeline>', 'submit this pipeline file once the stack is up, and follow it')
-  .option('--exit-after-run', 'stop the stack when that run ends (scripts, CI)')
-  .addOption(new Option('--db-port <port>', 'port to serve the embedded database on').default(5433).argParser(Number))
-  .action(async (o) => {
-    const { devCommand } = await import('./dev');
-    await devCommand({ run: o.run, exitAfterRun: o.exitAfterRun, dbPort: o.dbPort });
-  });
 
 program
   .command('init')
@@ -370,21 +359,3 @@ program
     const { scoreCommand } = await import('./score');
     await withTemporal(({ client }) => withApp((app) => scoreCommand(client, app, model, o)));
   });
-
-program
-  .command('serve')
-  .description('the serving process: KServe v1 predictions for every production model, hot-swapped on promotion')
-  .action(async () => {
-    const { serveCommand } = await import('../../workers/serving');
-    await serveCommand();
-  });
-
-program
-  .command('worker')
-  .description('run a pipeline worker against TEMPORAL_ADDRESS (servers; `bosun dev` starts one itself)')
-  .action(async () => {
-    const { workerCommand } = await import('../../workers/pipeline');
-    await workerCommand();
-  });
-
-program.parseAsync(process.argv).catch(reportError);

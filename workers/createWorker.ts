@@ -6,9 +6,9 @@
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 /** Bosun's failure-tolerant payload converter: an undecodable signal is refused, never a wedged run. */
-export const PAYLOAD_CONVERTER_PATH = fileURLToPath(new URL('../temporal/payloadConverter.cjs', import.meta.url));
+export const PAYLOAD_CONVERTER_PATH = fileURLToPath(new URL('../src/temporal/payloadConverter.cjs', import.meta.url));
 
 export async function bundlePipelineWorkflows(): Promise<WorkflowBundle> {
   return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, payloadConverterPath: PAYLOAD_CONVERTER_PATH, logger: quietBundlerLogger });
