@@ -9,3 +9,4 @@ export * from './searchAttributes';
 export * from './trainingPipeline';
 export * from './driftCheck';
 export * from './batchScore';
+export * from './steps';

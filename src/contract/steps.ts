@@ -1,0 +1,67 @@
+/**
+ * User steps: code a team brings to a pipeline, run as activities. TypeScript steps run on the pipeline worker;
+ * Python steps run on a Python worker (the official `temporalio` SDK, python/ in this repository) polling its own
+ * task queue. Both take and return the same shapes, so the workflow calls either the same way. Data never travels
+ * in these payloads: tables and models are artifacts in Bosun's artifact store, named by sha256; each worker reads
+ * the store from its own configuration (the same BOSUN_* variables), never from the payload.
+ */
+
+export type StepRuntime = 'typescript' | 'python';
+
+/**
+ * transform: table in, table out (runs after ingest, before validation and features).
+ * train: training table in, a fitted model out as an ONNX artifact (registered like any model version).
+ */
+export type UserStepKind = 'transform' | 'train';
+
+/** The activity type each runtime registers for a step kind. */
+export const USER_STEP_ACTIVITIES = {
+  transform: 'bosunTransformStep',
+  train: 'bosunTrainStep',
+} as const satisfies Record<UserStepKind, string>;
+
+/** Default task queue of the Python worker (BOSUN_PYTHON_TASK_QUEUE overrides it). */
+export const DEFAULT_PYTHON_TASK_QUEUE = 'bosun-python';
+
+/** A table artifact: Parquet bytes in the artifact store. */
+export interface TableRef {
+  sha256: string;
+  format: 'parquet';
+  rows: number;
+  columns: number;
+}
+
+export interface UserStepInput {
+  runId: string;
+  pipeline: string;
+  /** The step's name in the pipeline spec (unique within it, dashes and letters). */
+  step: string;
+  kind: UserStepKind;
+  /** python: "package.module:function" importable on the Python worker; typescript: the step's name. */
+  entry: string;
+  /** sha256 of the step's code: part of the step-cache key, so editing the code re-runs the step. */
+  codeHash: string;
+  table: TableRef;
+  /** train: the column to predict, and the positive class of a binary target. */
+  target?: string;
+  positiveClass?: string;
+  /** The step's own parameters from the spec (small JSON). */
+  params?: Record<string, unknown>;
+  seed?: number;
+}
+
+export type UserStepResult =
+  | { kind: 'transform'; table: TableRef; summary: string }
+  | {
+      kind: 'train';
+      /** The fitted model as ONNX bytes in the artifact store. */
+      onnx: { sha256: string; bytes: number };
+      /** Feature columns the model reads, in the model's input order. */
+      inputs: string[];
+      /** Class labels in the order of the model's probability output (classification). */
+      classes?: string[];
+      /** e.g. "sklearn.linear_model.LogisticRegression", shown in the model card and lineage. */
+      framework: string;
+      params?: Record<string, unknown>;
+      summary: string;
+    };
