@@ -8,6 +8,7 @@
  *   so that gates fail closed. Results are plain arrays and numbers so they survive JSON (Temporal payloads);
  *   note that JSON turns NaN into null.
  */
+import { argmaxRow } from './classes';
 
 export type Labels = ArrayLike<number>;
 export type Average = 'binary' | 'macro' | 'weighted';
@@ -147,7 +148,7 @@ function oneVsRest(yTrue: Labels, c: number): Uint8Array {
 // ---------------------------------------------------------------------------------------------
 // Label metrics
 
-/** Class with the highest probability per row (first on ties, as numpy argmax); for binary, `threshold` on class 1 instead. */
+/** Class with the highest probability per row (argmaxRow: first on ties); for binary, `threshold` on class 1 instead. */
 export function predictedClasses(probs: ArrayLike<number>, k: number, threshold?: number): Float64Array {
   const n = probs.length / k;
   const out = new Float64Array(n);
@@ -155,18 +156,7 @@ export function predictedClasses(probs: ArrayLike<number>, k: number, threshold?
     for (let i = 0; i < n; i++) out[i] = probs[i * 2 + 1] >= threshold ? 1 : 0;
     return out;
   }
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    let bestP = probs[i * k];
-    for (let c = 1; c < k; c++) {
-      const p = probs[i * k + c];
-      if (p > bestP) {
-        bestP = p;
-        best = c;
-      }
-    }
-    out[i] = best;
-  }
+  for (let i = 0; i < n; i++) out[i] = argmaxRow(probs, i * k, k);
   return out;
 }
 

@@ -3,6 +3,7 @@
  * model's output matrix (at training time) and from a logged serving response (at check time):
  * binary → probability of the positive class; multiclass → predicted label; regression → the value.
  */
+import { decodeClass } from '../ml/classes';
 import type { Task } from '../ml/task';
 
 export type Signal = Float64Array | (string | null)[];
@@ -13,11 +14,7 @@ export function signalFromMatrix(task: Task, preds: Float64Array): Signal {
   const n = preds.length / k;
   if (task.kind === 'binary') return Float64Array.from({ length: n }, (_, i) => preds[i * 2 + 1]);
   const out: string[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (preds[i * k + j] > preds[i * k + best]) best = j;
-    out[i] = task.classes[best];
-  }
+  for (let i = 0; i < n; i++) out[i] = decodeClass(task.classes, preds, i);
   return out;
 }
 

@@ -6,6 +6,7 @@
 import { readTable } from '../../data/read';
 import { getAlias, getVersion } from '../../registry/registry';
 import { scoreTable } from '../../serving/batchScore';
+import { decodeClass } from '../../ml/classes';
 import { deserializeModel } from '../../ml/serialize';
 import type { ScoreInput, ScoreResult } from '../../contract/batchScore';
 import type { StageDeps } from '../deps';
@@ -34,9 +35,7 @@ export async function scoreDataset(deps: StageDeps, input: ScoreInput): Promise<
     const k = task.classes.length;
     lines.push(['prediction', ...task.classes.map((c) => `p_${c}`)].map(csvCell).join(','));
     for (let i = 0; i < table.nrows; i++) {
-      let best = 0;
-      for (let j = 1; j < k; j++) if (preds[i * k + j] > preds[i * k + best]) best = j;
-      lines.push([csvCell(task.classes[best]), ...Array.from(preds.subarray(i * k, i * k + k), String)].join(','));
+      lines.push([csvCell(decodeClass(task.classes, preds, i)), ...Array.from(preds.subarray(i * k, i * k + k), String)].join(','));
     }
   }
   const ref = await deps.store.put(lines.join('\n') + '\n');
