@@ -13,21 +13,10 @@ import { isMetricName, METRIC_NAMES } from '../ml/metrics';
 import { modelSpecSchema } from '../ml/spec';
 import { cronProblem, CRON_EXPECTED } from '../monitor/cron';
 import { expectationsSchema } from '../validation';
+import { sourceSchema } from './sourceSpec';
 
 const nameRe = /^[a-z][a-z0-9-]{0,62}$/;
 
-const sourceSchema = z.union([
-  z.string().min(1),
-  z.strictObject({
-    uri: z.string().min(1),
-    format: z.enum(['csv', 'jsonl', 'parquet']).optional(),
-  }),
-  z.strictObject({
-    query: z.string().min(1),
-    /** Name of the environment variable holding the PostgreSQL URL to run the query against. */
-    databaseUrlEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('SOURCE_DATABASE_URL'),
-  }),
-]);
 
 const splitSchema = z
   .strictObject({
