@@ -23,6 +23,7 @@ import { approverIds, judgeDecision } from '../src/approval/decide';
 import { parseDecision } from '../src/approval/decisionPayload';
 import { verifyDecisionToken } from '../src/approval/identity';
 import { AuditWriter } from './auditWriter';
+import { failedReasons, primaryMetricProblem } from '../src/contract/checks';
 import type { GateState, PipelinePlan, SignedDecision } from '../src/contract/trainingPipeline';
 import { describeFailure, failureType, StageTracker } from './engine';
 import { PATCHES } from './patches';
@@ -191,9 +192,9 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
         tracker.skip('deploy', 'candidate not blessed');
         tracker.skip('monitor', 'candidate not blessed');
         tracker.enter('not_blessed');
-        await quick.finishRun(ctx, 'failed', `not blessed: ${evaluated.reasons.filter((r) => r.includes('✗')).join('; ')}`);
+        await quick.finishRun(ctx, 'failed', `not blessed: ${failedReasons(evaluated).join('; ')}`);
         await settle();
-        return { status: 'not_blessed', modelVersion: trained.version, reasons: evaluated.reasons };
+        return { status: 'not_blessed', modelVersion: trained.version, reasons: evaluated.reasons, checks: evaluated.checks };
       }
       const timeout = plan.approval.timeout;
       gate = {
@@ -227,9 +228,9 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
     if (deployed.outcome === 'rolled_back') {
       tracker.skip('monitor', 'rolled back');
       tracker.enter('rolled_back');
-      await quick.finishRun(ctx, 'failed', deployed.reasons.filter((r) => r.endsWith('✗')).join('; '));
+      await quick.finishRun(ctx, 'failed', failedReasons(deployed).join('; '));
       await settle();
-      return { status: 'rolled_back', modelVersion: trained.version, reasons: deployed.reasons };
+      return { status: 'rolled_back', modelVersion: trained.version, reasons: deployed.reasons, checks: deployed.checks };
     }
     await tracker.run('monitor', () => quick.monitor(ctx, trained), (r) => (r.scheduleId ? `drift schedule ${r.scheduleId}` : 'no drift schedule configured'));
     tracker.enter('done');
@@ -268,7 +269,7 @@ async function deploy(ctx: StepContext, trained: TrainResult, d: PipelinePlan['d
 }
 
 function describeDeploy(r: DeployResult): string {
-  if (r.outcome === 'rolled_back') return `v${r.version} rolled back: ${r.reasons.filter((x) => x.endsWith('✗')).join('; ')}`;
+  if (r.outcome === 'rolled_back') return `v${r.version} rolled back: ${failedReasons(r).join('; ')}`;
   return `v${r.version} live (${r.strategy})${r.previousVersion ? `, was v${r.previousVersion}` : ''}`;
 }
 
@@ -331,8 +332,8 @@ async function awaitApproval(
 
 function describeEvaluation(r: EvaluateResult): string {
   // An undefined primary metric is never blessed; say why rather than "undefined".
-  const why = r.metrics[r.primaryMetric] === undefined ? r.reasons.find((x) => x.startsWith(`${r.primaryMetric} undefined`)) : undefined;
-  if (why) return why.replace(/ ✗$/, '');
+  const why = primaryMetricProblem(r);
+  if (why) return why;
   const m = r.metrics[r.primaryMetric];
   const champ = r.championMetrics?.[r.primaryMetric];
   const vs = champ === undefined ? '' : ` vs champion ${champ.toFixed(4)}`;

@@ -86,9 +86,36 @@ export interface TrainResult {
   cached: boolean;
 }
 
+/**
+ * One check behind a verdict: a gate, the champion rule, a fairness limit, a post-deploy verification, or a
+ * note that decides nothing. Readers decide on `passed` and the numbers; `message` is the sentence a person
+ * reads (no ✓/✗: renderCheck in ./checks adds that at the edges).
+ */
+export interface Check {
+  kind: 'threshold' | 'primary' | 'champion' | 'fairness' | 'verification' | 'note';
+  /** What was measured: a metric name ("roc_auc"), a fairness gap, "error_rate", "p99_latency_ms"… */
+  metric: string;
+  /** The measured value; null when it cannot be computed (a check that cannot be computed fails). */
+  value: number | null;
+  /** The bound the value is held to; null for a note, or when there is nothing to compare against. */
+  limit: number | null;
+  /** How value must compare with limit to pass. */
+  op: '>=' | '<=' | null;
+  passed: boolean;
+  message: string;
+  /** A fairness check's sliced column. */
+  column?: string;
+}
+
 export interface EvaluateResult {
   blessed: boolean;
+  /**
+   * The checks rendered as text (renderCheck), in the same order. Kept beside `checks` because runs recorded
+   * before `checks` existed have only this, and their histories must still replay; new code reads `checks`.
+   */
   reasons: string[];
+  /** Absent in results recorded before typed checks (see `reasons`). */
+  checks?: Check[];
   metrics: Record<string, number>;
   championVersion: number | null;
   championMetrics: Record<string, number> | null;
@@ -114,7 +141,10 @@ export interface DeployResult {
   strategy: string;
   /** live: the version serves production; rolled_back: verification failed and it was taken out. */
   outcome: 'live' | 'rolled_back';
+  /** The verification checks rendered as text; see EvaluateResult.reasons for why both are kept. */
   reasons: string[];
+  /** Absent in results recorded before typed checks. */
+  checks?: Check[];
 }
 
 export interface MonitorResult {
@@ -123,7 +153,7 @@ export interface MonitorResult {
 
 export type RunOutcome =
   | { status: 'succeeded'; modelVersion: number; deployed: boolean }
-  | { status: 'not_blessed'; modelVersion: number; reasons: string[] }
+  | { status: 'not_blessed'; modelVersion: number; reasons: string[]; checks?: Check[] }
   | { status: 'rejected'; modelVersion: number; reason: string }
-  | { status: 'rolled_back'; modelVersion: number; reasons: string[] }
+  | { status: 'rolled_back'; modelVersion: number; reasons: string[]; checks?: Check[] }
   | { status: 'reproduced'; artifactHash: string };

@@ -1,7 +1,8 @@
 /**
  * Post-deploy verification: after a verification window, judge a version on the traffic it scored —
  * error rate, p99 latency, and how far its prediction distribution moved from the one it showed on its
- * training data (PSI against its reference profile). The verdict comes with the reasons a person reads.
+ * training data (PSI against its reference profile). The verdict comes as typed checks, each with the
+ * sentence a person reads.
  */
 import { and, eq, gte } from 'drizzle-orm';
 import { predictionLog } from '../db/schema';
@@ -10,6 +11,7 @@ import { binIndex } from '../stats/quantile';
 import { psi } from '../drift/stats';
 import { deserializeModel } from '../ml/serialize';
 import { signalFromLogged } from '../monitor/predictionSignal';
+import type { Check } from '../contract/types';
 import type { StageDeps } from '../pipeline/deps';
 import type { ModelVersion } from '../registry/registry';
 
@@ -26,7 +28,7 @@ export interface Verdict {
   errorRate: number;
   p99LatencyMs: number;
   predictionPsi: number | null;
-  reasons: string[];
+  checks: Check[];
 }
 
 const MAX_ROWS = 100_000;
@@ -42,16 +44,14 @@ export async function verifyVersion(deps: Pick<StageDeps, 'db' | 'store'>, versi
   const errorRate = requests ? errors / requests : 0;
   const latencies = Float64Array.from(rows, (r) => r.latencyMs).sort();
   const p99LatencyMs = requests ? latencies[Math.min(requests - 1, Math.ceil(0.99 * requests) - 1)] : 0;
-  const reasons: string[] = [];
-  let ok = true;
-  const check = (pass: boolean, text: string) => {
-    reasons.push(`${text} ${pass ? '✓' : '✗'}`);
-    ok &&= pass;
+  const checks: Check[] = [];
+  const check = (metric: string, value: number, op: '>=' | '<=', limit: number, message: string) => {
+    checks.push({ kind: 'verification', metric, value, limit, op, passed: op === '>=' ? value >= limit : value <= limit, message });
   };
 
-  check(requests >= t.minRequests, `${requests} requests scored (minimum ${t.minRequests})`);
-  check(errorRate <= t.maxErrorRate, `error rate ${(errorRate * 100).toFixed(2)}% (limit ${(t.maxErrorRate * 100).toFixed(2)}%)`);
-  check(p99LatencyMs <= t.maxP99LatencyMs, `p99 latency ${p99LatencyMs.toFixed(2)} ms (limit ${t.maxP99LatencyMs} ms)`);
+  check('requests', requests, '>=', t.minRequests, `${requests} requests scored (minimum ${t.minRequests})`);
+  check('error_rate', errorRate, '<=', t.maxErrorRate, `error rate ${(errorRate * 100).toFixed(2)}% (limit ${(t.maxErrorRate * 100).toFixed(2)}%)`);
+  check('p99_latency_ms', p99LatencyMs, '<=', t.maxP99LatencyMs, `p99 latency ${p99LatencyMs.toFixed(2)} ms (limit ${t.maxP99LatencyMs} ms)`);
 
   let predictionPsi: number | null = null;
   const answered = rows.filter((r) => r.error === null);
@@ -60,10 +60,10 @@ export async function verifyVersion(deps: Pick<StageDeps, 'db' | 'store'>, versi
     const model = deserializeModel((await deps.store.get(version.artifactHash)).toString('utf8'));
     if (profile.prediction) {
       predictionPsi = psi(referenceCounts(profile.prediction), currentCounts(profile.prediction, signalFromLogged(model.task, answered.map((r) => r.output))));
-      check(predictionPsi <= t.maxPredictionPsi, `prediction distribution PSI ${predictionPsi.toFixed(3)} vs training (limit ${t.maxPredictionPsi})`);
+      check('prediction_psi', predictionPsi, '<=', t.maxPredictionPsi, `prediction distribution PSI ${predictionPsi.toFixed(3)} vs training (limit ${t.maxPredictionPsi})`);
     }
   }
-  return { ok, requests, errorRate, p99LatencyMs, predictionPsi, reasons };
+  return { ok: checks.every((c) => c.passed), requests, errorRate, p99LatencyMs, predictionPsi, checks };
 }
 
 function referenceCounts(p: FeatureProfile): number[] {

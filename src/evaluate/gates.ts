@@ -1,9 +1,11 @@
 /**
  * The blessing decision: does a candidate pass its gates, its fairness limits and beat the champion?
- * Every check leaves a readable reason, so a refused model says exactly why.
+ * Every check is typed (metric, value, limit, passed) with the sentence a person reads, so a refused model
+ * says exactly why and no reader has to parse text.
  * Undefined values (NaN, or null after JSON) fail: a gate that cannot be checked must not pass.
  */
 import { higherIsBetter, type MetricName, type Metrics } from '../ml/metrics';
+import type { Check } from '../contract/types';
 import type { FairnessGap } from './slices';
 import type { EvaluationSpec } from './spec';
 
@@ -18,11 +20,10 @@ export interface GateSubject {
 
 export interface Decision {
   blessed: boolean;
-  reasons: string[];
+  /** Every check, in order: gates, fairness limits, the champion rule (renderCheck turns one into text). */
+  checks: Check[];
 }
 
-const PASS = '✓';
-const FAIL = '✗';
 /** Differences of metrics pick up rounding (0.96 − 0.95 = 0.00999…); don't refuse a model over that. */
 const EPS = 1e-12;
 
@@ -37,21 +38,24 @@ export function defaultPrimaryMetricFor(kind: 'binary' | 'multiclass' | 'regress
 
 export function decide(candidate: Metrics | GateSubject, champion: Metrics | GateSubject | null, spec: EvaluationSpec): Decision {
   const cand = asSubject(candidate);
-  const checks: Array<{ ok: boolean; reason: string }> = [];
+  const checks: Check[] = [];
   // The primary metric is what approvers and the champion rule compare: a candidate without one is never
   // blessed, gates or not (a test split with one class has no ROC-AUC).
   const primaryName = spec.primaryMetric ?? defaultPrimaryMetric(cand.metrics);
   const primary = valueOf(cand.metrics, primaryName);
   const gated = (spec.gates ?? []).some((g) => g.metric === primaryName);
-  if ('missing' in primary && !gated) checks.push({ ok: false, reason: `${primary.missing}: not blessed ${FAIL}` });
+  if ('missing' in primary && !gated) {
+    checks.push({ kind: 'primary', metric: primaryName, value: null, limit: null, op: null, passed: false, message: `${primary.missing}: not blessed` });
+  }
   for (const gate of spec.gates ?? []) checks.push(...checkGate(cand.metrics, gate.metric, gate.min, gate.max));
   if (spec.fairness) checks.push(...checkFairness(cand, spec.fairness));
   if (spec.champion) {
-    const primary = spec.primaryMetric ?? defaultPrimaryMetric(cand.metrics);
-    checks.push(checkChampion(cand.metrics, champion ? asSubject(champion).metrics : null, primary, spec.champion.mustBeatBy ?? 0));
+    checks.push(checkChampion(cand.metrics, champion ? asSubject(champion).metrics : null, primaryName, spec.champion.mustBeatBy ?? 0));
   }
-  if (checks.length === 0) return { blessed: true, reasons: [`no gates, fairness limits or champion rule configured ${PASS}`] };
-  return { blessed: checks.every((c) => c.ok), reasons: checks.map((c) => c.reason) };
+  if (checks.length === 0) {
+    return { blessed: true, checks: [{ kind: 'note', metric: primaryName, value: null, limit: null, op: null, passed: true, message: 'no gates, fairness limits or champion rule configured' }] };
+  }
+  return { blessed: checks.every((c) => c.passed), checks };
 }
 
 function asSubject(x: Metrics | GateSubject): GateSubject {
@@ -79,69 +83,90 @@ function whyUndefined(metrics: Metrics): string {
   return `it cannot be computed on this test split of ${metrics.n} rows`;
 }
 
-function checkGate(metrics: Metrics, name: MetricName, min?: number, max?: number): Array<{ ok: boolean; reason: string }> {
+function checkGate(metrics: Metrics, name: MetricName, min?: number, max?: number): Check[] {
   const got = valueOf(metrics, name);
-  if ('missing' in got) return [{ ok: false, reason: `${got.missing} ${FAIL}` }];
+  const gate = (limit: number, op: '>=' | '<='): Omit<Check, 'value' | 'passed' | 'message'> => ({ kind: 'threshold', metric: name, limit, op });
+  if ('missing' in got) {
+    // One failed check for the metric, held to the bound it could not be compared with.
+    return [{ ...gate((min ?? max)!, min !== undefined ? '>=' : '<='), value: null, passed: false, message: got.missing }];
+  }
   const v = got.value;
-  const out: Array<{ ok: boolean; reason: string }> = [];
+  const out: Check[] = [];
   if (min !== undefined) {
     const [a, b] = formatPair(v, min);
-    out.push(v >= min ? { ok: true, reason: `${name} ${a} ≥ min ${b} ${PASS}` } : { ok: false, reason: `${name} ${a} < min ${b} ${FAIL}` });
+    const passed = v >= min;
+    out.push({ ...gate(min, '>='), value: v, passed, message: passed ? `${name} ${a} ≥ min ${b}` : `${name} ${a} < min ${b}` });
   }
   if (max !== undefined) {
     const [a, b] = formatPair(v, max);
-    out.push(v <= max ? { ok: true, reason: `${name} ${a} ≤ max ${b} ${PASS}` } : { ok: false, reason: `${name} ${a} > max ${b} ${FAIL}` });
+    const passed = v <= max;
+    out.push({ ...gate(max, '<='), value: v, passed, message: passed ? `${name} ${a} ≤ max ${b}` : `${name} ${a} > max ${b}` });
   }
   return out;
 }
 
-function checkFairness(cand: GateSubject, limits: NonNullable<EvaluationSpec['fairness']>): Array<{ ok: boolean; reason: string }> {
-  const rules: Array<{ limit: number | undefined; label: string; pick: (g: FairnessGap) => number; who: (g: FairnessGap) => FairnessGap['demographicParity'] }> = [
-    { limit: limits.maxDemographicParityDiff, label: 'demographic parity difference', pick: (g) => g.demographicParityDiff, who: (g) => g.demographicParity },
-    { limit: limits.maxEqualOpportunityDiff, label: 'equal opportunity difference', pick: (g) => g.equalOpportunityDiff, who: (g) => g.equalOpportunity },
+function checkFairness(cand: GateSubject, limits: NonNullable<EvaluationSpec['fairness']>): Check[] {
+  const rules: Array<{ limit: number | undefined; metric: string; label: string; pick: (g: FairnessGap) => number; who: (g: FairnessGap) => FairnessGap['demographicParity'] }> = [
+    { limit: limits.maxDemographicParityDiff, metric: 'demographic_parity_diff', label: 'demographic parity difference', pick: (g) => g.demographicParityDiff, who: (g) => g.demographicParity },
+    { limit: limits.maxEqualOpportunityDiff, metric: 'equal_opportunity_diff', label: 'equal opportunity difference', pick: (g) => g.equalOpportunityDiff, who: (g) => g.equalOpportunity },
   ];
   const active = rules.filter((r) => r.limit !== undefined);
   if (active.length === 0) return [];
   if (!cand.fairness || cand.fairness.length === 0) {
-    return [{ ok: false, reason: `fairness limits are set but no slice fairness was computed; list columns in evaluation.slices ${FAIL}` }];
+    return [
+      {
+        kind: 'fairness',
+        metric: active[0].metric,
+        value: null,
+        limit: active[0].limit!,
+        op: '<=',
+        passed: false,
+        message: 'fairness limits are set but no slice fairness was computed; list columns in evaluation.slices',
+      },
+    ];
   }
-  const out: Array<{ ok: boolean; reason: string }> = [];
+  const out: Check[] = [];
   for (const { column, gap } of cand.fairness) {
     for (const rule of active) {
       const limit = rule.limit!;
       const v = gap ? rule.pick(gap) : NaN;
+      const base = { kind: 'fairness' as const, metric: rule.metric, limit, op: '<=' as const, column };
       if (!gap || typeof v !== 'number' || Number.isNaN(v)) {
         const why = gap ? 'fewer than 2 slices are large enough (or contain positives) to compare' : 'it is only defined for binary classification';
-        out.push({ ok: false, reason: `${rule.label} on "${column}" cannot be computed: ${why} ${FAIL}` });
+        out.push({ ...base, value: null, passed: false, message: `${rule.label} on "${column}" cannot be computed: ${why}` });
         continue;
       }
       const [a, b] = formatPair(v, limit);
       const extremes = rule.who(gap);
       const between = extremes ? ` between "${extremes.highest}" and "${extremes.lowest}"` : '';
-      out.push(
-        v <= limit
-          ? { ok: true, reason: `${rule.label} on "${column}" ${a} ≤ max ${b}${between} ${PASS}` }
-          : { ok: false, reason: `${rule.label} on "${column}" ${a} > max ${b}${between} ${FAIL}` },
-      );
+      const passed = v <= limit;
+      out.push({ ...base, value: v, passed, message: `${rule.label} on "${column}" ${a} ${passed ? '≤' : '>'} max ${b}${between}` });
     }
   }
   return out;
 }
 
-function checkChampion(cand: Metrics, champ: Metrics | null, name: MetricName, mustBeatBy: number): { ok: boolean; reason: string } {
-  if (!champ) return { ok: true, reason: `no champion yet: nothing to beat on ${name} ${PASS}` };
+/**
+ * The champion rule as a threshold: the candidate's value against the champion's moved by the margin it must
+ * beat it by (up for a score, down for a loss).
+ */
+function checkChampion(cand: Metrics, champ: Metrics | null, name: MetricName, mustBeatBy: number): Check {
+  const higher = higherIsBetter(name);
+  const op: Check['op'] = higher ? '>=' : '<=';
   const c = valueOf(cand, name);
-  if ('missing' in c) return { ok: false, reason: `cannot compare with champion: ${c.missing} ${FAIL}` };
+  const value = 'missing' in c ? null : c.value;
+  const base = { kind: 'champion' as const, metric: name, value, op };
+  if (!champ) return { ...base, limit: null, passed: true, message: `no champion yet: nothing to beat on ${name}` };
+  if ('missing' in c) return { ...base, limit: null, passed: false, message: `cannot compare with champion: ${c.missing}` };
   const h = valueOf(champ, name);
-  if ('missing' in h) return { ok: true, reason: `champion has no usable ${name} (${h.missing}); nothing to beat ${PASS}` };
-  const gain = higherIsBetter(name) ? c.value - h.value : h.value - c.value;
+  if ('missing' in h) return { ...base, limit: null, passed: true, message: `champion has no usable ${name} (${h.missing}); nothing to beat` };
+  const gain = higher ? c.value - h.value : h.value - c.value;
+  const limit = higher ? h.value + mustBeatBy : h.value - mustBeatBy;
   const [a, b] = formatPair(c.value, h.value);
   const margin = formatNumber(mustBeatBy);
   const head = `candidate ${name} ${a} vs champion ${b}`;
-  if (gain + EPS >= mustBeatBy) {
-    return { ok: true, reason: `${head}: beats champion by ${formatNumber(gain)} (needs ${margin}) ${PASS}` };
-  }
-  return { ok: false, reason: `${head}: does not beat champion by ${margin} ${FAIL}` };
+  if (gain + EPS >= mustBeatBy) return { ...base, limit, passed: true, message: `${head}: beats champion by ${formatNumber(gain)} (needs ${margin})` };
+  return { ...base, limit, passed: false, message: `${head}: does not beat champion by ${margin}` };
 }
 
 /** Up to 3 decimals, at least 2: 0.981, 0.90, 0.71, 1523.20. */

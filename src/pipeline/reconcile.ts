@@ -9,6 +9,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { runs } from '../db/schema';
+import { failedReasons } from '../contract/checks';
 import type { RunOutcome } from '../contract/types';
 
 type Ended = { status: 'succeeded' | 'failed' | 'rejected' | 'cancelled'; error: string | null };
@@ -55,7 +56,7 @@ async function outcomeOf(client: Client, runId: string): Promise<Ended | null> {
       const r = (await handle.result()) as RunOutcome;
       if (r.status === 'succeeded') return { status: 'succeeded', error: null };
       if (r.status === 'rejected') return { status: 'rejected', error: r.reason };
-      return { status: 'failed', error: `${r.status}: ${('reasons' in r ? r.reasons : []).filter((x) => x.includes('✗')).join('; ')}` };
+      return { status: 'failed', error: `${r.status}: ${'reasons' in r ? failedReasons(r).join('; ') : ''}` };
     }
     case 'CANCELLED':
       return { status: 'cancelled', error: 'cancelled in Temporal' };

@@ -1,4 +1,7 @@
 /** A model card (Markdown): what the model is, what it was trained on, how it did, where it came from. */
+import { renderCheck } from '../contract/checks';
+import type { Check } from '../contract/types';
+
 export interface ModelCardInput {
   pipeline: string;
   description?: string;
@@ -16,7 +19,7 @@ export interface ModelCardInput {
   featureNames: string[];
   metrics: Record<string, number>;
   primaryMetric: string;
-  verdict: { blessed: boolean; reasons: string[] };
+  verdict: { blessed: boolean; checks: Check[] };
   specHash: string;
   codeVersion?: string | null;
   topFeatures: string[];
@@ -45,7 +48,7 @@ ${c.description ?? '_No description in the pipeline spec._'}
 ${metricRows}
 
 Verdict: ${c.verdict.blessed ? 'blessed' : 'not blessed'}
-${c.verdict.reasons.map((r) => `- ${r}`).join('\n')}
+${c.verdict.checks.map((r) => `- ${renderCheck(r)}`).join('\n')}
 
 ## Provenance
 - Run: ${c.runId}

@@ -1,4 +1,5 @@
 /** HTML sections of the evaluation report; every user-provided string is escaped here or in svg.ts. */
+import { failed, renderCheck } from '../contract/checks';
 import type { Decision } from '../evaluate/gates';
 import type { ColumnSlices, Slice, SliceReport } from '../evaluate/slices';
 import { higherIsBetter, metricValue, type ClassificationMetrics, type MetricName, type Metrics } from '../ml/metrics';
@@ -42,10 +43,7 @@ export function verdictBadge(decision: Decision | undefined): string {
 }
 
 export function gatesSection(decision: Decision): string {
-  const items = decision.reasons.map((r) => {
-    const ok = !r.trimEnd().endsWith('✗');
-    return `<li class="${ok ? 'pass' : 'fail'}">${esc(r)}</li>`;
-  });
+  const items = decision.checks.map((c) => `<li class="${failed(c) ? 'fail' : c.kind === 'note' ? 'note' : 'pass'}">${esc(renderCheck(c))}</li>`);
   return card('Gate results', `<ul class="gates">${items.join('')}</ul>`, 'gates');
 }
 

@@ -37,6 +37,7 @@ ul.gates { list-style:none; margin:0; padding:0; }
 ul.gates li { padding:7px 10px; border-radius:6px; margin-bottom:6px; font-variant-numeric:tabular-nums; }
 ul.gates li.pass { background:#f0fdf4; border-left:4px solid var(--good); }
 ul.gates li.fail { background:#fef2f2; border-left:4px solid var(--bad); }
+ul.gates li.note { background:#f8fafc; border-left:4px solid var(--muted); }
 .gap { display:inline-block; margin-right:16px; font-size:13px; }
 dl.meta { display:grid; grid-template-columns:max-content 1fr; gap:4px 18px; margin:0; }
 dl.meta dt { color:var(--muted); }

@@ -2,7 +2,7 @@
  * Deploy: put the approved version in front of traffic, then (after the workflow's verification window)
  * judge it on what it served. direct: promote now, roll back to the previous version if it fails;
  * canary / shadow: run beside production, then promote or drop it. Serving watches the registry and
- * hot-swaps; every outcome is recorded in the deployments table with its reasons, and every move in the
+ * hot-swaps; every outcome is recorded in the deployments table with its checks as text, and every move in the
  * model's audit chain. The registry refuses a version its run did not approve: that is bad input here.
  */
 import { and, eq } from 'drizzle-orm';
@@ -11,7 +11,8 @@ import { ArtifactCorruptError, ArtifactNotFoundError } from '../../storage/artif
 import { verifyVersion } from '../../deploy/verify';
 import { notify } from '../../notify/webhook';
 import { concludeVerification, getVersion, markVerificationFailed, promote, PromotionRefusedError, RegistryError, rollback, startVerification, type PromoteResult } from '../../registry/registry';
-import type { DeployResult, DeployStarted, StepContext, TrainResult } from '../../contract/types';
+import { failedReasons, renderChecks } from '../../contract/checks';
+import type { Check, DeployResult, DeployStarted, StepContext, TrainResult } from '../../contract/types';
 import type { StageDeps } from '../deps';
 import { BadInputError } from '../errors';
 import { link } from '../records';
@@ -86,12 +87,12 @@ export async function concludeDeploy(deps: StageDeps, ctx: StepContext, trained:
     d.verifyWindow === '0s'
       ? null
       : await verifyVersion(deps, version, new Date(started.since), d, { shadow: started.strategy === 'shadow' });
-  const reasons = verdict?.reasons ?? ['no verification window configured'];
-  const base = { modelName: trained.modelName, version: trained.version, strategy: started.strategy, reasons };
+  const checks: Check[] = verdict?.checks ?? [{ kind: 'note', metric: 'verification', value: null, limit: null, op: null, passed: true, message: 'no verification window configured' }];
+  const base = { modelName: trained.modelName, version: trained.version, strategy: started.strategy, reasons: renderChecks(checks), checks };
+  const failed = failedReasons({ checks }).join('; ');
 
   if (started.strategy === 'direct') {
     if (!verdict || verdict.ok) return { ...base, previousVersion: started.previousVersion, outcome: 'live' };
-    const failed = reasons.filter((r) => r.endsWith('✗')).join('; ');
     const why = `automatic rollback of v${trained.version}: ${failed}`;
     // The rollback target is chosen by the registry's rule (approved, never failed verification); `from`
     // makes a retried activity find the rollback done instead of rolling back a second time.
@@ -116,7 +117,7 @@ export async function concludeDeploy(deps: StageDeps, ctx: StepContext, trained:
   }
 
   const ok = !verdict || verdict.ok;
-  const why = ok ? `verified by ${started.strategy}: ${reasons.join('; ')}` : `${started.strategy} of v${trained.version} failed verification: ${reasons.filter((r) => r.endsWith('✗')).join('; ')}`;
+  const why = ok ? `verified by ${started.strategy}: ${base.reasons.join('; ')}` : `${started.strategy} of v${trained.version} failed verification: ${failed}`;
   const promoted = await refusedIsBadInput(() => concludeVerification(deps.db, started.deploymentId!, { promote: ok, reason: why, actor: ACTOR }));
   if (!ok) await notify(deps, ctx, 'rollback', `${trained.modelName}: ${why}`);
   return { ...base, previousVersion: promoted?.previousVersion ?? null, outcome: ok ? 'live' : 'rolled_back' };

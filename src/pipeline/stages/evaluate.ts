@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import type { Table } from '../../data/table';
 import { datasets, datasetVersions, evaluations, featureSets, runs } from '../../db/schema';
-import { computeSlices, decide, defaultPrimaryMetric, permutationImportance } from '../../evaluate';
+import { computeSlices, decide, defaultPrimaryMetric, permutationImportance, type Decision } from '../../evaluate';
 import { metricScorer } from '../../evaluate/importance';
 import { transformTable } from '../../features';
 import { loadServedVersion } from '../../serving/servedVersion';
@@ -19,6 +19,7 @@ import { getAlias, type ModelVersion } from '../../registry/registry';
 import { renderEvaluationReport } from '../../report';
 import { renderModelCard } from '../../report/modelCard';
 import type { PipelineSpec } from '../spec';
+import { renderChecks } from '../../contract/checks';
 import type { EvaluateResult, FeaturesResult, StepContext, TrainResult } from '../../contract/types';
 import { hashOf } from '../canonical';
 import type { StageDeps } from '../deps';
@@ -52,7 +53,10 @@ export async function evaluateStage(deps: StageDeps, ctx: StepContext, features:
     const slices = spec.evaluation.slices?.length ? computeSlices(testTable, test.y, preds, metrics.task, { columns: spec.evaluation.slices }) : undefined;
     const fairness = slices?.columns.map((c) => ({ column: c.column, gap: c.fairness }));
     const decision = decide({ metrics, fairness }, champ?.metrics ? { metrics: champ.metrics } : null, { ...spec.evaluation, primaryMetric: primary });
-    if (champ?.problem) decision.reasons.push(`champion v${championVersion!.version} could not be compared: ${champ.problem}`);
+    if (champ?.problem) {
+      decision.checks.push({ kind: 'note', metric: primary, value: null, limit: null, op: null, passed: true, message: `champion v${championVersion!.version} could not be compared: ${champ.problem}` });
+    }
+    const reasons = renderChecks(decision.checks);
 
     deps.progress?.({ stage: 'evaluate', step: 'importance' });
     const importance = importanceOf(test, model, primary, spec.seed);
@@ -90,14 +94,15 @@ export async function evaluateStage(deps: StageDeps, ctx: StepContext, features:
         metrics: scores,
         championMetrics: championScores,
         blessed: decision.blessed,
-        reasons: decision.reasons,
+        reasons,
         reportHash: report.hash,
       })
       .onConflictDoNothing();
     await link(deps.db, ['model_version', trained.modelVersionId], ['evaluation', ctx.runId], 'evaluated_in');
     return {
       blessed: decision.blessed,
-      reasons: decision.reasons,
+      reasons,
+      checks: decision.checks,
       metrics: finiteOnly(scores),
       championVersion: championVersion?.version ?? null,
       championMetrics: championScores && finiteOnly(championScores),
@@ -117,7 +122,7 @@ async function modelCard(
   test: Design,
   metrics: Metrics,
   primary: string,
-  verdict: { blessed: boolean; reasons: string[] },
+  verdict: Decision,
   topFeatures: string[],
 ): Promise<string> {
   const [row] = await deps.db
