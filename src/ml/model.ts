@@ -15,7 +15,8 @@ export type { Algorithm } from './params';
  * - regression: the predicted values, rows x 1.
  */
 export interface Model {
-  readonly algorithm: Algorithm;
+  /** 'onnx': a model trained elsewhere, run by onnxruntime (src/ml/onnx); it is registered, never fitted here. */
+  readonly algorithm: Algorithm | 'onnx';
   readonly task: Task;
   readonly nFeatures: number;
   /** Column names the model was trained on, when known; carried into the saved artifact. */

@@ -7,6 +7,7 @@ import { LogisticModel } from './logistic';
 import { LinearModel } from './linear';
 import { GbdtModel, treesPerIteration } from './gbdt';
 import type { Tree } from './tree/tree';
+import { OnnxModel } from './onnx/model';
 
 /**
  * Versioned JSON artifact for fitted models; the format is specified in docs/model-format.md.
@@ -26,15 +27,27 @@ export interface SerializedTree {
   value: number[];
 }
 
+/**
+ * An ONNX model: the file itself (base64, so the artifact stays one self-contained JSON document that loads
+ * synchronously like the others) and how its tensors meet the feature columns (src/ml/onnx/binding.ts).
+ */
+export interface OnnxState {
+  onnx: string;
+  sha256: string;
+  framework: string;
+  binding: OnnxModel['binding'];
+}
+
 export type ModelState =
   | { coef: number[]; intercept: number[] }
   | { coef: number[]; intercept: number }
-  | { baseline: number[]; trees: SerializedTree[] };
+  | { baseline: number[]; trees: SerializedTree[] }
+  | OnnxState;
 
 export interface ModelArtifact {
   format: typeof MODEL_FORMAT;
   version: typeof MODEL_FORMAT_VERSION;
-  algorithm: Algorithm;
+  algorithm: Algorithm | 'onnx';
   task: Task;
   nFeatures: number;
   featureNames?: string[];
@@ -75,6 +88,10 @@ export function serializeModel(model: Model): ModelArtifact {
       state: { baseline: Array.from(model.baseline), trees: model.trees.map(serializeTree) },
     };
   }
+  if (model instanceof OnnxModel) {
+    const state: OnnxState = { onnx: Buffer.from(model.bytes).toString('base64'), sha256: model.info.sha256, framework: model.info.framework, binding: model.binding };
+    return { ...base, params: { framework: model.info.framework, onnxSha256: model.info.sha256 }, state };
+  }
   throw new Error(
     `serializeModel: cannot save a ${model.algorithm} model of class ${model.constructor?.name ?? 'unknown'}; ` +
       'only models returned by fitModel or deserializeModel can be saved',
@@ -104,6 +121,18 @@ const envelopeSchema = z.object({
   featureNames: z.array(z.string()).optional(),
   params: z.record(z.string(), z.unknown()),
   state: z.record(z.string(), z.unknown()),
+});
+
+const onnxEnvelopeSchema = envelopeSchema.extend({ algorithm: z.literal('onnx') });
+const onnxStateSchema = z.object({
+  onnx: z.base64().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  framework: z.string(),
+  binding: z.object({
+    inputs: z.array(z.object({ name: z.string(), columns: z.array(int.min(0)).min(1), type: z.enum(['float32', 'float64']), rank: z.union([z.literal(1), z.literal(2)]) })).min(1),
+    output: z.string().min(1),
+    classColumns: z.array(int.min(0)).optional(),
+  }),
 });
 
 const linearStateSchema = z.object({ coef: z.array(finite), intercept: finite });
@@ -148,6 +177,7 @@ export function deserializeModel(input: unknown): Model {
   if (raw.version !== MODEL_FORMAT_VERSION) {
     throw new ModelArtifactError(`version must be ${MODEL_FORMAT_VERSION}, got ${JSON.stringify(raw.version)}`);
   }
+  if (raw.algorithm === 'onnx') return deserializeOnnx(raw);
   const env = parseWith(envelopeSchema, raw, '');
   if (env.featureNames && env.featureNames.length !== env.nFeatures) {
     throw new ModelArtifactError(`featureNames has ${env.featureNames.length} names but nFeatures is ${env.nFeatures}`);
@@ -192,6 +222,27 @@ export function deserializeModel(input: unknown): Model {
       model = new GbdtModel(task, p, resolveParams('gbdt', env.params), Float64Array.from(s.baseline), trees);
       break;
     }
+  }
+  if (env.featureNames) model.featureNames = env.featureNames;
+  return model;
+}
+
+function deserializeOnnx(raw: Record<string, unknown>): Model {
+  const env = parseWith(onnxEnvelopeSchema, raw, '');
+  const s = parseWith(onnxStateSchema, env.state, 'state');
+  const task = env.task as Task;
+  for (const [i, input] of s.binding.inputs.entries()) {
+    const bad = input.columns.find((c) => c >= env.nFeatures);
+    if (bad !== undefined) throw new ModelArtifactError(`state.binding.inputs[${i}] reads column ${bad} but the model has ${env.nFeatures} features`);
+  }
+  if (task.kind !== 'regression' && s.binding.classColumns?.length !== task.classes.length) {
+    throw new ModelArtifactError(`state.binding.classColumns must name a column for each of the ${task.classes.length} classes`);
+  }
+  let model: OnnxModel;
+  try {
+    model = new OnnxModel(task, env.nFeatures, Buffer.from(s.onnx, 'base64'), s.binding, { sha256: s.sha256, framework: s.framework });
+  } catch (err) {
+    throw new ModelArtifactError(`state.onnx: ${(err as Error).message}`);
   }
   if (env.featureNames) model.featureNames = env.featureNames;
   return model;
