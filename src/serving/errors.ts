@@ -10,6 +10,11 @@
  */
 import type { FastifyError } from 'fastify';
 import { InstanceValidationError } from '../features';
+import { nearestName } from '../features/nearest';
+import type { ModelCache } from './modelCache';
+
+/** Longer ids are refused: they end up in the log and in label joins. */
+export const MAX_REQUEST_ID_LENGTH = 128;
 
 export interface ErrorBody {
   error: string;
@@ -48,6 +53,25 @@ export class ClientError extends Error {
     super(message);
     this.name = 'ClientError';
   }
+}
+
+/** A request id as echoed in an error body: a client's x-request-id can be long, the body stays bounded. */
+export function shownId(id: string): string {
+  return id.length > MAX_REQUEST_ID_LENGTH ? `${id.slice(0, MAX_REQUEST_ID_LENGTH)}...` : id;
+}
+
+/**
+ * The answer for a request naming a model the cache has no slot for: 503 while it could still appear (its versions
+ * fail to load, or the registry was not read yet), else 404 with the served models and the nearest name.
+ */
+export function notServedAnswer(cache: Pick<ModelCache, 'problems' | 'initialized' | 'served'>, name: string): { status: number; body: ErrorBody } {
+  const problem = cache.problems().get(name);
+  if (problem) return { status: 503, body: { error: `model "${name}" is served but not loaded here: ${problem}; retrying` } };
+  if (!cache.initialized) return { status: 503, body: { error: `model "${name}": this server has not read the model registry yet; retry shortly` } };
+  const served = cache.served();
+  const near = nearestName(name, served);
+  const list = served.length ? `served models: ${served.join(', ')}` : 'no model has a production version yet; promote one first';
+  return { status: 404, body: { error: `model "${name}" is not served here${near ? `; did you mean "${near}"?` : ''} (${list})` } };
 }
 
 /** The body of every 500: nothing of the error itself, the request id to find it in the log. */

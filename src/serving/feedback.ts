@@ -13,15 +13,15 @@
  * - the same request id twice in one body with the same label counts once; with different labels it is refused;
  * - a request id this model never answered (not in the prediction log, nor queued for it) is refused: a label for
  *   nothing would silently never join.
+ *
+ * This module checks bodies and finds answered ids; the route is plugins/feedback.ts.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { Db } from '../db/client';
 import { predictionLog } from '../db/schema';
-import { recordLabels, type LabelRecord } from '../monitor/labels';
-import { ClientError, publicMessage } from './errors';
+import type { LabelRecord } from '../monitor/labels';
+import { ClientError } from './errors';
 import type { ModelSlot } from './modelCache';
-import type { PredictionLog } from './predictionLog';
 
 export const MAX_LABELS = 10_000;
 export const MAX_FEEDBACK_ID_LENGTH = 128;
@@ -43,7 +43,8 @@ const SHAPE = 'send {"labels": [{"request_id": "<id>", "label": <value>}, ...]}'
 /** Control characters (C0, DEL, C1) and lone surrogates: not text a request id can be. */
 const NOT_TEXT = /[\u0000-\u001f\u007f-\u009f]|\p{Cs}/u;
 
-function show(v: unknown): string {
+/** A value as quoted in a message: strings shortened, anything else by its kind. */
+export function show(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v === null) return 'null';
@@ -128,7 +129,7 @@ export function labelTarget(slot: ModelSlot): LabelTarget {
 }
 
 /** Request ids among `ids` that `model` has a prediction for, logged or still queued. */
-async function answeredIds(db: Db, model: string, ids: string[], queued: Set<string>): Promise<Set<string>> {
+export async function answeredIds(db: Db, model: string, ids: string[], queued: Set<string>): Promise<Set<string>> {
   const known = new Set(ids.filter((id) => queued.has(id)));
   const rest = ids.filter((id) => !known.has(id));
   for (let i = 0; i < rest.length; i += 1000) {
@@ -140,40 +141,4 @@ async function answeredIds(db: Db, model: string, ids: string[], queued: Set<str
     for (const r of rows) known.add(r.id);
   }
   return known;
-}
-
-export function registerFeedback(
-  app: FastifyInstance,
-  o: { db: Db; slot: (name: string) => ModelSlot | undefined; pending: Pick<PredictionLog, 'queuedRequestIds'>; onRequest: onRequestHookHandler[] },
-): void {
-  app.post<{ Params: { name: string }; Body: unknown }>('/v1/models/:name/feedback', { onRequest: o.onRequest }, async (req, reply) => {
-    const { name } = req.params;
-    const slot = o.slot(name);
-    if (!slot) return reply.code(404).send({ error: `model ${show(name)} is not served here; feedback goes to a model with a production version` });
-    const labels = parseFeedback(req.body, labelTarget(slot));
-    let known: Set<string>;
-    try {
-      known = await answeredIds(
-        o.db,
-        name,
-        labels.map((l) => l.requestId),
-        o.pending.queuedRequestIds(name),
-      );
-    } catch (err) {
-      req.log.error({ err }, `feedback for model "${name}": looking up request ids failed (request id ${req.id})`);
-      throw new ClientError(503, `the database is unavailable (${publicMessage(err)}); nothing was recorded, send the labels again later (request id ${req.id})`);
-    }
-    const unknown = labels.filter((l) => !known.has(l.requestId));
-    if (unknown.length > 0) {
-      const shown = unknown.slice(0, 10).map((l) => `${l.field}.request_id ${show(l.requestId)}`);
-      const more = unknown.length > 10 ? ` and ${unknown.length - 10} more` : '';
-      throw new ClientError(
-        400,
-        `${shown.join(', ')}${more}: no prediction of model "${name}" has ${unknown.length === 1 ? 'this request id' : 'these request ids'}; ` +
-          'send the x-request-id of a prediction this model answered (instance i of a multi-instance request is "<id>/<i>"); nothing was recorded',
-      );
-    }
-    const recorded = await recordLabels(o.db, name, labels.map(({ requestId, label }) => ({ requestId, label })));
-    return reply.send({ recorded });
-  });
 }

@@ -5,7 +5,7 @@
  *
  * Response shape (TF-Serving / KServe v1 `predictions`), one entry per instance, in order:
  * - classification: `{ "label": "<most probable class>", "probabilities": { "<class>": p, ... } }`, classes in the
- *   model's order; ties go to the first class;
+ *   model's order; the label is argmaxRow's (ml/classes.ts: ties go to the first class);
  * - regression: the predicted number.
  */
 import { eq } from 'drizzle-orm';
@@ -15,6 +15,7 @@ import { deserializeFeatures, instancesToTable, type FittedFeatures } from '../f
 import { instancePath } from '../features/instances';
 import { applyFeatures } from '../features/transform';
 import type { Table } from '../data/table';
+import { argmaxRow } from '../ml/classes';
 import type { Model } from '../ml/model';
 import { deserializeModel } from '../ml/serialize';
 import type { Task } from '../ml/task';
@@ -148,7 +149,7 @@ export class ServedVersion implements BatchScorer {
       return out + ']';
     }
     for (let i = 0, base = 0; i < n; i++, base += w) {
-      const best = argmax(scores, base, w);
+      const best = argmaxRow(scores, base, w);
       out += (i ? ',' : '') + this.labelOpen[best];
       for (let k = 0; k < w; k++) out += (k ? ',' : '') + this.probKey[k] + num(scores[base + k]);
       out += '}}';
@@ -163,7 +164,7 @@ export class ServedVersion implements BatchScorer {
     const base = i * w;
     const probabilities: Record<string, number | null> = {};
     this.task.classes.forEach((c, k) => (probabilities[c] = finiteOrNull(scores[base + k])));
-    return { label: this.task.classes[argmax(scores, base, w)], probabilities };
+    return { label: this.task.classes[argmaxRow(scores, base, w)], probabilities };
   }
 
   /** What `GET /v1/models/:name` shows of this version. */
@@ -178,12 +179,6 @@ export class ServedVersion implements BatchScorer {
       loaded_at: this.loadedAt.toISOString(),
     };
   }
-}
-
-function argmax(a: Float64Array, base: number, w: number): number {
-  let best = 0;
-  for (let k = 1; k < w; k++) if (a[base + k] > a[base + best]) best = k;
-  return best;
 }
 
 /** JSON has no NaN or Infinity; such scores are refused before rendering (nonFiniteOutput), this keeps JSON valid regardless. */
