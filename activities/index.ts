@@ -21,6 +21,7 @@ import { notify } from '../src/notify/webhook';
 import { runDriftCheck, type DriftCheckInput } from '../src/monitor/driftCheck';
 import { planRetrain, recordRetrain } from '../src/monitor/retrain';
 import { noop } from './noop';
+import { createFeatureStoreActivities } from './featureStore';
 import { loadReviewerKeys } from '../src/approval/reviewerKeys';
 import type { StepContext, TrainResult } from '../src/contract/types';
 
@@ -116,6 +117,7 @@ export function createActivities(deps: ActivityDeps) {
     planRetrain: guard('plan_retrain', planRetrain),
     recordRetrain: guard('record_retrain', recordRetrain),
     monitor: guard('monitor', (d, ctx: StepContext, trained: TrainResult) => monitorStage({ ...d, temporal: deps.temporal }, ctx, trained)),
+    ...createFeatureStoreActivities(deps),
   };
 }
 

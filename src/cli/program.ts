@@ -287,6 +287,43 @@ schedule
     await withTemporal(({ client }) => backfillSchedule(client, id, o.from, o.to));
   });
 
+const features = program.command('features').description('feature views: online store, materialization schedule, lookups (src/featurestore)');
+features
+  .command('materialize <view>')
+  .description('load the newest values of a view file (or registered name) into the online store, now or on --cron')
+  .option('--cron <expr>', 'create or update the Temporal Schedule features-<view> instead of running once')
+  .option('--catchup-window <duration>', 'with --cron: a run missed while Temporal was down still runs if at most this late', '1h')
+  .option('--batch-size <n>', 'entities per upsert', (v) => Number(v))
+  .option('--json', 'machine-readable output')
+  .action(async (view, o) => {
+    const { materializeCommand } = await import('./features');
+    await withTemporal(({ client }) => withApp((app) => materializeCommand(client, app.db, app.config, view, o)));
+  });
+features
+  .command('list')
+  .description('registered feature view versions with their watermark and online rows')
+  .option('--json', 'machine-readable output')
+  .action(async (o) => {
+    const { listCommand } = await import('./features');
+    await withApp((app) => listCommand(app.db, !!o.json));
+  });
+features
+  .command('show <view>')
+  .description('a view (name, name@version or version): spec, materialization state, schedule')
+  .option('--json', 'machine-readable output')
+  .action(async (view, o) => {
+    const { showCommand } = await import('./features');
+    await withTemporal(({ client }) => withApp((app) => showCommand(app.db, client, view, !!o.json)));
+  });
+features
+  .command('get <view> <key...>')
+  .description("an entity's stored features (one value per key column)")
+  .option('--json', 'machine-readable output')
+  .action(async (view, key, o) => {
+    const { getCommand } = await import('./features');
+    await withApp((app) => getCommand(app.db, view, key, !!o.json));
+  });
+
 const drift = program.command('drift').description('drift monitoring');
 drift
   .command('check <model>')

@@ -360,3 +360,46 @@ export const reviewerKeys = pgTable(
   // One key belongs to one reviewer, ever: a key shared by two ids could sign as either.
   (t) => [uniqueIndex('reviewer_keys_public_key_idx').on(t.publicKey), index('reviewer_keys_reviewer_idx').on(t.reviewer)],
 );
+
+/**
+ * Feature views (src/featurestore), one row per content version: the parsed spec, so a schedule or the serving
+ * process can find what a version reads and keeps without the file it was written in.
+ */
+export const featureViews = pgTable(
+  'feature_views',
+  {
+    version: text('version').primaryKey(), // sha256 of the view's canonical JSON
+    name: text('name').notNull(),
+    spec: jsonb('spec').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('feature_views_name_idx').on(t.name, t.createdAt)],
+);
+
+/**
+ * The online store: the latest values of each entity for one view version. Upserts only replace a row with a
+ * newer event time, so replaying a batch (a retried or resumed materialization) changes nothing.
+ */
+export const featureOnline = pgTable(
+  'feature_online',
+  {
+    viewVersion: text('view_version').notNull(),
+    /** The entity's key values as a JSON array, e.g. `[42]` or `["eu", 7]`. */
+    entityKey: text('entity_key').notNull(),
+    eventTime: timestamp('event_time', { withTimezone: true, mode: 'date' }).notNull(),
+    values: jsonb('values').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.viewVersion, t.entityKey] })],
+);
+
+/** Where each view version's materialization stands: events up to `watermark` are in the online store. */
+export const featureMaterializations = pgTable('feature_materializations', {
+  viewVersion: text('view_version').primaryKey(),
+  watermark: timestamp('watermark', { withTimezone: true, mode: 'date' }),
+  /** Entities in the online store for this version. */
+  rows: integer('rows').notNull().default(0),
+  lastSourceHash: text('last_source_hash'),
+  lastRunId: text('last_run_id'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

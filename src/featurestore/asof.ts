@@ -27,7 +27,7 @@ function column(side: AsOfSide, name: string, role: string): Column {
   return col;
 }
 
-function timeValues(side: AsOfSide): Float64Array {
+export function timeValues(side: AsOfSide): Float64Array {
   const col = column(side, side.time, 'timestamp');
   if (col.type !== 'datetime' && col.type !== 'numeric') {
     throw new BadInputError(`${side.label}: timestamp column "${side.time}" is ${col.type}; it must hold datetimes (ISO 8601) or epoch milliseconds`);
@@ -161,6 +161,27 @@ export function gatherColumns(table: Table, names: string[], index: Int32Array, 
     for (let i = 0; i < n; i++) codes[i] = index[i] < 0 ? MISSING_CODE : col.codes[index[i]];
     return { name, type: col.type, codes, levels: col.levels };
   });
+}
+
+/**
+ * The latest row of each entity among rows with event time > `after` (ties: the last row), in order of each
+ * entity's first appearance: what an incremental load writes to the online store.
+ */
+export function latestPerEntity(side: AsOfSide, after: number): Int32Array {
+  const t = timeValues(side);
+  const [ids, , nkeys] = compositeIds(side, side);
+  const best = new Int32Array(nkeys).fill(-1);
+  const firstSeen = new Int32Array(nkeys).fill(-1);
+  let seen = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const k = ids[i];
+    if (k < 0 || !(t[i] > after)) continue;
+    if (firstSeen[k] < 0) firstSeen[k] = seen++;
+    if (best[k] < 0 || t[i] >= t[best[k]]) best[k] = i;
+  }
+  const out = new Int32Array(seen);
+  for (let k = 0; k < nkeys; k++) if (firstSeen[k] >= 0) out[firstSeen[k]] = best[k];
+  return out;
 }
 
 export interface JoinedView {

@@ -14,6 +14,7 @@ import { modelSpecSchema } from '../ml/spec';
 import { cronProblem, CRON_EXPECTED } from '../monitor/cron';
 import { expectationsSchema } from '../validation';
 import { sourceSchema } from './sourceSpec';
+import { featureViewsSectionSchema } from '../featurestore/spec';
 
 const nameRe = /^[a-z][a-z0-9-]{0,62}$/;
 
@@ -69,6 +70,8 @@ const pipelineShape = z.strictObject({
   name: z.string().regex(nameRe, 'expected lowercase letters, digits and dashes, starting with a letter (e.g. "credit-risk")'),
   description: z.string().optional(),
   source: sourceSchema,
+  /** Feature views joined onto the source (then the entity dataframe) as of each row's time: src/featurestore. */
+  featureViews: featureViewsSectionSchema.optional(),
   schema: schemaSpecSchema.optional(),
   target: z.string().min(1),
   task: z.enum(['binary', 'multiclass', 'regression']).optional(),

@@ -15,6 +15,7 @@ import { openSource, type OpenedSource } from '../sources';
 import type { PipelineSpec } from '../spec';
 import { loadSpec } from '../specStore';
 import { runStep } from '../stepRunner';
+import { buildTrainingTable, readFeatureViews } from '../../featurestore/offline';
 
 export async function ingestStage(deps: StageDeps, ctx: StepContext, dataUri: string | null): Promise<IngestResult> {
   const spec = await loadSpec(deps.store, ctx.specHash);
@@ -28,7 +29,9 @@ export async function ingestStage(deps: StageDeps, ctx: StepContext, dataUri: st
 }
 
 async function ingestOpened(deps: StageDeps, ctx: StepContext, spec: PipelineSpec, source: OpenedSource): Promise<IngestResult> {
-  const contentHash = source.contentHash;
+  // With feature views the source is the entity dataframe; the dataset is it joined with the views' data.
+  const views = spec.featureViews ? await readFeatureViews(deps, spec.featureViews) : null;
+  const contentHash = views ? hashOf(source.contentHash, views.views.map((v, i) => [v.version, views.tables[i].contentHash])) : source.contentHash;
   const key = hashOf('ingest', source.source, contentHash, spec.schema ?? null, source.format ?? null);
   return runStep<IngestResult>(deps.db, ctx, 'ingest', key, async () => {
     deps.progress?.({ stage: 'ingest', step: 'parsing', bytes: source.size ?? null });
@@ -47,6 +50,7 @@ async function ingestOpened(deps: StageDeps, ctx: StepContext, spec: PipelineSpe
     } finally {
       input.destroy(); // a reader that stopped early (bad input) leaves the file open otherwise
     }
+    if (views) table = buildTrainingTable(table, spec.featureViews!, views, spec.target).table;
     const schema: Schema = schemaOf(table);
     const stats = tableStats(table);
     const ref = await deps.store.put(encodeTable(table));
@@ -67,6 +71,7 @@ async function ingestOpened(deps: StageDeps, ctx: StepContext, spec: PipelineSpe
       return v;
     });
     await link(deps.db, ['run', ctx.runId], ['dataset_version', version.id], 'ingested');
+    for (const v of views?.views ?? []) await link(deps.db, ['feature_view', v.version], ['dataset_version', version.id], 'joined_into');
     return { datasetVersionId: version.id, tableHash: version.tableHash, contentHash, rows: table.nrows, columns: table.columns.length };
   });
 }
