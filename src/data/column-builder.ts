@@ -10,19 +10,9 @@ import { quoteValue } from './errors';
 import { ByteDictionary } from './byte-dictionary';
 import { parseDecimalBytes } from './decimal';
 import { GrowableFloat64, GrowableInt32 } from './growable';
-import {
-  chooseStringType,
-  classifyCell,
-  formatFloatValue,
-  hasOuterSpace,
-  parseBooleanLoose,
-  parseBooleanWord,
-  parseDatetime,
-  parseNumber,
-  type InferOptions,
-  type MissingMatcher,
-} from './infer';
+import { chooseStringType, classifyCell, formatFloatValue, type InferOptions } from './infer';
 import { MISSING_CODE, type Column, type ColumnType } from './table';
+import { booleanText, datetimeText, hasOuterSpace, numericText, stringText, type MissingMatcher } from './values';
 
 const SPELLING_CAP = 4096;
 
@@ -80,40 +70,42 @@ export class ColumnBuilder {
   }
 
   push(cell: string): void {
-    if (this.missing.isMissing(cell)) {
-      this.pushMissing();
-      return;
-    }
+    // Every kind goes through the value parser (values.ts) that serving uses, so a cell means the same there.
     switch (this.kind) {
       case 'numeric': {
-        const n = parseNumber(cell);
+        const n = numericText(cell, this.missing);
         if (n === undefined) return this.mismatch(cell, 'is not a number');
-        if (n !== n) return this.pushMissing(); // a NaN literal is missing, by policy
+        if (n !== n) return this.pushMissing(); // missing, or a NaN literal
         this.floats!.push(n);
         this.remember(n, cell);
         return;
       }
-      case 'string':
-        return this.pushString(hasOuterSpace(cell) ? cell.trim() : cell);
+      case 'string': {
+        const s = stringText(cell, this.missing);
+        return s === null ? this.pushMissing() : this.pushString(s);
+      }
       case 'boolean': {
-        const b = this.declared ? parseBooleanLoose(cell) : parseBooleanWord(cell);
+        const b = booleanText(cell, this.declared !== undefined, this.missing);
         if (b === undefined) {
           return this.mismatch(cell, 'is not a boolean (use true/false, yes/no, y/n, t/f or 1/0)');
         }
+        if (b !== b) return this.pushMissing();
         this.floats!.push(b);
         this.remember(b, cell);
         return;
       }
       case 'datetime': {
-        const t = parseDatetime(cell);
+        const t = datetimeText(cell, this.missing);
         if (t === undefined) {
           return this.mismatch(cell, 'is not an ISO 8601 date or date-time (e.g. 2024-03-01 or 2024-03-01T10:20:30Z)');
         }
+        if (t !== t) return this.pushMissing();
         this.floats!.push(t);
         this.remember(t, cell);
         return;
       }
       case 'unknown':
+        if (this.missing.isMissing(cell)) return this.pushMissing();
         this.kind = classifyCell(cell);
         this.allocate(this.untypedRows); // the cells so far were all missing
         this.push(cell);

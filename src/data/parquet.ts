@@ -2,7 +2,8 @@
  * Parquet reader (hyparquet). Parquet is typed, so types come from the file, not from inference:
  * integers, floats and decimals are numeric (INT64 beyond 2^53 loses precision), BOOLEAN is boolean, DATE and
  * TIMESTAMP are datetime (epoch ms, sub-millisecond digits kept as a fraction), strings are categorical or text by
- * cardinality (missing tokens like "NA" are NOT applied: Parquet has real nulls), nested columns (lists, maps,
+ * cardinality (read by the value parser like CSV cells: trimmed, and "NA" and the other missing tokens are missing, so
+ * a string means the same whatever format trained the model and at serving), nested columns (lists, maps,
  * structs) are text holding their JSON. A declared schema still wins: declared columns are converted from their
  * text form with the same coercion rules as CSV.
  *
@@ -15,10 +16,11 @@ import zlib from 'node:zlib';
 import { asBuffer, readAll } from './bytes';
 import { CellError, ColumnBuilder, type DeclaredType } from './column-builder';
 import { DataError } from './errors';
-import { MissingMatcher, chooseStringType, formatFloatValue, type InferOptions } from './infer';
+import { chooseStringType, formatFloatValue, type InferOptions } from './infer';
 import { parseSchemaSpec } from './schema';
 import type { BuildOptions } from './table-builder';
 import { MISSING_CODE, type Column, type Table } from './table';
+import { MissingMatcher, stringText } from './values';
 
 export type ParquetReadOptions = BuildOptions;
 
@@ -54,7 +56,7 @@ export async function readParquet(input: Buffer | Uint8Array | Readable, opts: P
   for (const field of fields) {
     const name = field.element.name;
     const d = declared.get(name);
-    sinks.set(name, d ? new DeclaredSink(name, nativeKind(field), new ColumnBuilder(name, missing, opts, d)) : new NativeSink(name, nativeKind(field), nrows, opts));
+    sinks.set(name, d ? new DeclaredSink(name, nativeKind(field), new ColumnBuilder(name, missing, opts, d)) : new NativeSink(name, nativeKind(field), nrows, opts, missing));
   }
   if (nrows === 0) throw new DataError('no-data-rows', `the Parquet file has ${fields.length} columns but no rows`);
 
@@ -218,6 +220,7 @@ class NativeSink extends OrderedSink {
     private readonly kind: NativeKind,
     nrows: number,
     private readonly infer: InferOptions,
+    private readonly missing: MissingMatcher,
   ) {
     super();
     if (kind === 'string' || kind === 'json') this.codes = new Int32Array(nrows).fill(MISSING_CODE);
@@ -233,7 +236,10 @@ class NativeSink extends OrderedSink {
     for (let i = 0; i < data.length; i++) {
       const v = data[i];
       if (v === null || v === undefined) continue;
-      const s = toText(v, this.kind);
+      // A string goes through the value parser as a CSV cell would (trimmed, missing tokens), so serving, which
+      // cannot tell what format a model was trained from, reads a request's string the same way.
+      const s = this.kind === 'string' ? stringText(toText(v, this.kind), this.missing) : toText(v, this.kind);
+      if (s === null) continue;
       let code = this.dict.get(s);
       if (code === undefined) {
         code = this.levels.length;

@@ -2,11 +2,13 @@
  * Serving input: JSON instances (`[{ "age": 41, "color": "red" }, ...]`) checked against the fitted input schema and
  * turned into a Table, so they go through exactly the same transform code as training data.
  *
- * Per field: numeric takes a finite number; boolean takes true/false (or 0/1); categorical and text take a string;
- * datetime takes an ISO 8601 string (no offset means UTC) or epoch milliseconds. `null` means missing. A field that is
- * absent, unexpected, of the wrong type, NaN or Infinity is an error naming the instance and field.
+ * Each field's value comes from the value parser ingest uses (src/data/values.ts, whose comment lists what each type
+ * accepts), so a cell that trained as `yes`, `2024-03-01T10:00:00,5` or " 3.5" means the same in a request. `null`
+ * means missing. A field that is absent, unexpected, does not fit its type, or is NaN or Infinity is an error naming
+ * the instance and field.
  */
 import type { Column, ColumnType, Table } from '../data/table';
+import { instanceValue, parseNumber } from '../data/values';
 import type { Matrix } from '../ml/matrix';
 import type { FittedFeatures } from './fitted';
 import { nearestName } from './nearest';
@@ -44,42 +46,31 @@ function show(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
-// ISO 8601 date or date-time; a missing offset is read as UTC so the result never depends on the server's time zone.
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-export function parseDatetime(s: string): number {
-  const m = ISO_DATE.exec(s);
-  if (!m) return NaN;
-  let iso = s.replace(' ', 'T');
-  if (iso.length > 10 && m[1] === undefined) iso += 'Z';
-  return Date.parse(iso);
-}
-
 type Parsed = { ok: true; value: number | string | null } | { ok: false; expected: string; hint?: string };
 
+const EXPECTED: Record<ColumnType, string> = {
+  numeric: 'a number',
+  boolean: 'true or false (or yes/no, y/n, t/f, 1/0)',
+  datetime: 'an ISO 8601 date such as "2024-03-01T12:00:00Z", or epoch milliseconds',
+  categorical: 'a string',
+  text: 'a string',
+};
+
+/** The value through the shared value parser (src/data/values.ts); only the words of a refusal are made here. */
 function parseValue(type: ColumnType, v: unknown): Parsed {
-  if (v === null) return { ok: true, value: null };
-  switch (type) {
-    case 'numeric':
-      if (typeof v !== 'number') return { ok: false, expected: 'a number' };
-      if (!Number.isFinite(v)) return { ok: false, expected: 'a finite number', hint: 'send null for a missing value' };
-      return { ok: true, value: v };
-    case 'boolean':
-      if (typeof v === 'boolean') return { ok: true, value: v ? 1 : 0 };
-      if (v === 0 || v === 1) return { ok: true, value: v };
-      return { ok: false, expected: 'true or false' };
-    case 'datetime': {
-      if (typeof v === 'number') {
-        return Number.isFinite(v) ? { ok: true, value: v } : { ok: false, expected: 'a finite epoch-milliseconds number', hint: 'send null for a missing value' };
-      }
-      const ms = typeof v === 'string' ? parseDatetime(v) : NaN;
-      return Number.isFinite(ms) ? { ok: true, value: ms } : { ok: false, expected: 'an ISO 8601 date such as "2024-03-01T12:00:00Z", or epoch milliseconds' };
-    }
-    case 'categorical':
-    case 'text':
-      if (typeof v === 'string') return { ok: true, value: v };
-      return { ok: false, expected: 'a string', hint: typeof v === 'number' || typeof v === 'boolean' ? `send "${String(v)}" if that is the category` : undefined };
+  const value = instanceValue(type, v);
+  if (value !== undefined) return { ok: true, value: typeof value === 'number' && value !== value ? null : value };
+  const nonFinite = (typeof v === 'number' && !Number.isFinite(v)) || (typeof v === 'string' && isInfinity(type, v));
+  if (nonFinite) {
+    const expected = type === 'datetime' ? 'a finite epoch-milliseconds number' : 'a finite number';
+    return { ok: false, expected, hint: 'send null for a missing value' };
   }
+  return { ok: false, expected: EXPECTED[type] };
+}
+
+function isInfinity(type: ColumnType, v: string): boolean {
+  const n = type === 'numeric' ? parseNumber(v) : undefined;
+  return n === Infinity || n === -Infinity;
 }
 
 /** Validates `rows` against `fitted.inputSchema` and builds a Table of just those columns. */

@@ -12,7 +12,7 @@
  */
 import type { ColumnType, Table } from '../data/table';
 import type { FittedFeatures } from '../features/fitted';
-import { parseDatetime } from '../features/instances';
+import { instanceValue, stringText } from '../data/values';
 
 /** Validates and converts instances; null when any instance has a problem (ask `instancesToTable` for the words). */
 export type InstanceReader = (rows: readonly unknown[]) => Table | null;
@@ -34,39 +34,34 @@ interface FieldCode {
 
 function fieldCode(name: string, type: ColumnType, j: number): FieldCode {
   const key = JSON.stringify(name);
+  const t = `'${type}'`;
+  // Numbers and booleans, the common case, are checked inline; anything else asks the shared value parser
+  // (iv = instanceValue, txt = stringText from src/data/values.ts), so the two readers cannot disagree with ingest.
   // v - v is 0 for finite numbers and NaN for NaN and ±Infinity.
   switch (type) {
     case 'numeric':
+    case 'datetime':
       return {
         alloc: `const f${j} = new Float64Array(n);`,
-        check: `if (typeof v === 'number') { if (v - v !== 0) return FAIL; } else if (v !== null) return FAIL;`,
-        build: `f${j}[i] = v === null ? NaN : v;`,
-        column: `{ name: ${key}, type: 'numeric', values: f${j} }`,
+        check: `if (typeof v === 'number') { if (v - v !== 0) return FAIL; } else if (v !== null && iv(${t}, v) === undefined) return FAIL;`,
+        build: `f${j}[i] = typeof v === 'number' ? v : iv(${t}, v);`,
+        column: `{ name: ${key}, type: ${t}, values: f${j} }`,
       };
     case 'boolean':
       return {
         alloc: `const f${j} = new Float64Array(n);`,
-        check: `if (v !== true && v !== false && v !== 0 && v !== 1 && v !== null) return FAIL;`,
-        build: `f${j}[i] = v === null ? NaN : v === true || v === 1 ? 1 : 0;`,
+        check: `if (v !== true && v !== false && v !== 0 && v !== 1 && v !== null && iv('boolean', v) === undefined) return FAIL;`,
+        build: `f${j}[i] = v === true || v === 1 ? 1 : v === false || v === 0 ? 0 : iv('boolean', v);`,
         column: `{ name: ${key}, type: 'boolean', values: f${j} }`,
-      };
-    case 'datetime':
-      return {
-        alloc: `const f${j} = new Float64Array(n);`,
-        check:
-          `if (typeof v === 'number') { if (v - v !== 0) return FAIL; } ` +
-          `else if (typeof v === 'string') { const ms = parseDatetime(v); if (ms - ms !== 0) return FAIL; } else if (v !== null) return FAIL;`,
-        build: `f${j}[i] = v === null ? NaN : typeof v === 'string' ? parseDatetime(v) : v;`,
-        column: `{ name: ${key}, type: 'datetime', values: f${j} }`,
       };
     case 'categorical':
     case 'text':
       // Codes number the distinct values in order of first appearance, as instancesToTable does.
       return {
         alloc: `const c${j} = new Int32Array(n); const m${j} = new Map();`,
-        check: `if (typeof v !== 'string' && v !== null) return FAIL;`,
-        build: `if (v === null) c${j}[i] = -1; else { let code = m${j}.get(v); if (code === undefined) { code = m${j}.size; m${j}.set(v, code); } c${j}[i] = code; }`,
-        column: `{ name: ${key}, type: '${type}', codes: c${j}, levels: [...m${j}.keys()] }`,
+        check: `if (typeof v !== 'string' && v !== null && iv(${t}, v) === undefined) return FAIL;`,
+        build: `s = typeof v === 'string' ? txt(v) : iv(${t}, v); if (s === null) c${j}[i] = -1; else { let code = m${j}.get(s); if (code === undefined) { code = m${j}.size; m${j}.set(s, code); } c${j}[i] = code; }`,
+        column: `{ name: ${key}, type: ${t}, codes: c${j}, levels: [...m${j}.keys()] }`,
       };
   }
 }
@@ -76,7 +71,7 @@ export function compileInstanceReader(fitted: FittedFeatures): CompiledInstances
   // Every schema field was present (undefined is refused), so a key count equal to the schema's size means there is
   // no unexpected field. Objects from JSON.parse inherit nothing enumerable, so for-in counts own keys.
   const loop = (perField: (f: (typeof fields)[number]) => string, fail: string) => `
-      let v;
+      let v, s;
       for (let i = 0; i < n; i++) {
         const r = rows[i];
         if (typeof r !== 'object' || r === null || Array.isArray(r)) return ${fail};
@@ -98,5 +93,5 @@ export function compileInstanceReader(fitted: FittedFeatures): CompiledInstances
       return { nrows: n, columns: [${fields.map((f) => f.column).join(', ')}] };
     }
     return { check: checkInstances, read: readInstances };`;
-  return new Function('parseDatetime', source)(parseDatetime) as CompiledInstances;
+  return new Function('iv', 'txt', source)(instanceValue, stringText) as CompiledInstances;
 }

@@ -88,7 +88,7 @@ describe('transformInstances', () => {
       { ...good, age: Infinity },
       { ...good, colour: 'red' },
       { ...good, label: 1 },
-      { ...good, member: 'yes', size: 3 },
+      { ...good, member: 'maybe', size: [3] },
       { ...good, signup: 'next tuesday' },
       42,
     ];
@@ -106,8 +106,8 @@ describe('transformInstances', () => {
       'instances[4].age: expected a finite number, got Infinity; send null for a missing value',
       'instances[5].colour: unexpected field; the model\'s inputs are: age, income, color, size, member, signup, weight, height',
       'instances[6].label: this is the target the model predicts; leave it out of the instance',
-      'instances[7].size: expected a string, got 3; send "3" if that is the category',
-      'instances[7].member: expected true or false, got "yes"',
+      'instances[7].size: expected a string, got an array',
+      'instances[7].member: expected true or false (or yes/no, y/n, t/f, 1/0), got "maybe"',
       'instances[8].signup: expected an ISO 8601 date such as "2024-03-01T12:00:00Z", or epoch milliseconds, got "next tuesday"',
       'instances[9]: expected an object of field values, got 42',
     ]);
@@ -123,8 +123,8 @@ describe('transformInstances', () => {
   it('quotes field names that are not identifiers, and names the instance in transform errors', () => {
     const vote = table(cat('handicapped-infants', ['y', 'n']), cat('Class', ['democrat', 'republican']));
     const f: FittedFeatures = fitFeatures(parseFeaturesSpec([{ onehot: 'handicapped-infants', handleUnknown: 'error' }]), vote, { target: 'Class' });
-    expect(() => transformInstances(f, [{ 'handicapped-infants': 'y' }, { 'handicapped-infants': 1 }])).toThrow(
-      'instances[1]["handicapped-infants"]: expected a string, got 1',
+    expect(() => transformInstances(f, [{ 'handicapped-infants': 'y' }, { 'handicapped-infants': [1] }])).toThrow(
+      'instances[1]["handicapped-infants"]: expected a string, got an array',
     );
     expect(() => transformInstances(f, [{ 'handicapped-infants': 'y' }, { 'handicapped-infants': 'maybe' }])).toThrow(
       /^instances\[1\]\["handicapped-infants"\]: unknown category "maybe" \(training saw: n, y\)/,

@@ -31,6 +31,9 @@ describe('compileInstanceReader', () => {
       { ...good, age: null, member: 0, signup: 1700000000000, color: 'blue', note: null },
       { ...good, 'mean radius': -0, member: 1, signup: '2024-03-01', color: 'red' },
       { ...good, member: false, signup: null, color: null },
+      // Strings as a CSV file spells them, read by the same value parser as ingest.
+      { ...good, age: ' 3.5', 'mean radius': 'NA', member: 'yes', signup: '2024-03-01T10:00:00,5z', color: ' blue ', note: '?' },
+      { ...good, age: 'nan', member: 'N', signup: 'NA', color: 7, note: true },
     ];
     expect(read(rows)).toEqual(instancesToTable(fitted, rows));
     expect(check(rows)).toBe(true);
@@ -40,12 +43,13 @@ describe('compileInstanceReader', () => {
     ['a missing field', { ...good, age: undefined }],
     ['an extra field', { ...good, extra: 1 }],
     ['the target', { ...good, churned: 'no' }],
-    ['a numeric string', { ...good, age: '41' }],
-    ['the string "NaN"', { ...good, age: 'NaN' }],
+    ['a string that is not a number', { ...good, age: '41 years' }],
+    ['the string "Infinity" for a number', { ...good, age: 'Infinity' }],
     ['a boolean for a number', { ...good, age: true }],
-    ['a number for a category', { ...good, color: 3 }],
+    ['an array for a category', { ...good, color: [3] }],
     ['2 for a boolean', { ...good, member: 2 }],
-    ['"true" for a boolean', { ...good, member: 'true' }],
+    ['"maybe" for a boolean', { ...good, member: 'maybe' }],
+    ['an invalid day', { ...good, signup: '2024-02-30' }],
     ['a bad date', { ...good, signup: 'yesterday' }],
     ['an object value', { ...good, note: { a: 1 } }],
     ['an array instance', [1, 2, 3]],
