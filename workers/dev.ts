@@ -22,6 +22,7 @@ import { connectTemporal } from '../src/temporal/connection';
 import { ensureSearchAttributes } from '../src/temporal/searchAttributes';
 import { startPipelineWorker } from './pipelineWorker';
 import { buildServingApp } from '../src/serving/app';
+import { pythonSettings, supervisePythonWorker } from '../src/python/pythonWorker';
 
 export interface DevOptions {
   /** Submit this pipeline once the stack is up and follow it. */
@@ -87,6 +88,10 @@ export async function devCommand(o: DevOptions): Promise<void> {
 
     const worker = await startPipelineWorker({ config, app, client, metricsHost: '127.0.0.1' });
     stops.push(worker.stop);
+    // Python steps (BOSUN_PYTHON_STEPS, run by BOSUN_PYTHON): their worker as a supervised child, like Temporal.
+    const pySettings = pythonSettings();
+    const python = pySettings && (await supervisePythonWorker({ ...pySettings, config, logFile: path.join(config.home, 'logs', 'python-worker.log'), dieWithParent: true }));
+    if (python) stops.push(() => python.stop());
 
     // Serving in the same process: promotions made by the worker show up here without a restart.
     const serving = buildServingApp({ db: app.db, store: app.store, config, logger: false });
@@ -110,6 +115,7 @@ export async function devCommand(o: DevOptions): Promise<void> {
     console.log(`  Artifacts       ${app.store.location}`);
     console.log(`  Worker          task queue "${config.temporal.taskQueue}", metrics ${worker.metricsUrl}`);
     console.log(`  Serving         ${serveUrl}/v1/models/<name>:predict  (metrics ${serveUrl}/metrics)`);
+    if (pySettings) console.log(`  Python worker   task queue "${pySettings.taskQueue}", steps ${pySettings.stepModules.join(', ')} (log ${path.join(config.home, 'logs', 'python-worker.log')})`);
     console.log('Press Ctrl-C to stop.\n');
 
     const done = new Promise<void>((resolve) => {
@@ -125,7 +131,7 @@ export async function devCommand(o: DevOptions): Promise<void> {
         process.exit(ok ? 0 : 1);
       }
     }
-    await Promise.race([done, worker.running, ...(temporal ? [temporal.failed] : [])]);
+    await Promise.race([done, worker.running, ...(temporal ? [temporal.failed] : []), ...(python ? [python.failed] : [])]);
     console.log('\nstopping…');
   } finally {
     await stopAll();

@@ -4,6 +4,7 @@ from the store, call it, check what it returned, and store the result. Shapes fo
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import inspect
 import re
@@ -63,6 +64,15 @@ class StepRegistry:
         if not callable(fn):
             raise BadInput(f'step "{step}": {module_name} has no function {fn_name!r} (entry {entry})')
         return fn
+
+    def code_hash(self, entry: str) -> str | None:
+        """sha256 of the source file of the entry's module as this worker imported it (for lineage)."""
+        module = self.modules.get(entry.split(":", 1)[0])
+        path = getattr(module, "__file__", None)
+        if not path:
+            return None
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
 
 
 @dataclass
@@ -146,6 +156,7 @@ def run_transform(store, registry: StepRegistry, inp: StepInput) -> dict[str, An
         "kind": "transform",
         "table": {"sha256": ref.hash, "format": "parquet", "rows": table.num_rows, "columns": table.num_columns},
         "summary": f"{inp.step}: {df.shape[0]} rows × {df.shape[1]} columns in, {table.num_rows} × {table.num_columns} out",
+        **_code_hash(registry, inp),
     }
 
 
@@ -179,7 +190,13 @@ def run_train(store, registry: StepRegistry, inp: StepInput) -> dict[str, Any]:
             f"{framework} on {len(df)} rows × {len(inputs)} features ({what}); ONNX {ref.size} bytes, "
             f"max |ONNX − model| {exported.max_abs_diff:.1e} on the training rows"
         ),
+        **_code_hash(registry, inp),
     }
+
+
+def _code_hash(registry: StepRegistry, inp: StepInput) -> dict[str, str]:
+    h = registry.code_hash(inp.entry)
+    return {"codeHash": h} if h else {}
 
 
 def _check_fitted(model: Any, where: str) -> None:

@@ -28,17 +28,20 @@ export interface PythonSettings {
   taskQueue: string;
 }
 
-/** The settings, or null when BOSUN_PYTHON is unset (no Python steps on this machine). */
+/**
+ * The settings, or null when BOSUN_PYTHON_STEPS is unset (no Python steps to serve here). BOSUN_PYTHON alone
+ * (CI sets it for the tests) starts nothing.
+ */
 export function pythonSettings(env: NodeJS.ProcessEnv = process.env): PythonSettings | null {
-  const python = env.BOSUN_PYTHON?.trim();
-  if (!python) return null;
   const stepModules = (env.BOSUN_PYTHON_STEPS ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (stepModules.length === 0) {
+  if (stepModules.length === 0) return null;
+  const python = env.BOSUN_PYTHON?.trim();
+  if (!python) {
     throw new ConfigError(
-      `invalid configuration:\n  BOSUN_PYTHON_STEPS=(unset): BOSUN_PYTHON is set, so name the Python modules holding your steps, comma-separated (e.g. BOSUN_PYTHON_STEPS=credit_steps), or unset BOSUN_PYTHON`,
+      `invalid configuration:\n  BOSUN_PYTHON=(unset): BOSUN_PYTHON_STEPS names Python step modules, so set BOSUN_PYTHON to the interpreter that runs them: export BOSUN_PYTHON=$(bash scripts/python-env.sh)`,
     );
   }
   if (!existsSync(python)) {
