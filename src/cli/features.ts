@@ -7,10 +7,12 @@ import type { Config } from '../config';
 import type { Db } from '../db/client';
 import { featureMaterializations, featureOnline } from '../db/schema';
 import { MATERIALIZE_FEATURES, type MaterializeFeaturesWorkflow, type MaterializeResult } from '../featurestore/contract';
+import { featureViewDrift } from '../featurestore/drift';
 import { entityKey } from '../featurestore/keys';
 import { findFeatureView, listFeatureViews, registerFromCode } from '../featurestore/registry';
 import { ensureMaterializeSchedule, materializeScheduleId } from '../featurestore/schedule';
 import { shortVersion } from '../featurestore/spec';
+import type { StageDeps } from '../pipeline/deps';
 import { readPipelineFile } from '../pipeline/loadPipeline';
 import { CliError, printJson, printTable } from './output';
 
@@ -96,4 +98,23 @@ export async function getCommand(db: Db, ref: string, keyValues: string[], json:
   if (json) return printJson({ view: v.view.name, version: v.version, key: Object.fromEntries(v.view.entity.map((k, i) => [k, keyValues[i]])), eventTime: row.eventTime, values: row.values });
   console.log(`${v.view.name} ${key}  (event time ${row.eventTime.toISOString()})`);
   printTable(Object.entries(row.values as Record<string, unknown>).map(([feature, value]) => ({ feature, value })));
+}
+
+/** `2026-01-01/2026-02-01`: an event-time window, start inclusive, end exclusive. */
+export function parseWindow(text: string, flag: string): { from: number; to: number } {
+  const [a, b] = text.split('/');
+  const from = Date.parse(a ?? '');
+  const to = Date.parse(b ?? '');
+  if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from) throw new CliError(`${flag} "${text}": expected <start>/<end> as ISO dates, start before end, e.g. 2026-01-01/2026-02-01`);
+  return { from, to };
+}
+
+export async function driftCommand(app: Pick<StageDeps, 'db' | 'store' | 'config'>, ref: string, o: { reference: string; current: string; json?: boolean }): Promise<boolean> {
+  const r = await featureViewDrift(app, ref, parseWindow(o.reference, '--reference'), parseWindow(o.current, '--current'));
+  if (o.json) printJson(r);
+  else {
+    console.log(`${r.drifted ? '✗ drift' : '✓ no drift'} in feature view ${r.view} (${r.referenceRows} reference rows, ${r.currentRows} current): ${r.summary}`);
+    printTable(r.features.map((f) => ({ feature: f.name, psi: f.psi, js: f.js, drifted: f.drifted, why: f.reasons.join('; ') })));
+  }
+  return !r.drifted;
 }

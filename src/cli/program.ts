@@ -323,6 +323,16 @@ features
     const { getCommand } = await import('./features');
     await withApp((app) => getCommand(app.db, view, key, !!o.json));
   });
+features
+  .command('drift <view>')
+  .description("drift of a view's own values: rows in a --current event-time window against a --reference window")
+  .requiredOption('--reference <from/to>', 'reference window, e.g. 2026-01-01/2026-02-01')
+  .requiredOption('--current <from/to>', 'current window, e.g. 2026-02-01/2026-02-08')
+  .option('--json', 'machine-readable output')
+  .action(async (view, o) => {
+    const { driftCommand } = await import('./features');
+    if (!(await withApp((app) => driftCommand(app, view, o)))) process.exitCode = 1;
+  });
 
 const drift = program.command('drift').description('drift monitoring');
 drift

@@ -117,6 +117,11 @@ export const featureViewsSectionSchema = z.strictObject({
   /** The entity dataframe's event-time column: features are taken as of this time, never later. */
   timestamp: columnName,
   views: z.array(z.unknown(), { error: 'expected a list of feature views (defineFeatureView objects)' }).min(1, 'name at least one feature view'),
+  /**
+   * At serving, an entity the online store does not know (or knows only past the TTL): `error` answers 422 naming
+   * the key; `impute` sends its features as nulls to the model, whose fitted imputation fills them.
+   */
+  onMissing: z.enum(['error', 'impute']).default('error'),
 });
 export type FeatureViewsSection = z.output<typeof featureViewsSectionSchema>;
 

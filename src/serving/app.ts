@@ -34,6 +34,7 @@ import type { Limits } from './errors';
 import { authPlugin } from './plugins/auth';
 import { envelopePlugin } from './plugins/envelope';
 import { feedbackPlugin } from './plugins/feedback';
+import { featureLookupPlugin } from './plugins/featureLookup';
 import { lifecyclePlugin } from './plugins/lifecycle';
 import { modelsPlugin } from './plugins/models';
 import { predictPlugin } from './plugins/predict';
@@ -93,16 +94,17 @@ export function buildServingApp(o: ServingAppOptions): FastifyInstance {
   app.register(envelopePlugin);
   app.register(lifecyclePlugin);
   app.register(probesPlugin, { db: o.db });
-  app.register(modelApi(o.config, o.db));
+  app.register(modelApi(o.config, o.db, o.store));
   return app;
 }
 
 /** The /v1 routes, in one context so the bearer-token hook covers each of them, those added later included. */
-function modelApi(config: Config, db: Db): FastifyPluginAsync {
+function modelApi(config: Config, db: Db, store: ArtifactStore): FastifyPluginAsync {
   return async function modelApi(api) {
     api.register(authPlugin, { token: config.serve.token });
     api.register(modelsPlugin);
     api.register(feedbackPlugin, { db });
+    api.register(featureLookupPlugin, { db, store });
     api.register(predictPlugin);
   };
 }

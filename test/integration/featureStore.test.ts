@@ -13,7 +13,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTable } from '../../src/data/read';
 import type { Db } from '../../src/db/client';
-import { featureMaterializations, featureOnline, lineageEdges, modelVersions } from '../../src/db/schema';
+import { featureMaterializations, featureOnline, lineageEdges, modelVersions, predictionLog } from '../../src/db/schema';
 import { pointInTimeJoin } from '../../src/featurestore/asof';
 import { entityKey } from '../../src/featurestore/keys';
 import { materializeView } from '../../src/featurestore/materialize';
@@ -22,6 +22,7 @@ import { registerFromCode } from '../../src/featurestore/registry';
 import { ensureMaterializeSchedule, materializeScheduleId } from '../../src/featurestore/schedule';
 import { durationMs, type FeatureViewInput } from '../../src/featurestore/spec';
 import { customerData, type CustomerData } from '../../src/featurestore/synthetic';
+import { buildServingApp } from '../../src/serving/app';
 import { scoreTable } from '../../src/serving/batchScore';
 import { findProgram } from '../../src/stack/binaries';
 import { startHarness, type Harness } from './support/pipelineHarness';
@@ -184,6 +185,44 @@ describe.each([['PGlite', false] as const, ['PostgreSQL', true] as const])('the 
     const onlineTable = await readTable(Buffer.from(online.instances.map((x) => JSON.stringify(x)).join('\n')), 'jsonl');
     const onlineScores = await scoreTable(h.app.db, h.app.store, name, onlineTable);
     expect(Array.from(onlineScores)).toEqual(Array.from(offlineScores));
+
+    // Served by entity key: the app looks the features up and answers what the offline table scores.
+    const app = buildServingApp({ db: h.app.db, store: h.app.store, config: h.config, pollMs: 200, logFlushMs: 100, logger: false });
+    try {
+      await app.ready();
+      const predict = (instances: unknown[], rid: string) => app.inject({ method: 'POST', url: `/v1/models/${name}:predict`, headers: { 'x-request-id': rid }, payload: { instances } });
+      let res = await predict([{ customer_id: ids[0], channel: 'web' }], 'warm');
+      for (let i = 0; i < 50 && res.statusCode === 404; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        res = await predict([{ customer_id: ids[0], channel: 'web' }], 'warm');
+      }
+      res = await predict(ids.map((id, i) => ({ customer_id: id, channel: channels[i % 3] })), 'by-key');
+      expect(res.statusCode, res.body).toBe(200);
+      const served = (res.json() as { predictions: { probabilities: Record<string, number> }[] }).predictions;
+      expect(served.map((p) => p.probabilities.churned)).toEqual(ids.map((_, i) => offlineScores[i * 2 + 1]));
+
+      // A request-time value overrides the stored one.
+      const override = await predict([{ customer_id: ids[1], channel: 'app', balance: 0, txn_count_30d: 0 }], 'override');
+      const overrideRow = { ...online.instances[1], balance: 0, txn_count_30d: 0, channel: 'app' };
+      const overrideScores = await scoreTable(h.app.db, h.app.store, name, await readTable(Buffer.from(JSON.stringify(overrideRow)), 'jsonl'));
+      expect((override.json() as { predictions: { probabilities: Record<string, number> }[] }).predictions[0].probabilities.churned).toBe(overrideScores[1]);
+
+      // An unknown entity is the caller's error, named.
+      const unknown = await predict([{ customer_id: 987_654, channel: 'web' }], 'unknown');
+      expect(unknown.statusCode).toBe(422);
+      expect(unknown.json().error).toMatch(new RegExp(`instances\\[0\\]: customer_id=987654 is not in the online store of feature view "${viewName}"`));
+
+      // The prediction log holds the features the model used (looked up, keys left out).
+      let logged: { features: unknown }[] = [];
+      for (let i = 0; i < 50 && logged.length === 0; i++) {
+        logged = await h.app.db.select({ features: predictionLog.features }).from(predictionLog).where(eq(predictionLog.requestId, 'by-key/0'));
+        if (logged.length === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      const first = latestBy(full).get(ids[0])!;
+      expect(logged[0].features).toEqual({ balance: first.balance, txn_count_30d: first.txnCount, segment: first.segment, channel: 'web' });
+    } finally {
+      await app.close();
+    }
     // The unchanged view version's store (materialized directly above) is untouched by the schedule's version.
     const keys = await h.app.db.select({ k: featureOnline.entityKey }).from(featureOnline).where(and(eq(featureOnline.viewVersion, v.version), eq(featureOnline.entityKey, entityKey([1]))));
     expect(keys).toHaveLength(1);

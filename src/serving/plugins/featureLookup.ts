@@ -1,0 +1,79 @@
+/**
+ * Serving by entity key, for models trained on feature views (src/featurestore): before :predict scores,
+ * `{"instances": [{"customer_id": 42}]}` becomes the entity's stored features, fetched for every instance and
+ * view of the request in ONE query, with the request's own fields overriding or adding to them. The entity keys
+ * are then left out (the model never saw them), so the micro-batcher, the fitted graph and the prediction log
+ * all see exactly the features used. An entity the store does not know answers 422 naming the key, unless the
+ * pipeline's `featureViews.onMissing` is `impute`.
+ *
+ * Models trained on a plain table pass through after one cached lookup of their run's spec per version.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Db } from '../../db/client';
+import { lookupOnline, missingMessage, type OnlineView } from '../../featurestore/online';
+import { featureViewsOfRun, type ModelFeatureViews } from '../../featurestore/servingViews';
+import type { ArtifactStore } from '../../storage';
+import type { ServedVersion } from '../servedVersion';
+import { SERVING_STATE } from '../state';
+
+export interface FeatureLookupOptions {
+  db: Db;
+  store: ArtifactStore;
+}
+
+export const featureLookupPlugin = fp<FeatureLookupOptions>(
+  async (fastify, o) => {
+    const { cache } = fastify.serving;
+    /** Per model_versions.id: resolved views (null: none), or the pending resolution. */
+    const resolved = new Map<number, ModelFeatureViews | null>();
+    const pending = new Map<number, Promise<ModelFeatureViews | null>>();
+
+    const viewsOf = (v: ServedVersion): ModelFeatureViews | null | Promise<ModelFeatureViews | null> => {
+      if (resolved.has(v.id)) return resolved.get(v.id)!;
+      let p = pending.get(v.id);
+      if (!p) {
+        p = featureViewsOfRun(o.db, o.store, v.row.runId).then(
+          (r) => (resolved.set(v.id, r), pending.delete(v.id), r),
+          (err: unknown) => (pending.delete(v.id), Promise.reject(err)),
+        );
+        pending.set(v.id, p);
+      }
+      return p;
+    };
+
+    fastify.addHook('preHandler', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+      if (req.method !== 'POST' || !req.routeOptions.url?.endsWith('::predict')) return done();
+      const slot = cache.get((req.params as { name: string }).name);
+      if (!slot) return done();
+      const versions = slot.challenger ? [slot.production, slot.challenger.version] : [slot.production];
+      const found = versions.map(viewsOf);
+      // The plain path stays synchronous: no feature views, nothing to wait for.
+      if (found.every((f) => f === null)) return done();
+      Promise.all(found)
+        .then(async (all) => {
+          const specs = all.filter((f): f is ModelFeatureViews => f !== null);
+          if (specs.length === 0) return done();
+          const views = new Map<string, OnlineView>();
+          for (const s of specs) for (const v of s.views) views.set(v.version, v);
+          const body = req.body as { instances: Record<string, unknown>[] };
+          const r = await lookupOnline(o.db, [...views.values()], body.instances);
+          const impute = specs.every((s) => s.onMissing === 'impute');
+          const refused = r.missing.filter((m) => !impute || m.reason === 'no key in the request');
+          if (refused.length > 0) {
+            const shown = refused.slice(0, 5).map((m) => missingMessage(m, [...views.values()]));
+            reply.code(422).send({ error: shown.join('; ') + (refused.length > 5 ? `; and ${refused.length - 5} more` : '') });
+            return;
+          }
+          const keys = new Set(specs.flatMap((s) => s.keyFields));
+          body.instances = r.instances.map((inst) => {
+            for (const k of keys) delete inst[k];
+            return inst;
+          });
+          done();
+        })
+        .catch((err: Error) => done(err));
+    });
+  },
+  { name: 'bosun-serving-feature-lookup', fastify: '5.x', decorators: { fastify: [SERVING_STATE] } },
+);
