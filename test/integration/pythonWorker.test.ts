@@ -4,6 +4,7 @@
  * filesystem and on MinIO. The interpreter comes from BOSUN_PYTHON or scripts/python-env.sh (support/python.ts).
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -143,6 +144,8 @@ describe.each([
     expect(result.inputs).toHaveLength(30);
     expect(result.inputs).not.toContain('diagnosis');
     expect(result.framework).toBe('sklearn.pipeline.Pipeline(StandardScaler, LogisticRegression)');
+    // The code the worker ran, for lineage: the step module's source as it imported it.
+    expect((result as { codeHash?: string }).codeHash).toBe(createHash('sha256').update(readFileSync(path.join(TEST_STEPS_DIR, 'bosun_test_steps.py'))).digest('hex'));
 
     // The ONNX bytes are in the store this process reads (written by Python, found by TypeScript).
     const onnx = await f.h.app.store.get(result.onnx.sha256);
