@@ -5,9 +5,6 @@
  * differs (dataset, spec, params, seed, environment). Exit code 1 when the artifact differs.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
 import type { AppDeps } from '../app';
@@ -20,6 +17,7 @@ import { planOf } from '../pipeline/submit';
 import { BOSUN_PIPELINE, BOSUN_STAGE, BOSUN_TRIGGER } from '../contract/searchAttributes';
 import { TRAINING_PIPELINE, type TrainingPipelineWorkflow } from '../contract/trainingPipeline';
 import type { IngestResult, TrainingPipelineInput, TrainResult } from '../contract/types';
+import { uploadIfLocal } from '../storage/localUpload';
 import { CliError, printJson } from './output';
 
 export interface Reproduction {
@@ -50,7 +48,8 @@ export async function reproduceCommand(
   if (!(await app.store.has(run.specHash))) throw new CliError(`${model} v${version}: the spec artifact sha256:${run.specHash} of run ${run.id} is gone from ${app.store.location}: cannot reproduce`);
   const spec = await loadSpec(app.store, run.specHash);
 
-  const dataUri = o.data ? await uploadData(app, o.data) : await recordedSource(app, recordedData);
+  // A local --data file is uploaded, as `bosun run --data` does, so a worker elsewhere can read it.
+  const dataUri = o.data ? await uploadIfLocal(app.store, o.data, { field: '--data' }) : await recordedSource(app, recordedData);
   const input: TrainingPipelineInput = {
     pipeline: model,
     specHash: run.specHash,
@@ -124,15 +123,6 @@ async function recordedSource(app: Pick<AppDeps, 'store'>, d: RecordedData | und
   if (!d) return undefined; // no dataset recorded: the spec's own source
   if (await app.store.has(d.contentHash)) return `artifact:sha256:${d.contentHash}#${d.source}`;
   return d.source;
-}
-
-/** A local --data file is uploaded, as `bosun run --data` does, so a worker elsewhere can read it. */
-async function uploadData(app: Pick<AppDeps, 'store'>, data: string): Promise<string> {
-  if (/^(artifact:|s3:\/\/|https?:\/\/)/.test(data)) return data;
-  const file = path.resolve(data.replace(/^file:\/\//, ''));
-  if (!existsSync(file)) throw new CliError(`--data: data file ${file} not found`);
-  const ref = await app.store.put(await readFile(file));
-  return `artifact:sha256:${ref.hash}#file://${file}`;
 }
 
 async function compare(

@@ -1,20 +1,13 @@
 /** `bosun score <model> --data <uri>`: batch scoring as a workflow; local files are uploaded first. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { AppDeps } from '../app';
 import { BATCH_SCORE, type BatchScoreWorkflow } from '../contract/batchScore';
-import { CliError } from './output';
+import { uploadIfLocal } from '../storage/localUpload';
 
 export async function scoreCommand(client: Client, app: AppDeps, model: string, o: { data: string; version?: string; out?: string }): Promise<void> {
-  let dataUri = o.data;
-  if (!/^(s3|https?):\/\//.test(o.data)) {
-    const file = path.resolve(o.data.replace(/^file:\/\//, ''));
-    if (!existsSync(file)) throw new CliError(`--data ${o.data}: file not found`);
-    const ref = await app.store.put(readFileSync(file));
-    dataUri = `artifact:sha256:${ref.hash}#file://${file}`;
-  }
+  const dataUri = await uploadIfLocal(app.store, o.data, { field: '--data' });
   const result = await client.workflow.execute<BatchScoreWorkflow>(BATCH_SCORE, {
     taskQueue: app.config.temporal.taskQueue,
     workflowId: `score-${model}-${randomBytes(3).toString('hex')}`,

@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import type { DatabaseConfig } from '../config';
 import * as schema from './schema';
+import { UserError } from '../errors';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -20,7 +21,7 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export class DatabaseError extends Error {
+export class DatabaseError extends UserError {
   override name = 'DatabaseError';
 }
 

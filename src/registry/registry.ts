@@ -12,11 +12,12 @@ import { appendAudit } from '../audit/log';
 import type { Db } from '../db/client';
 import { approvals, deployments, modelAliases, modelVersions } from '../db/schema';
 import { chooseRollbackTarget, judgeApprovals, type Authority } from './authority';
+import { UserError } from '../errors';
 
 export type ModelVersion = typeof modelVersions.$inferSelect;
 
 /** A registry request that cannot be met as asked (unknown version, nothing to roll back to). */
-export class RegistryError extends Error {
+export class RegistryError extends UserError {
   override name = 'RegistryError';
 }
 

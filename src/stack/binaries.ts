@@ -4,6 +4,7 @@
  */
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
+import { UserError } from '../errors';
 
 /** Pinned versions, built with `go install` where missing (later Temporal CLI tags cannot be go-installed). */
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
@@ -16,7 +17,7 @@ const INSTALL_HINT: Record<Program, string> = {
   minio: `run \`npm run setup\` (it builds it with \`go install ${MINIO_MODULE}\`) or set MINIO_PATH`,
 };
 
-export class MissingProgramError extends Error {
+export class MissingProgramError extends UserError {
   override name = 'MissingProgramError';
 }
 

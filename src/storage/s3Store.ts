@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'minio';
 import type { ArtifactsConfig } from '../config';
+import { UserError } from '../errors';
 import {
   ArtifactNotFoundError,
   artifactKey,
@@ -34,7 +35,7 @@ export function minioClient(c: { endpoint: URL; accessKey: string; secretKey: st
   });
 }
 
-export class ObjectStoreError extends Error {
+export class ObjectStoreError extends UserError {
   override name = 'ObjectStoreError';
 }
 

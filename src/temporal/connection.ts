@@ -1,8 +1,9 @@
 /** One way to reach Temporal: a client for the configured address, with an error a person can act on. */
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config';
+import { UserError } from '../errors';
 
-export class TemporalUnreachableError extends Error {
+export class TemporalUnreachableError extends UserError {
   override name = 'TemporalUnreachableError';
 }
 

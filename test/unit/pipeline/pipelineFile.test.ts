@@ -21,7 +21,8 @@ const files: Record<string, string> = {
   'helper.ts': `export function load(): never {\n  throw new TypeError('bad helper');\n}\n`,
   'viaHelper.ts': `import { load } from './helper';\n\nexport default load();\n`,
   'hangs.ts': `await new Promise(() => {});\nexport default ${spec};\n`,
-  'later.ts': `setTimeout(() => {\n  void Promise.reject(new Error('too late'));\n}, 20);\nexport default ${spec};\n`,
+  // Late enough that loading (and uploading data.csv) is done: the rejection comes after the import succeeded.
+  'later.ts': `setTimeout(() => {\n  void Promise.reject(new Error('too late'));\n}, 1000);\nexport default ${spec};\n`,
   'dirSource.ts': `export default { name: 'p', source: './datadir', target: 'y', model: { algorithm: 'gbdt' } };\n`,
   'noExport.ts': `export const x = 1;\n`,
   'bad.json': `{\n  "name": "p",,\n}\n`,
@@ -34,18 +35,24 @@ writeFileSync(path.join(dir, 'data.csv'), 'x,y\n1,a\n2,b\n');
 async function load(names: string[], env: Record<string, string> = {}): Promise<{ results: Record<string, string>; stdout: string; stderr: string; code: number }> {
   const script = `
     import { readPipelineFile, prepareSpec } from '${repo}/src/pipeline/loadPipeline.ts';
+    import { isUserError } from '${repo}/src/errors.ts';
+    import { reportUncaught } from '${repo}/src/cli/output.ts';
+    import { FsArtifactStore } from '${repo}/src/storage/fsStore.ts';
+    // As the CLI does (workers/cli.ts): what nobody awaited ends the command through reportError.
+    reportUncaught();
+    const store = new FsArtifactStore('.artifacts');
     const out = {};
     for (const f of ${JSON.stringify(names)}) {
       try {
         const raw = await readPipelineFile(f);
-        await prepareSpec(raw, { baseDir: '.', store: { put: async () => ({ hash: 'x' }) } });
+        await prepareSpec(raw, { baseDir: '.', store });
         out[f] = 'ok';
       } catch (e) {
-        out[f] = e.name + ': ' + e.message;
+        out[f] = (isUserError(e) ? 'UserError' : 'unexpected ' + e.name) + ': ' + e.message;
       }
     }
     console.log(JSON.stringify(out));
-    await new Promise((r) => setTimeout(r, 300));`;
+    await new Promise((r) => setTimeout(r, 2000));`;
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', tsxLoader, '--input-type=module', '-e', script], { cwd: dir, env: { ...process.env, ...env }, timeout: 60_000 });
     return { results: JSON.parse(stdout.trim().split('\n')[0]), stdout, stderr, code: 0 };
@@ -60,17 +67,17 @@ async function load(names: string[], env: Record<string, string> = {}): Promise<
 describe('pipeline files that cannot load say so in one line, with file:line', () => {
   it('syntax errors, throws at import, unhandled rejections, bad JSON, a directory source, no export', async () => {
     const { results } = await load(['syntax.ts', 'throws.ts', 'rejects.ts', 'viaHelper.ts', 'bad.json', 'dirSource.ts', 'noExport.ts', 'datadir', 'missing.ts']);
-    // The CLI prints CliError (and its subclass PipelineFileError) as one line: "bosun: <message>".
+    // The CLI prints a UserError (PipelineFileError, LocalDataError) as one line: "bosun: <message>".
     for (const message of Object.values(results)) {
-      expect(message).toMatch(/^CliError: /);
+      expect(message).toMatch(/^UserError: /);
       expect(message).not.toContain('\n');
     }
-    expect(results['syntax.ts']).toMatch(/^CliError: syntax\.ts:4:\d+: syntax error: Unexpected ","$/);
-    expect(results['throws.ts']).toBe('CliError: throws.ts:2: failed while importing: cannot read credentials.json');
-    expect(results['rejects.ts']).toBe('CliError: rejects.ts:2: a promise it created was rejected and never handled: lookup failed');
-    expect(results['viaHelper.ts']).toBe('CliError: viaHelper.ts:3: failed while importing: TypeError: bad helper');
-    expect(results['bad.json']).toMatch(/^CliError: bad\.json:2: invalid JSON: /);
-    expect(results['dirSource.ts']).toMatch(/^CliError: source: .*datadir is a directory; name one data file in it/);
+    expect(results['syntax.ts']).toMatch(/^UserError: syntax\.ts:4:\d+: syntax error: Unexpected ","$/);
+    expect(results['throws.ts']).toBe('UserError: throws.ts:2: failed while importing: cannot read credentials.json');
+    expect(results['rejects.ts']).toBe('UserError: rejects.ts:2: a promise it created was rejected and never handled: lookup failed');
+    expect(results['viaHelper.ts']).toBe('UserError: viaHelper.ts:3: failed while importing: TypeError: bad helper');
+    expect(results['bad.json']).toMatch(/^UserError: bad\.json:2: invalid JSON: /);
+    expect(results['dirSource.ts']).toMatch(/^UserError: source: .*datadir is a directory; name one data file in it/);
     expect(results['noExport.ts']).toMatch(/must export its pipeline/);
     expect(results['datadir']).toMatch(/pipeline file datadir is a directory/);
     expect(results['missing.ts']).toMatch(/pipeline file missing\.ts not found/);
@@ -78,7 +85,7 @@ describe('pipeline files that cannot load say so in one line, with file:line', (
 
   it('an import that never finishes is bounded by BOSUN_PIPELINE_IMPORT_TIMEOUT', async () => {
     const { results } = await load(['hangs.ts'], { BOSUN_PIPELINE_IMPORT_TIMEOUT: '1' });
-    expect(results['hangs.ts']).toMatch(/^CliError: hangs\.ts: still importing after 1 s .*raise BOSUN_PIPELINE_IMPORT_TIMEOUT/);
+    expect(results['hangs.ts']).toMatch(/^UserError: hangs\.ts: still importing after 1 s .*raise BOSUN_PIPELINE_IMPORT_TIMEOUT/);
     const bad = await load(['hangs.ts'], { BOSUN_PIPELINE_IMPORT_TIMEOUT: 'soon' });
     expect(bad.results['hangs.ts']).toMatch(/BOSUN_PIPELINE_IMPORT_TIMEOUT="soon": expected a number of seconds/);
   });
