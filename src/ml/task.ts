@@ -17,18 +17,9 @@ export const taskSchema = z.union([
   z.object({ kind: z.literal('regression') }),
 ]);
 
-export function isClassification(task: Task): task is ClassificationTask {
-  return task.kind !== 'regression';
-}
-
 /** Number of classes, or 1 for regression. */
 export function classCount(task: Task): number {
   return task.kind === 'regression' ? 1 : task.classes.length;
-}
-
-/** Columns of Model.predict output: class probabilities (k, even for binary) or the single regression value. */
-export function outputWidth(task: Task): number {
-  return classCount(task);
 }
 
 /**

@@ -71,12 +71,6 @@ export function artifactUri(hash: string): string {
   return `artifact:sha256:${hash}`;
 }
 
-export function parseArtifactUri(uri: string): string {
-  const m = /^artifact:sha256:([0-9a-f]{64})$/.exec(uri);
-  if (!m) throw new Error(`"${uri}" is not an artifact URI (expected artifact:sha256:<64 hex>)`);
-  return m[1];
-}
-
 /** Passes bytes through and checks their hash when the stream ends. */
 export function verifyingStream(expected: string, location: string): Transform {
   const hasher = createHash('sha256');

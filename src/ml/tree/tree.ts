@@ -18,10 +18,6 @@ export interface Tree {
   value: Float64Array;
 }
 
-export function treeSize(tree: Tree): number {
-  return tree.feature.length;
-}
-
 /**
  * Adds one tree's output for each row into out[row * stride + offset], reading binned, column-major data
  * (see binRows): used for the validation set during training so that no raw-value lookups are needed. binThreshold[i] is the last bin that goes
