@@ -23,13 +23,19 @@ import { planRetrain, recordRetrain } from '../src/monitor/retrain';
 import { noop } from './noop';
 import { createFeatureStoreActivities } from './featureStore';
 import { loadReviewerKeys } from '../src/approval/reviewerKeys';
-import type { StepContext, TrainResult } from '../src/contract/types';
+import type { IngestResult, StepContext, TrainResult } from '../src/contract/types';
+import type { UserStepPlan, UserStepResult } from '../src/contract/steps';
+import { StepRegistry } from '../src/pipeline/userSteps/registry';
+import { planSteps, typescriptTransform } from '../src/pipeline/userSteps/transform';
+import { adoptPythonTransform, preparePythonStep, registerPythonModel } from '../src/pipeline/userSteps/python';
 
 export interface ActivityDeps extends Omit<AppDeps, 'close' | 'pglite'> {
   /** For activities that talk to Temporal themselves (the monitor stage's schedule). */
   temporal: Client;
   /** Prometheus metrics of this worker; omitted in tests that do not look at them. */
   metrics?: PipelineMetrics;
+  /** The TypeScript steps this worker may run (BOSUN_PIPELINES); none when omitted. */
+  userSteps?: StepRegistry;
 }
 
 /** Well inside the workflows' shortest heartbeat timeout (20 s); the SDK throttles what it sends anyway. */
@@ -47,6 +53,7 @@ export function createActivities(deps: ActivityDeps) {
     },
   });
   const m = deps.metrics;
+  const userSteps = deps.userSteps ?? new StepRegistry();
   /**
    * Binds a stage to its dependencies, times it, heartbeats while it runs (so a dead worker is noticed
    * within the workflow's heartbeat timeout), and turns bad input into a non-retryable failure.
@@ -65,7 +72,8 @@ export function createActivities(deps: ActivityDeps) {
         return result;
       } catch (err) {
         end?.({ outcome: err instanceof BadInputError ? 'bad_input' : 'error' });
-        if (err instanceof BadInputError) throw ApplicationFailure.nonRetryable(err.message, 'BadInput');
+        // Subclasses keep their own type (e.g. StepCodeUnavailable), so the Web UI names the cause.
+        if (err instanceof BadInputError) throw ApplicationFailure.nonRetryable(err.message, err.name);
         throw err;
       } finally {
         clearInterval(beat);
@@ -95,6 +103,13 @@ export function createActivities(deps: ActivityDeps) {
     ingest: guard('ingest', ingestStage),
     validate: guard('validate', validateStage),
     features: guard('features', featuresStage),
+    /** The run's user steps and the task queues of this deployment (training, Python). */
+    planSteps: guard('plan_steps', planSteps),
+    /** A TypeScript transform step, with the code this worker registered for it. */
+    transformStep: guard('user_step', (d, ctx: StepContext, plan: UserStepPlan, input: IngestResult) => typescriptTransform(d, userSteps, ctx, plan, input)),
+    preparePythonStep: guard('user_step', preparePythonStep),
+    adoptPythonTransform: guard('user_step', (d, ctx: StepContext, plan: UserStepPlan, input: IngestResult, prepared: { key: string; startedMs: number }, result: UserStepResult) => adoptPythonTransform(d, ctx, plan, input, prepared, result)),
+    registerPythonModel: guard('user_step', registerPythonModel),
     planTrials: guard('plan_trials', planTrials),
     trainTrial: guard('train_trial', trainTrial),
     train: guard('train', trainStage),

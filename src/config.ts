@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_PYTHON_TASK_QUEUE } from './contract/steps';
 
 const hostPort = z
   .string()
@@ -40,6 +41,11 @@ export const ENV_SCHEMA = {
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   BOSUN_TASK_QUEUE: z.string().min(1).default('bosun-pipelines'),
+  /** Heavy training's own task queue, so training workers scale apart; unset: training runs on BOSUN_TASK_QUEUE. */
+  BOSUN_TRAINING_TASK_QUEUE: z.string().min(1).optional(),
+  BOSUN_PYTHON_TASK_QUEUE: z.string().min(1).default(DEFAULT_PYTHON_TASK_QUEUE),
+  /** Pipeline files (or directories of them), comma-separated, whose TypeScript steps this worker may run. */
+  BOSUN_PIPELINES: z.string().min(1).optional(),
   DATABASE_URL: databaseUrl.optional(),
   BOSUN_ARTIFACTS_URL: artifactsUrl.optional(),
   BOSUN_S3_ENDPOINT: httpUrl.default('http://localhost:9000'),
@@ -77,7 +83,9 @@ export type DatabaseConfig = { kind: 'pglite'; dataDir: string } | { kind: 'post
 
 export interface Config {
   home: string;
-  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; cliPath?: string };
+  temporal: { address: string; namespace: string; taskQueue: string; trainingTaskQueue?: string; pythonTaskQueue: string; uiPort: number; cliPath?: string };
+  /** BOSUN_PIPELINES: pipeline files and directories (absolute) the worker imports its TypeScript steps from. */
+  pipelines: string[];
   database: DatabaseConfig;
   artifacts: ArtifactsConfig;
   /** The object store's connection, for s3:// data sources even when artifacts live on the filesystem. */
@@ -150,9 +158,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.BOSUN_TASK_QUEUE,
+      trainingTaskQueue: e.BOSUN_TRAINING_TASK_QUEUE,
+      pythonTaskQueue: e.BOSUN_PYTHON_TASK_QUEUE,
       uiPort: e.TEMPORAL_UI_PORT,
       cliPath: e.TEMPORAL_CLI_PATH,
     },
+    pipelines: (e.BOSUN_PIPELINES ?? '').split(',').map((p) => p.trim()).filter(Boolean).map((p) => path.resolve(cwd, p)),
     database,
     artifacts,
     s3: { endpoint: new URL(e.BOSUN_S3_ENDPOINT), accessKey: e.BOSUN_S3_ACCESS_KEY, secretKey: e.BOSUN_S3_SECRET_KEY, region: e.BOSUN_S3_REGION },

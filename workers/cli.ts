@@ -3,9 +3,10 @@
  * that run Bosun's own processes — `dev`, `worker`, `serve` — which live here beside the workers they start, so
  * that src/ never imports workers/.
  */
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { WORKER_QUEUES, type WorkerQueue } from './pipelineWorker';
 import { program } from '../src/cli/program';
-import { reportError } from '../src/cli/output';
+import { reportError, reportUncaught } from '../src/cli/output';
 
 program
   .command('dev')
@@ -29,9 +30,22 @@ program
 program
   .command('worker')
   .description('run a pipeline worker against TEMPORAL_ADDRESS (servers; `bosun dev` starts one itself)')
-  .action(async () => {
+  .addOption(
+    new Option('--queues <queues>', 'which task queues to poll: pipeline (workflows and quick stages), training (BOSUN_TRAINING_TASK_QUEUE), or both')
+      .default('pipeline,training')
+      .argParser(parseQueues),
+  )
+  .action(async (o: { queues: WorkerQueue[] }) => {
     const { workerCommand } = await import('./pipeline');
-    await workerCommand();
+    await workerCommand({ queues: o.queues });
   });
 
+function parseQueues(value: string): WorkerQueue[] {
+  const queues = value.split(',').map((q) => q.trim()).filter(Boolean);
+  const bad = queues.filter((q) => !(WORKER_QUEUES as readonly string[]).includes(q));
+  if (bad.length || !queues.length) throw new InvalidArgumentError(`expected a comma-separated list of ${WORKER_QUEUES.join(', ')}; got ${JSON.stringify(value)}`);
+  return queues as WorkerQueue[];
+}
+
+reportUncaught();
 program.parseAsync(process.argv).catch(reportError);

@@ -20,6 +20,8 @@ export interface WorkerOptions {
   taskQueue: string;
   activities: object;
   bundle?: WorkflowBundle;
+  /** false: activities only (a training worker), no workflows bundled or polled. */
+  workflows?: boolean;
   maxConcurrentActivityTaskExecutions?: number;
   /** BOSUN_LOG_LEVEL: the SDK's own logs show at debug only. */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
@@ -33,7 +35,7 @@ export async function createPipelineWorker(o: WorkerOptions): Promise<{ worker: 
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     activities: o.activities,
-    ...(o.bundle ? { workflowBundle: o.bundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(o.workflows === false ? {} : o.bundle ? { workflowBundle: o.bundle } : { workflowsPath: WORKFLOWS_PATH }),
     // The same converter for activities (worker side) and workflows (bundled above or by the SDK).
     dataConverter: { payloadConverterPath: PAYLOAD_CONVERTER_PATH },
     maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions ?? 8,

@@ -86,7 +86,9 @@ export async function devCommand(o: DevOptions): Promise<void> {
       stops.push(served.stop);
     }
 
-    const worker = await startPipelineWorker({ config, app, client, metricsHost: '127.0.0.1' });
+    // The pipeline it is asked to run is one the dev worker serves, TypeScript steps included.
+    const devConfig = o.run && !config.pipelines.includes(path.resolve(o.run)) ? { ...config, pipelines: [...config.pipelines, path.resolve(o.run)] } : config;
+    const worker = await startPipelineWorker({ config: devConfig, app, client, metricsHost: '127.0.0.1' });
     stops.push(worker.stop);
     // Python steps (BOSUN_PYTHON_STEPS, run by BOSUN_PYTHON): their worker as a supervised child, like Temporal.
     const pySettings = pythonSettings();

@@ -6,15 +6,16 @@ import { openApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { connectTemporal } from '../src/temporal/connection';
 import { ensureSearchAttributes } from '../src/temporal/searchAttributes';
-import { startPipelineWorker } from './pipelineWorker';
+import { startPipelineWorker, type WorkerQueue } from './pipelineWorker';
 
-export async function workerCommand(): Promise<void> {
+export async function workerCommand(o: { queues?: WorkerQueue[] } = {}): Promise<void> {
   const config = loadConfig();
   const { client, connection } = await connectTemporal(config.temporal);
   await ensureSearchAttributes(connection, config.temporal.namespace);
   const app = await openApp(config);
-  const worker = await startPipelineWorker({ config, app, client });
-  console.log(`bosun worker: task queue "${config.temporal.taskQueue}" on ${config.temporal.address}, artifacts ${app.store.location}, metrics ${worker.metricsUrl}`);
+  const worker = await startPipelineWorker({ config, app, client, queues: o.queues });
+  const steps = worker.pipelines.length ? `, TypeScript steps of ${worker.pipelines.join(', ')}` : '';
+  console.log(`bosun worker: task queue${worker.taskQueues.length > 1 ? 's' : ''} ${worker.taskQueues.map((q) => `"${q}"`).join(' and ')} on ${config.temporal.address}, artifacts ${app.store.location}, metrics ${worker.metricsUrl}${steps}`);
   // The worker shuts down gracefully on SIGINT/SIGTERM (the SDK installs those handlers).
   await worker.running;
   await Promise.all([connection.close(), app.close()]);

@@ -1,14 +1,62 @@
 /**
  * A running pipeline worker with its Prometheus endpoint: what `bosun worker` and `bosun dev` both start.
+ * One process polls the pipeline task queue (workflows and every activity) and, when BOSUN_TRAINING_TASK_QUEUE
+ * names one, the training queue (train and trainTrial only), so `bosun dev` still needs one worker; `queues`
+ * picks one of them, so a deployment scales training workers apart (`bosun worker --queues training`).
  */
 import type { Client } from '@temporalio/client';
-import { createActivities } from '../activities';
+import type { NativeConnection, Worker, WorkflowBundle } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
 import type { AppDeps } from '../src/app';
 import type { Config } from '../src/config';
 import { serveMetrics } from '../src/metrics/metricsServer';
 import { countPendingApprovals, createPipelineMetrics } from '../src/metrics/pipelineMetrics';
 import { reconcileRuns } from '../src/pipeline/reconcile';
+import { loadStepRegistry } from '../src/pipeline/userSteps/registry';
 import { createPipelineWorker } from './createWorker';
+
+export type WorkerQueue = 'pipeline' | 'training';
+export const WORKER_QUEUES: readonly WorkerQueue[] = ['pipeline', 'training'];
+
+/** The activities a training worker runs: the heavy ones the workflow sends to the training queue. */
+const TRAINING_ACTIVITIES = ['train', 'trainTrial'] as const;
+
+export interface QueueWorker {
+  queue: WorkerQueue;
+  taskQueue: string;
+  worker: Worker;
+  connection: NativeConnection;
+}
+
+/**
+ * The Temporal workers for the queues asked for. Without a separate training queue configured, training is
+ * part of the pipeline queue's work and asking for "training" alone is an error worth saying.
+ */
+export async function createQueueWorkers(o: { config: Config; deps: ActivityDeps; queues?: readonly WorkerQueue[]; bundle?: WorkflowBundle }): Promise<QueueWorker[]> {
+  const t = o.config.temporal;
+  const trainingQueue = t.trainingTaskQueue && t.trainingTaskQueue !== t.taskQueue ? t.trainingTaskQueue : undefined;
+  const queues = o.queues ?? WORKER_QUEUES;
+  if (!queues.includes('pipeline') && !trainingQueue) {
+    throw new Error('bosun worker --queues training: BOSUN_TRAINING_TASK_QUEUE is not set, so training runs on the pipeline queue; set it (e.g. bosun-training) on every worker, or run --queues pipeline');
+  }
+  const activities = createActivities(o.deps);
+  const base = { address: t.address, namespace: t.namespace, logLevel: o.config.logLevel };
+  const out: QueueWorker[] = [];
+  try {
+    if (queues.includes('pipeline')) {
+      out.push({ queue: 'pipeline', taskQueue: t.taskQueue, ...(await createPipelineWorker({ ...base, taskQueue: t.taskQueue, activities, bundle: o.bundle })) });
+    }
+    if (queues.includes('training') && trainingQueue) {
+      const only = Object.fromEntries(TRAINING_ACTIVITIES.map((name) => [name, activities[name]]));
+      // One fit at a time per worker: a fit already uses BOSUN_TRAIN_THREADS threads; scale out with more workers.
+      out.push({ queue: 'training', taskQueue: trainingQueue, ...(await createPipelineWorker({ ...base, taskQueue: trainingQueue, activities: only, workflows: false, maxConcurrentActivityTaskExecutions: 2 })) });
+    }
+  } catch (err) {
+    await Promise.all(out.map((w) => w.connection.close()));
+    throw err;
+  }
+  return out;
+}
 
 /** How often the worker brings the `runs` table in line with Temporal (terminated or timed-out runs). */
 const RECONCILE_EVERY_MS = 60_000;
@@ -20,17 +68,13 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export async function startPipelineWorker(o: { config: Config; app: Pick<AppDeps, 'db' | 'store'>; client: Client; metricsHost?: string }): Promise<RunningWorker> {
+export async function startPipelineWorker(o: { config: Config; app: Pick<AppDeps, 'db' | 'store'>; client: Client; metricsHost?: string; queues?: readonly WorkerQueue[] }): Promise<RunningWorker & { taskQueues: string[]; pipelines: string[] }> {
   const { config, app, client } = o;
+  // Imported before polling starts: a pipeline file that fails to load stops the worker with its error.
+  const userSteps = await loadStepRegistry(config.pipelines);
   const metrics = createPipelineMetrics(() => countPendingApprovals(client));
   const metricsServer = await serveMetrics(metrics.registry, config.metricsPort, o.metricsHost);
-  const { worker, connection } = await createPipelineWorker({
-    address: config.temporal.address,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    logLevel: config.logLevel,
-    activities: createActivities({ config, db: app.db, store: app.store, temporal: client, metrics }),
-  }).catch(async (err) => {
+  const workers = await createQueueWorkers({ config, queues: o.queues, deps: { config, db: app.db, store: app.store, temporal: client, metrics, userSteps } }).catch(async (err) => {
     await metricsServer.close();
     throw err;
   });
@@ -41,15 +85,19 @@ export async function startPipelineWorker(o: { config: Config; app: Pick<AppDeps
   const reconciler = setInterval(reconcile, RECONCILE_EVERY_MS);
   reconciler.unref();
   void reconcile();
-  const running = worker.run().finally(() => {
+  // One worker stopping (a signal reaches all of them) stops the others, so the process never half-serves.
+  const stopAll = () => workers.forEach((w) => w.worker.getState() === 'RUNNING' && w.worker.shutdown());
+  const running = Promise.all(workers.map((w) => w.worker.run().finally(stopAll))).finally(() => {
     clearInterval(reconciler);
-    return Promise.all([connection.close(), metricsServer.close()]);
+    return Promise.all([...workers.map((w) => w.connection.close()), metricsServer.close()]);
   });
   return {
     metricsUrl: metricsServer.url,
+    taskQueues: workers.map((w) => w.taskQueue),
+    pipelines: userSteps.pipelines,
     running: running.then(() => {}),
     async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      stopAll();
       await running;
     },
   };

@@ -11,4 +11,6 @@ export const PATCHES = {
   notifyRunFailed: 'notify-run-failed',
   /** A run waiting at the gate continues as new when Temporal suggests it. */
   gateContinueAsNew: 'gate-continue-as-new',
+  /** A run plans its user steps (planSteps), runs them after ingest, and trains on the training task queue. */
+  userSteps: 'user-steps',
 } as const;

@@ -3,6 +3,7 @@
  * It holds the plan and references, never the data; every stage's work is an activity.
  */
 import {
+  ActivityCancellationType,
   ApplicationFailure,
   ContinueAsNew,
   allHandlersFinished,
@@ -29,10 +30,12 @@ import { describeFailure, failureType, StageTracker } from './engine';
 import { PATCHES } from './patches';
 import { approveSignal, MESSAGE_DESCRIPTIONS, rejectSignal, statusQuery, type RunStatus } from '../src/contract/messages';
 import { BOSUN_CANDIDATE_VERSION, BOSUN_PIPELINE, BOSUN_TRIGGER } from '../src/contract/searchAttributes';
+import type { StepLayout, UserStepActivities, UserStepPlan } from '../src/contract/steps';
 import {
   PIPELINE_STAGES,
   type DeployResult,
   type EvaluateResult,
+  type IngestResult,
   type RunOutcome,
   type StepContext,
   type TrainingPipelineInput,
@@ -56,7 +59,29 @@ const data = proxyActivities<PipelineActivities>({ startToCloseTimeout: '10 minu
  * Training heartbeats from its own thread, so a worker killed mid-fit is noticed within the heartbeat
  * timeout and the fit resumes on another worker, however long training itself may take.
  */
-const training = proxyActivities<PipelineActivities>({ startToCloseTimeout: '4 hours', heartbeatTimeout: '20 seconds', retry });
+const trainingOptions = { startToCloseTimeout: '4 hours', heartbeatTimeout: '20 seconds', retry } as const;
+const training = proxyActivities<PipelineActivities>(trainingOptions);
+
+/**
+ * Training on the deployment's training task queue (BOSUN_TRAINING_TASK_QUEUE, as the pipeline worker's planSteps
+ * reports it), so training workers scale apart from the quick stages; the run's own queue when none is set.
+ */
+function trainingOn(layout: StepLayout | undefined): typeof training {
+  const queue = layout?.queues.training;
+  return queue ? proxyActivities<PipelineActivities>({ ...trainingOptions, taskQueue: queue }) : training;
+}
+
+/** Python steps on the Python workers' task queue; they heartbeat from a thread of their own (python/bosun_worker). */
+function pythonOn(layout: StepLayout, kind: UserStepPlan['kind']): UserStepActivities {
+  return proxyActivities<UserStepActivities>({
+    taskQueue: layout.queues.python,
+    startToCloseTimeout: kind === 'train' ? '4 hours' : '1 hour',
+    heartbeatTimeout: '60 seconds',
+    // A cancelled run waits for the step to stop, as workflows/pythonStep.ts does.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry,
+  });
+}
 
 const quick = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '1 minute',
@@ -155,10 +180,19 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
         { key: BOSUN_TRIGGER, value: input.trigger },
       ]);
       await quick.startRun(ctx, { startedBy: input.startedBy, trigger: input.trigger, codeVersion: input.codeVersion ?? null });
-      const ingested = await tracker.run('ingest', () => data.ingest(ctx, input.dataUri ?? null), (r) => `${r.rows} rows × ${r.columns} columns`);
-      await tracker.run('validate', () => data.validate(ctx, ingested), (r) => r.summary);
-      const features = await tracker.run('features', () => data.features(ctx, ingested), (r) => `${r.nFeatures} features, ${r.trainRows} train / ${r.testRows} test rows`);
-      const trained = await tracker.run('train', () => train(ctx, features, plan.search), (r) => (r.version < 0 ? 'artifact rebuilt (reproduction: nothing registered)' : `v${r.version} ${r.trials > 1 ? `(best of ${r.trials} trials)` : ''}`.trim()));
+      // The run's user steps and where training goes; runs that started before user steps existed have neither.
+      const layout = patched(PATCHES.userSteps) ? await quick.planSteps(ctx) : undefined;
+      if (layout) listSteps(tracker, layout.steps);
+      const ingested = await tracker.run('ingest', () => data.ingest(ctx, input.dataUri ?? null), describeTable);
+      let table: IngestResult = ingested;
+      for (const step of layout?.steps ?? []) {
+        const from = table;
+        if (step.kind === 'transform') table = await tracker.run(step.name, () => transform(ctx, step, from, layout!), describeTable);
+      }
+      await tracker.run('validate', () => data.validate(ctx, table), (r) => r.summary);
+      const features = await tracker.run('features', () => data.features(ctx, table), (r) => `${r.nFeatures} features, ${r.trainRows} train / ${r.testRows} test rows`);
+      const trainStep = layout?.steps.find((s) => s.kind === 'train');
+      const trained = await tracker.run('train', () => (trainStep ? pythonTrain(ctx, trainStep, table, layout!) : train(ctx, features, plan.search, trainingOn(layout))), (r) => (r.version < 0 ? 'artifact rebuilt (reproduction: nothing registered)' : `v${r.version} ${r.trials > 1 ? `(best of ${r.trials} trials)` : ''}`.trim()));
       if (input.reproduce) {
         // `bosun reproduce`: the rebuilt artifact's hash is the answer; nothing is evaluated, approved or deployed.
         for (const stage of ['evaluate', 'approve', 'deploy', 'monitor'] as const) tracker.skip(stage, 'reproduction: stops after train');
@@ -251,11 +285,39 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
 }
 
 /** Trains once, or fans the search trials out as parallel activities and trains the winner. */
-async function train(ctx: StepContext, features: Awaited<ReturnType<PipelineActivities['features']>>, search: boolean): Promise<TrainResult> {
-  if (!search) return training.train(ctx, features, null, 1);
+async function train(ctx: StepContext, features: Awaited<ReturnType<PipelineActivities['features']>>, search: boolean, trainer: typeof training): Promise<TrainResult> {
+  if (!search) return trainer.train(ctx, features, null, 1);
   const candidates = await quick.planTrials(ctx);
-  const trials = await Promise.all(candidates.map((params, i) => training.trainTrial(ctx, features, params, i)));
-  return training.train(ctx, features, trials, trials.length);
+  const trials = await Promise.all(candidates.map((params, i) => trainer.trainTrial(ctx, features, params, i)));
+  return trainer.train(ctx, features, trials, trials.length);
+}
+
+/** User steps appear in the status list where they run: after ingest, in spec order (state only, no command). */
+function listSteps(tracker: StageTracker, steps: UserStepPlan[]): void {
+  const at = tracker.stages.findIndex((s) => s.name === 'ingest') + 1;
+  const transforms = steps.filter((s) => s.kind === 'transform' && !tracker.stages.some((r) => r.name === s.name));
+  tracker.stages.splice(at, 0, ...transforms.map((s) => ({ name: s.name, state: 'pending' as const })));
+}
+
+/** A transform step: TypeScript on the pipeline worker in one activity; Python around the Python worker's activity. */
+async function transform(ctx: StepContext, step: UserStepPlan, input: IngestResult, layout: StepLayout): Promise<IngestResult> {
+  if (step.runtime === 'typescript') return data.transformStep(ctx, step, input);
+  const prepared = await data.preparePythonStep(ctx, step, input);
+  if (prepared.cached) return prepared.cached;
+  const result = await pythonOn(layout, 'transform').bosunTransformStep(prepared.input);
+  return data.adoptPythonTransform(ctx, step, input, prepared, result);
+}
+
+/** A Python train step: the table to the Python worker, its ONNX model registered as the run's version. */
+async function pythonTrain(ctx: StepContext, step: UserStepPlan, input: IngestResult, layout: StepLayout): Promise<TrainResult> {
+  const prepared = await data.preparePythonStep(ctx, step, input);
+  if (!prepared.input) throw ApplicationFailure.nonRetryable(`step "${step.name}": a train step is never served from the cache`, 'BadInput');
+  const result = await pythonOn(layout, 'train').bosunTrainStep(prepared.input);
+  return data.registerPythonModel(ctx, step, result);
+}
+
+function describeTable(r: IngestResult): string {
+  return `${r.rows} rows × ${r.columns} columns`;
 }
 
 /** Puts the version in front of traffic, waits out the verification window (a durable timer), and judges it. */

@@ -50,7 +50,7 @@ export interface UserStepInput {
   seed?: number;
 }
 
-export type UserStepResult =
+export type UserStepResult = (
   | { kind: 'transform'; table: TableRef; summary: string }
   | {
       kind: 'train';
@@ -64,4 +64,56 @@ export type UserStepResult =
       framework: string;
       params?: Record<string, unknown>;
       summary: string;
-    };
+    }
+) & {
+  /** Optional: sha256 of the code the worker ran (e.g. the Python module's source), recorded in lineage. */
+  codeHash?: string;
+};
+
+/**
+ * Added for the pipeline engine (all optional, nothing above changed): the step as the workflow plans it, and
+ * where each kind of work runs. A Python worker may ignore these; it only sees UserStepInput.
+ */
+
+/** One user step of a run, as the pipeline worker reads it from the stored spec (see planSteps). */
+export interface UserStepPlan {
+  name: string;
+  kind: UserStepKind;
+  runtime: StepRuntime;
+  /** typescript: the step's name; python: "package.module:function". */
+  entry: string;
+  /**
+   * typescript: sha256 of the function's source text as the submitter's pipeline file had it; the pipeline
+   * worker refuses to run a step whose registered code hashes differently. python: absent unless the spec
+   * declares a `version`, in which case it is the hash of entry and version (Bosun cannot read Python code).
+   */
+  codeHash?: string;
+  params?: Record<string, unknown>;
+}
+
+/** The task queues a run's work goes to, as the pipeline worker's configuration names them. */
+export interface TaskQueueLayout {
+  /** Built-in training (train, trainTrial); null: the run's own task queue (one worker does everything). */
+  training: string | null;
+  /** Python steps (BOSUN_PYTHON_TASK_QUEUE, default DEFAULT_PYTHON_TASK_QUEUE). */
+  python: string;
+}
+
+export interface StepLayout {
+  steps: UserStepPlan[];
+  queues: TaskQueueLayout;
+}
+
+/** A table-producing step's result inside Bosun: the new table as a dataset version, and where it came from. */
+export interface UserStepOutcome {
+  step: string;
+  runtime: StepRuntime;
+  codeHash: string | null;
+  inputTableHash: string;
+}
+
+/** The activities a step runtime registers (USER_STEP_ACTIVITIES), as the workflow calls them. */
+export interface UserStepActivities {
+  bosunTransformStep(input: UserStepInput): Promise<UserStepResult>;
+  bosunTrainStep(input: UserStepInput): Promise<UserStepResult>;
+}

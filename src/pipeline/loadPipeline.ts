@@ -13,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CliError, reportError } from '../cli/output';
 import type { ArtifactStore } from '../storage';
 import { parsePipelineSpec, type PipelineSpec, type PipelineSpecInput } from './spec';
+import { withStepCodeHashes } from './userSteps/codeHash';
 
 /**
  * A pipeline file that cannot be loaded. Its name stays "CliError" (inherited) so the CLI prints it as the
@@ -203,7 +204,8 @@ export interface PreparedSpec {
  * rewriting the source to `artifact:sha256:<hash>#<original path>`.
  */
 export async function prepareSpec(raw: PipelineSpecInput, o: { baseDir: string; store: ArtifactStore; dataOverride?: string }): Promise<PreparedSpec> {
-  const withData = o.dataOverride ? { ...raw, source: o.dataOverride } : raw;
+  // The stored spec names each TypeScript step's code by hash: JSON has no functions.
+  const withData = withStepCodeHashes(o.dataOverride ? { ...raw, source: o.dataOverride } : raw);
   const spec = parsePipelineSpec(withData);
   const src = spec.source;
   const uri = typeof src === 'string' ? src : 'uri' in src ? src.uri : null;

@@ -13,6 +13,7 @@ import { isMetricName, METRIC_NAMES } from '../ml/metrics';
 import { modelSpecSchema } from '../ml/spec';
 import { cronProblem, CRON_EXPECTED } from '../monitor/cron';
 import { expectationsSchema } from '../validation';
+import { userStepsSchema } from './userSteps/spec';
 import { sourceSchema } from './sourceSpec';
 import { featureViewsSectionSchema } from '../featurestore/spec';
 
@@ -86,6 +87,8 @@ const pipelineShape = z.strictObject({
   approval: approvalSpecSchema.prefault({}),
   deploy: deploySchema.prefault({}),
   monitor: monitorSchema.prefault({}),
+  /** The team's own steps (TypeScript functions or Python entry points); see src/pipeline/userSteps/spec.ts. */
+  steps: userStepsSchema.optional(),
 });
 
 // With `task` set, metrics that cannot be computed for it are refused at submit; otherwise the validate stage
