@@ -12,7 +12,7 @@ describe('docker-compose.yml', () => {
   const published = (svc: string) => (compose.services[svc].ports ?? []).map((p) => Number(p.split(':')[0]));
 
   it('runs every part of the stack', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['minio', 'postgresql', 'serving', 'temporal', 'temporal-ui', 'worker']);
+    expect(Object.keys(compose.services).sort()).toEqual(['minio', 'postgresql', 'python-worker', 'serving', 'temporal', 'temporal-ui', 'training-worker', 'worker']);
   });
 
   it('publishes the ports the code uses by default', () => {
@@ -37,8 +37,18 @@ describe('docker-compose.yml', () => {
     expect(compose.services.worker.environment!.BOSUN_S3_SECRET_KEY).toBe(minioEnv.MINIO_ROOT_PASSWORD);
   });
 
+  it('puts pipeline work, training and Python steps on their own task queues, one service each', () => {
+    const cfg = (svc: string) => loadConfig(compose.services[svc].environment!);
+    for (const svc of ['worker', 'training-worker', 'python-worker', 'serving']) {
+      expect(cfg(svc).temporal).toMatchObject({ taskQueue: 'bosun-pipelines', trainingTaskQueue: 'bosun-training', pythonTaskQueue: 'bosun-python' });
+    }
+    expect(compose.services.worker.command).toEqual(['node', 'bin/bosun.mjs', 'worker', '--queues', 'pipeline']);
+    expect(compose.services['training-worker'].command).toEqual(['node', 'bin/bosun.mjs', 'worker', '--queues', 'training']);
+    expect(compose.services['python-worker'].command!.join(' ')).toContain('python -m bosun_worker');
+  });
+
   it('starts the worker and serving processes through the bosun command', () => {
-    expect(compose.services.worker.command).toEqual(['node', 'bin/bosun.mjs', 'worker']);
+    expect(compose.services.worker.command!.slice(0, 3)).toEqual(['node', 'bin/bosun.mjs', 'worker']);
     expect(compose.services.serving.command).toEqual(['node', 'bin/bosun.mjs', 'serve']);
   });
 });
