@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { UserError } from './errors';
 import { DEFAULT_PYTHON_TASK_QUEUE } from './contract/steps';
 
 const hostPort = z
@@ -100,7 +101,7 @@ export interface Config {
   noCache: boolean;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   override name = 'ConfigError';
 }
 

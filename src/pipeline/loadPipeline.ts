@@ -10,16 +10,14 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CliError, reportError } from '../cli/output';
+import { UserError } from '../errors';
 import type { ArtifactStore } from '../storage';
+import { uploadIfLocal } from '../storage/localUpload';
 import { parsePipelineSpec, type PipelineSpec, type PipelineSpecInput } from './spec';
 import { withStepCodeHashes } from './userSteps/codeHash';
 
-/**
- * A pipeline file that cannot be loaded. Its name stays "CliError" (inherited) so the CLI prints it as the
- * one line it is.
- */
-export class PipelineFileError extends CliError {}
+/** A pipeline file that cannot be loaded: a user error, which the CLI prints as the one line it is. */
+export class PipelineFileError extends UserError {}
 
 export const IMPORT_TIMEOUT_ENV = 'BOSUN_PIPELINE_IMPORT_TIMEOUT';
 const DEFAULT_IMPORT_TIMEOUT_S = 30;
@@ -30,7 +28,7 @@ export function importTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   if (raw === undefined || raw.trim() === '') return DEFAULT_IMPORT_TIMEOUT_S * 1000;
   const s = Number(raw);
   if (!/^\s*\d+(\.\d+)?\s*$/.test(raw) || !(s > 0)) {
-    throw new CliError(`${IMPORT_TIMEOUT_ENV}=${JSON.stringify(raw)}: expected a number of seconds greater than 0, e.g. 30`);
+    throw new PipelineFileError(`${IMPORT_TIMEOUT_ENV}=${JSON.stringify(raw)}: expected a number of seconds greater than 0, e.g. 30`);
   }
   return s * 1000;
 }
@@ -118,8 +116,9 @@ let watching = false;
 
 /**
  * One process-wide listener. A rejection a pipeline file leaves unhandled fails its import if it comes while
- * importing, and later prints as one line (ending the command, as Node would). Any other rejection keeps
- * Node's default, which a listener would otherwise turn off.
+ * importing, and later ends the process as Node would, but as the PipelineFileError naming file:line (the
+ * CLI prints it as one line: reportUncaught in src/cli/output.ts). Any other rejection keeps Node's default,
+ * which a listener would otherwise turn off.
  */
 function watchRejections(): void {
   if (watching) return;
@@ -131,10 +130,11 @@ function watchRejections(): void {
         return;
       }
     }
-    for (const [abs, file] of imported) if (userFrame(reason, abs)) reportError(describeImportFailure(file, abs, reason, UNHANDLED));
-    if (process.listenerCount('unhandledRejection') === 1) {
+    let uncaught = reason;
+    for (const [abs, file] of imported) if (userFrame(reason, abs)) uncaught = describeImportFailure(file, abs, reason, UNHANDLED);
+    if (uncaught !== reason || process.listenerCount('unhandledRejection') === 1) {
       process.nextTick(() => {
-        throw reason;
+        throw uncaught;
       });
     }
   });
@@ -200,8 +200,9 @@ export interface PreparedSpec {
 }
 
 /**
- * Validates the spec and uploads a local source file (relative paths are relative to the pipeline file),
- * rewriting the source to `artifact:sha256:<hash>#<original path>`.
+ * Validates the spec and uploads a local source file (src/storage/localUpload.ts: a source path is relative
+ * to the pipeline file, a --data path to the working directory, as a shell user means it), rewriting the
+ * source to `artifact:sha256:<hash>#file://<absolute path>`.
  */
 export async function prepareSpec(raw: PipelineSpecInput, o: { baseDir: string; store: ArtifactStore; dataOverride?: string }): Promise<PreparedSpec> {
   // The stored spec names each TypeScript step's code by hash: JSON has no functions.
@@ -209,28 +210,10 @@ export async function prepareSpec(raw: PipelineSpecInput, o: { baseDir: string; 
   const spec = parsePipelineSpec(withData);
   const src = spec.source;
   const uri = typeof src === 'string' ? src : 'uri' in src ? src.uri : null;
-  if (uri && isLocalPath(uri)) {
-    const file = path.resolve(o.baseDir, uri.replace(/^file:\/\//, ''));
-    const field = o.dataOverride ? '--data' : 'source';
-    if (!existsSync(file)) throw new CliError(`${field}: data file ${file} not found`);
-    if (statSync(file).isDirectory()) {
-      throw new CliError(`${field}: ${file} is a directory; name one data file in it (CSV, JSON Lines or Parquet), e.g. ${path.join(uri, 'train.csv')}`);
-    }
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(file);
-    } catch (err) {
-      throw new CliError(`${field}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    const ref = await o.store.put(bytes);
-    const uploaded = `artifact:sha256:${ref.hash}#file://${file}`;
-    const source = typeof src === 'string' ? uploaded : { ...src, uri: uploaded };
-    const rawOut = { ...withData, source } as PipelineSpecInput;
-    return { raw: rawOut, spec: parsePipelineSpec(rawOut) };
-  }
-  return { raw: withData as PipelineSpecInput, spec };
-}
-
-function isLocalPath(uri: string): boolean {
-  return !/^(artifact:|s3:\/\/|https?:\/\/)/.test(uri);
+  if (!uri) return { raw: withData as PipelineSpecInput, spec };
+  const uploaded = await uploadIfLocal(o.store, uri, o.dataOverride ? { field: '--data' } : { field: 'source', baseDir: o.baseDir });
+  if (uploaded === uri) return { raw: withData as PipelineSpecInput, spec };
+  const source = typeof src === 'string' ? uploaded : { ...src, uri: uploaded };
+  const rawOut = { ...withData, source } as PipelineSpecInput;
+  return { raw: rawOut, spec: parsePipelineSpec(rawOut) };
 }

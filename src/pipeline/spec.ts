@@ -15,6 +15,7 @@ import { cronProblem, CRON_EXPECTED } from '../monitor/cron';
 import { expectationsSchema } from '../validation';
 import { userStepsSchema } from './userSteps/spec';
 import { sourceSchema } from './sourceSpec';
+import { UserError } from '../errors';
 import { featureViewsSectionSchema } from '../featurestore/spec';
 
 const nameRe = /^[a-z][a-z0-9-]{0,62}$/;
@@ -115,7 +116,7 @@ export function definePipeline(spec: PipelineSpecInput): PipelineSpecInput {
   return spec;
 }
 
-export class SpecError extends Error {
+export class SpecError extends UserError {
   override name = 'SpecError';
   constructor(readonly problems: string[]) {
     super(`the pipeline spec is invalid:\n  ${problems.join('\n  ')}`);
