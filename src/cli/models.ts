@@ -1,7 +1,11 @@
-/** `bosun models promote|rollback`: the registry's governed moves, with what they did said in words. */
+/** `bosun models promote|rollback|export`: the registry's governed moves, with what they did said in words, and ONNX export. */
+import { writeFileSync } from 'node:fs';
 import type { AppDeps } from '../app';
 import { notify } from '../notify/webhook';
-import { promote, rollback, type PromoteResult } from '../registry/registry';
+import { exportOnnx, OnnxExportError } from '../ml/onnx/export';
+import { deserializeModel } from '../ml/serialize';
+import { OnnxModel } from '../ml/onnx/model';
+import { getAlias, getVersion, listVersions, promote, rollback, type PromoteResult } from '../registry/registry';
 import { CliError } from './output';
 
 function versionNumber(value: string, what: string): number {
@@ -48,6 +52,33 @@ export async function rollbackCommand(app: Pick<AppDeps, 'db' | 'config'>, model
   const from = o.from === undefined ? undefined : versionNumber(o.from, '--from');
   const r = await rollback(app.db, model, { reason: o.reason ?? 'manual rollback', actor: app.config.user, from });
   const line = r.unchanged ? `${model}: ${r.why}; nothing changed` : `${model}: rolled back to v${r.version} (from v${r.previousVersion}): ${r.why}${skippedText(r)}`;
+  console.log(line);
+  return [line];
+}
+
+/**
+ * Writes a registered version as an ONNX file: `version` (default: production, else the newest version). The file
+ * takes the version's feature columns (its fitted features' outputs, named in its metadata) and gives Bosun's
+ * probabilities to within 1e-6; see src/ml/onnx/export.ts for which algorithms export.
+ */
+export async function exportCommand(app: Pick<AppDeps, 'db' | 'store'>, model: string, o: { version?: string; out: string }): Promise<string[]> {
+  const row = o.version !== undefined ? await getVersion(app.db, model, versionNumber(o.version, '--version')) : ((await getAlias(app.db, model, 'production')) ?? (await listVersions(app.db, model))[0]);
+  if (!row) throw new CliError(`model "${model}" has ${o.version ? `no version ${o.version}` : 'no versions'}; see \`bosun models list ${model}\``);
+  const loaded = deserializeModel((await app.store.get(row.artifactHash)).toString('utf8'));
+  let bytes: Uint8Array;
+  if (loaded instanceof OnnxModel) {
+    // Registered from ONNX in the first place: hand back the file as it came.
+    bytes = loaded.bytes;
+  } else {
+    try {
+      bytes = exportOnnx(loaded, { name: `${model}_v${row.version}`, docString: `Bosun model ${model} v${row.version} (run ${row.runId})` });
+    } catch (err) {
+      if (err instanceof OnnxExportError) throw new CliError(`${model} v${row.version}: ${err.message}`);
+      throw err;
+    }
+  }
+  writeFileSync(o.out, bytes);
+  const line = `${model} v${row.version} (${loaded.algorithm}, ${loaded.nFeatures} inputs) written to ${o.out} as ONNX (${bytes.length} bytes)`;
   console.log(line);
   return [line];
 }

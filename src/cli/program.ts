@@ -226,6 +226,17 @@ models
       await rollbackCommand(app, model, { reason: o.reason, from: o.from });
     }),
   );
+models
+  .command('export <model>')
+  .description('write a version as an ONNX file (logistic and linear regression; a model registered from ONNX is written back as it came)')
+  .option('--version <n>', 'the version (default: production, else the newest)')
+  .requiredOption('--out <file.onnx>', 'where to write it')
+  .action(async (model, o) =>
+    withApp(async (app) => {
+      const { exportCommand } = await import('./models');
+      await exportCommand(app, model, { version: o.version, out: o.out });
+    }),
+  );
 
 program
   .command('audit')

@@ -13,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UserError } from '../errors';
 import type { ArtifactStore } from '../storage';
 import { uploadIfLocal } from '../storage/localUpload';
+import { prepareOnnxModel } from './onnxModel';
 import { parsePipelineSpec, type PipelineSpec, type PipelineSpecInput } from './spec';
 import { withStepCodeHashes } from './userSteps/codeHash';
 
@@ -205,6 +206,13 @@ export interface PreparedSpec {
  * source to `artifact:sha256:<hash>#file://<absolute path>`.
  */
 export async function prepareSpec(raw: PipelineSpecInput, o: { baseDir: string; store: ArtifactStore; dataOverride?: string }): Promise<PreparedSpec> {
+  const prepared = await prepareSource(raw, o);
+  // A model given as an ONNX file is uploaded and checked against the data's columns too (src/pipeline/onnxModel.ts).
+  const withModel = await prepareOnnxModel(prepared.raw, prepared.spec, o);
+  return withModel === prepared.raw ? prepared : { raw: withModel, spec: parsePipelineSpec(withModel) };
+}
+
+async function prepareSource(raw: PipelineSpecInput, o: { baseDir: string; store: ArtifactStore; dataOverride?: string }): Promise<PreparedSpec> {
   // The stored spec names each TypeScript step's code by hash: JSON has no functions.
   const withData = withStepCodeHashes(o.dataOverride ? { ...raw, source: o.dataOverride } : raw);
   const spec = parsePipelineSpec(withData);

@@ -10,7 +10,7 @@ import { driftPolicySchema } from '../drift/policy';
 import { evaluationSpecSchema, formatSpecPath, metricMisfits } from '../evaluate/spec';
 import { featuresSpecSchema } from '../features/spec';
 import { isMetricName, METRIC_NAMES } from '../ml/metrics';
-import { modelSpecSchema } from '../ml/spec';
+import { onnxFeaturesProblem, pipelineModelSchema } from '../ml/onnx/spec';
 import { cronProblem, CRON_EXPECTED } from '../monitor/cron';
 import { expectationsSchema } from '../validation';
 import { userStepsSchema } from './userSteps/spec';
@@ -83,7 +83,8 @@ const pipelineShape = z.strictObject({
   validation: expectationsSchema.optional(),
   features: featuresSpecSchema.prefault('auto'),
   split: splitSchema.default({ strategy: 'stratified', testSize: 0.25 }),
-  model: modelSpecSchema,
+  /** Bosun fits { algorithm, params, search }; { onnx: 'file.onnx', … } registers a model trained elsewhere (src/ml/onnx/spec.ts). */
+  model: pipelineModelSchema,
   evaluation: evaluationSpecSchema.default({}),
   approval: approvalSpecSchema.prefault({}),
   deploy: deploySchema.prefault({}),
@@ -96,6 +97,8 @@ const pipelineShape = z.strictObject({
 // checks them once the task is inferred from the data. Zod runs this even when other fields failed, so it
 // reads the (possibly invalid) value defensively.
 export const pipelineSpecSchema = pipelineShape.superRefine((spec, ctx) => {
+  const onnxProblem = onnxFeaturesProblem(spec.model, spec.features);
+  if (onnxProblem) ctx.addIssue({ code: 'custom', path: ['features'], message: onnxProblem });
   const search = (spec.model as { search?: { metric?: unknown } } | undefined)?.search;
   const searchMetric = typeof search?.metric === 'string' ? search.metric : undefined;
   if (searchMetric !== undefined && !isMetricName(searchMetric)) {

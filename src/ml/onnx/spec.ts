@@ -1,0 +1,72 @@
+/**
+ * The pipeline spec's `model` section, either form:
+ *
+ * ```ts
+ * model: { algorithm: 'gbdt', params: { … } }              // Bosun fits it (src/ml/spec.ts)
+ * model: { onnx: './models/credit.onnx',                    // a model trained elsewhere, registered as it is
+ *          inputs?: ['age', 'income', …],                   // feature columns in the model's input order
+ *          classes?: ['good', 'bad'],                       // target labels in the order of its probability columns
+ *          output?: 'probabilities',                        // the output tensor to read
+ *          framework?: 'sklearn.linear_model.LogisticRegression' }
+ * ```
+ *
+ * How an ONNX model relates to features: it is fed Bosun's fitted feature columns, picked by name (the model's
+ * input names, its `bosun.inputs` metadata, or `inputs`). A model trained elsewhere usually expects raw columns, so
+ * it pairs with `features: { steps: [], passthrough: 'keep' }` (the numeric columns as they are), or with the steps
+ * it was trained behind (an impute in front of a model that cannot take missing values, say). `features: auto` is
+ * refused with an ONNX model: it would standardize columns under their own names, and the model would silently
+ * read scaled values it was never trained on.
+ *
+ * `onnx` is a path relative to the pipeline file; at submit it is uploaded to the artifact store and rewritten to
+ * `artifact:sha256:<hash>#file://<path>`, as a local data source is.
+ */
+import { z } from 'zod';
+import { modelSpecSchema, type ModelSpec } from '../spec';
+
+const names = (what: string) =>
+  z
+    .array(z.string().min(1, `${what} must not be empty`), { error: `expected a list of ${what}` })
+    .min(1, `name at least one of the ${what}`)
+    .refine((l) => new Set(l).size === l.length, { message: `a name is listed twice among the ${what}` });
+
+export const onnxModelSpecSchema = z
+  .strictObject({
+    onnx: z.string({ error: 'expected the path of an .onnx file, relative to the pipeline file' }).min(1),
+    inputs: names('feature columns').optional(),
+    classes: names('class labels').optional(),
+    output: z.string().min(1).optional(),
+    framework: z.string().min(1).optional(),
+  })
+  .transform((m) => ({ ...m, algorithm: 'onnx' as const, search: undefined, params: undefined }));
+
+export type OnnxModelSpec = z.output<typeof onnxModelSpecSchema>;
+export type PipelineModelSpec = ModelSpec | OnnxModelSpec;
+
+export function isOnnxSpec(model: PipelineModelSpec): model is OnnxModelSpec {
+  return model.algorithm === 'onnx';
+}
+
+/** Either form of the `model` section, with each form's own error messages (a union would only say "invalid input"). */
+export const pipelineModelSchema = z.unknown().transform((raw, ctx): PipelineModelSpec => {
+  const onnx = typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'onnx' in raw;
+  const r = (onnx ? onnxModelSpecSchema : modelSpecSchema).safeParse(raw);
+  if (r.success) return r.data;
+  for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[], message: unknownKeysMessage(issue) ?? issue.message });
+  return z.NEVER;
+});
+
+function unknownKeysMessage(issue: z.core.$ZodIssue): string | undefined {
+  if (issue.code !== 'unrecognized_keys') return undefined;
+  const keys = (issue as { keys: string[] }).keys;
+  return `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}; an ONNX model takes onnx, inputs, classes, output and framework`;
+}
+
+/** The pipeline-level rule (see the module comment), as an issue for pipelineSpecSchema's superRefine. */
+export function onnxFeaturesProblem(model: unknown, features: unknown): string | undefined {
+  const isOnnx = (model as { algorithm?: unknown } | undefined)?.algorithm === 'onnx';
+  if (!isOnnx || (features as { auto?: unknown } | undefined)?.auto !== true) return undefined;
+  return (
+    'an ONNX model reads the feature columns by name, and features: auto would scale and encode them under the same names; ' +
+    "for a model trained on raw columns write features: { steps: [], passthrough: 'keep' }, or list the steps it was trained behind"
+  );
+}
