@@ -109,9 +109,19 @@ def _size_is(path: str, size: int) -> bool:
 
 class S3Store:
     def __init__(self, cfg: S3StoreConfig) -> None:
+        import certifi
+        import urllib3
         from minio import Minio
 
         ep = urlparse(cfg.endpoint)
+        # Few quick retries here: a store that stays down fails the step as StoreUnavailable, and Temporal's retry
+        # policy (with its backoff, visible in the run's history) takes over rather than a minute of silent waiting.
+        http = urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=10, read=300),
+            retries=urllib3.Retry(total=2, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]),
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=certifi.where(),
+        )
         self.cfg = cfg
         self.location = f"s3://{cfg.bucket}{'/' + cfg.prefix if cfg.prefix else ''} at {ep.scheme}://{ep.netloc}"
         self.client = Minio(
@@ -120,6 +130,7 @@ class S3Store:
             secret_key=cfg.secret_key,
             secure=ep.scheme == "https",
             region=cfg.region,
+            http_client=http,
         )
 
     def _key(self, hash_: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from temporalio import activity
 from temporalio.client import Client
-from temporalio.exceptions import CancelledError
+from temporalio.exceptions import ApplicationError, CancelledError
 from temporalio.worker import Worker
 
 from . import progress
@@ -55,17 +55,18 @@ class StepActivities:
                 # User code that swallowed the interrupt still ends as cancelled, not as a result.
                 raise CancelledError("cancelled")
             return result
-        except CancelledError:
-            raise
-        except UserCodeError as e:
-            raise user_code_failure(e.where, e.original) from None
-        except BadInput as e:
-            raise bad_input(str(e)) from None
-        except (ArtifactNotFound, ArtifactCorrupt) as e:
-            # A reference to bytes the store lacks (or that no longer match) does not heal by retrying.
-            raise bad_input(str(e)) from None
-        except StoreUnavailable as e:
-            raise store_unavailable(str(e)) from None
+        except (UserCodeError, BadInput, ArtifactNotFound, ArtifactCorrupt, StoreUnavailable) as e:
+            raise failure_for(e) from None
+
+
+def failure_for(e: Exception) -> ApplicationError:
+    """The Temporal failure for each kind of step error; cancels and the step's own ApplicationErrors pass as they are."""
+    if isinstance(e, UserCodeError):
+        return user_code_failure(e.where, e.original)
+    if isinstance(e, StoreUnavailable):
+        return store_unavailable(str(e))
+    # Bad input, and a reference to bytes the store lacks (or that no longer match): retrying does not heal them.
+    return bad_input(str(e))
 
 
 class Heartbeats:
