@@ -17,6 +17,16 @@ if [ -x "$py" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   exit 0
 fi
 
+# One installer at a time (two test files, or CI and a developer, may ask at once); the others wait, then find
+# the stamp and return at once.
+mkdir -p "$(dirname "$venv")"
+exec 9>"$venv.lock"
+if command -v flock >/dev/null 2>&1; then flock 9; fi
+if [ -x "$py" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  echo "$py"
+  exit 0
+fi
+
 system="${BOSUN_SYSTEM_PYTHON:-python3}"
 if ! command -v "$system" >/dev/null 2>&1; then
   echo "python-env: $system not found; install Python 3.10 or newer (or set BOSUN_SYSTEM_PYTHON to one)" >&2
@@ -28,7 +38,6 @@ if ! "$system" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)
 fi
 if [ ! -x "$py" ]; then
   echo "python-env: creating $venv" >&2
-  mkdir -p "$(dirname "$venv")"
   "$system" -m venv "$venv" >&2
 fi
 echo "python-env: installing python/requirements.txt into $venv" >&2
