@@ -1,5 +1,7 @@
 /** Printing for the CLI: aligned tables, JSON when asked, and errors as one readable message. */
 import { ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
+import { failedReasons } from '../contract/checks';
+import type { RunOutcome } from '../contract/types';
 import { DataError } from '../data/errors';
 import { isUserError, UserError } from '../errors';
 
@@ -25,6 +27,21 @@ function format(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(4);
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
+}
+
+/** A finished run in one line: its outcome and, when it stopped short, the checks that failed. */
+export function describeOutcome(o: RunOutcome): string {
+  switch (o.status) {
+    case 'succeeded':
+      return `succeeded: v${o.modelVersion}${o.deployed ? ' deployed' : ''}`;
+    case 'reproduced':
+      return `reproduced: artifact sha256:${o.artifactHash}`;
+    case 'rejected':
+      return `rejected: v${o.modelVersion}: ${o.reason}`;
+    case 'not_blessed':
+    case 'rolled_back':
+      return `${o.status.replace('_', ' ')}: v${o.modelVersion}: ${failedReasons(o).join('; ') || 'no failed check recorded'}`;
+  }
 }
 
 /**

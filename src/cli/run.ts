@@ -7,7 +7,8 @@ import { prepareSpec, readPipelineFile } from '../pipeline/loadPipeline';
 import { submitRun } from '../pipeline/submit';
 import type { ArtifactStore } from '../storage';
 import { statusQuery, type RunStatus } from '../contract/messages';
-import { printJson } from './output';
+import type { RunOutcome } from '../contract/types';
+import { describeOutcome, printJson } from './output';
 
 export interface RunOptions {
   file: string;
@@ -87,7 +88,7 @@ export async function follow(handle: WorkflowHandle, json: boolean): Promise<boo
       if (desc.status.name === 'COMPLETED') {
         const result = await handle.result();
         if (json) printJson({ runId: handle.workflowId, result, status });
-        else console.log(`run ${handle.workflowId}: ${JSON.stringify(result)}`);
+        else console.log(`run ${handle.workflowId}: ${describeOutcome(result as RunOutcome)}`);
         return (result as { status: string }).status === 'succeeded';
       }
       const err = await handle.result().then(() => null, (e: Error) => (e.cause as Error | undefined)?.message ?? e.message);

@@ -29,3 +29,13 @@ describe('checks as text', () => {
     expect(primaryMetricProblem({ primaryMetric: 'roc_auc', metrics: { roc_auc: 0.9 }, checks: [missing] })).toBeUndefined();
   });
 });
+
+describe('a finished run as the CLI prints it', () => {
+  it('names the failed checks of a run that stopped short, typed or recorded before checks', async () => {
+    const { describeOutcome } = await import('../../../src/cli/output');
+    const checks = [gate(true, 'auc 0.91 ≥ min 0.80'), gate(false, 'f1 0.60 < min 0.75')];
+    expect(describeOutcome({ status: 'not_blessed', modelVersion: 3, reasons: [], checks })).toBe('not blessed: v3: f1 0.60 < min 0.75 ✗');
+    expect(describeOutcome({ status: 'rolled_back', modelVersion: 2, reasons: ['p99 latency 80.00 ms (limit 50 ms) ✗'] })).toBe('rolled back: v2: p99 latency 80.00 ms (limit 50 ms) ✗');
+    expect(describeOutcome({ status: 'succeeded', modelVersion: 1, deployed: true })).toBe('succeeded: v1 deployed');
+  });
+});
