@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: every speed and memory target, each measured beside its reference in the same run and
  * reported as a ratio. Rows: orchestration overhead (vs a bare Temporal activity chain), serving (vs a bare
- * Node HTTP server), drift (vs SciPy). Pick rows with `npm run bench -- orchestration drift`. The soak row (serving
+ * Node HTTP server), ONNX serving (vs the same model served as Bosun's own), drift (vs SciPy). Pick rows with `npm run bench -- orchestration drift`. The soak row (serving
  * at half its max rate for 10 minutes) runs only when named: `npm run bench -- soak [--minutes N]`.
  * Targets are printed, never asserted: timing belongs here, not in the test suite.
  */
 import os from 'node:os';
 import { runDriftBench } from './drift';
 import { runIngestBench } from './ingest';
+import { runOnnxBench } from './onnx';
 import { runOrchestrationBench } from './orchestration';
 import { runServingBench } from './serving';
 import { minutesArg, printSoak, runSoakBench } from './soak';
@@ -85,6 +86,26 @@ if (want('serving')) {
     met: null,
   });
   rows.push({ row: 'serving hot path: p99 at half load', bosun: `${f(s.hotPath.halfLoad.p99Ms, 2)} ms`, reference: `${f(s.fastify.halfLoad.p99Ms, 2)} ms (Fastify alone at its half load)`, ratio: '-', target: 'reported', met: null });
+}
+
+if (want('onnx')) {
+  const x = await runOnnxBench();
+  rows.push({
+    row: 'onnx serving: requests/s, 30-feature LR exported to ONNX (log discarded)',
+    bosun: f(x.onnx.rps, 0),
+    reference: `${f(x.native.rps, 0)} (the same model as Bosun's own, same serving path)`,
+    ratio: `${f(x.ratio, 3)}×`,
+    target: 'reported',
+    met: null,
+  });
+  rows.push({
+    row: `onnx serving: p99 at ${f(x.onnx.pacedRps, 0)} req/s (half the native max)`,
+    bosun: `${f(x.onnx.p99Ms, 2)} ms`,
+    reference: `${f(x.native.p99Ms, 2)} ms (Bosun's own model, same rate)`,
+    ratio: '-',
+    target: 'reported',
+    met: null,
+  });
 }
 
 if (want('drift')) {

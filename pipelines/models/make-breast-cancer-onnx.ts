@@ -26,13 +26,13 @@ export async function makeBreastCancerOnnx(): Promise<Uint8Array> {
   const table = await readTable(readFileSync(fileURLToPath(new URL('../../data/breast_cancer.csv', import.meta.url))));
   const task = resolveTask({ target: 'diagnosis', positiveClass: 'malignant' }, table);
   const { y } = encodeTarget(table, 'diagnosis', task);
-  const cols = table.columns.filter((c) => c.name !== 'diagnosis' && isFloatColumn(c));
+  const cols = table.columns.filter(isFloatColumn).filter((c) => c.name !== 'diagnosis');
   const n = table.nrows;
   const p = cols.length;
-  const mean = cols.map((c) => (c.values as Float64Array).reduce((a, b) => a + b, 0) / n);
-  const sd = cols.map((c, j) => Math.sqrt((c.values as Float64Array).reduce((a, v) => a + (v - mean[j]) ** 2, 0) / n) || 1);
+  const mean = cols.map((c) => c.values.reduce((a, b) => a + b, 0) / n);
+  const sd = cols.map((c, j) => Math.sqrt(c.values.reduce((a, v) => a + (v - mean[j]) ** 2, 0) / n) || 1);
   const X = matrix(n, p);
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) X.data[i * p + j] = ((cols[j].values as Float64Array)[i] - mean[j]) / sd[j];
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) X.data[i * p + j] = (cols[j].values[i] - mean[j]) / sd[j];
   const lr = fitModel({ algorithm: 'logistic_regression' }, X, y, task, { seed: 1 }) as LogisticModel;
 
   const floats = (name: string, dims: number[], v: ArrayLike<number>): TensorJson => ({ name, dims, dataType: ELEM.FLOAT, floatData: Array.from(v) });

@@ -61,7 +61,7 @@ describe('an ONNX model through the pipeline and into serving', () => {
   beforeAll(async () => {
     h = await startHarness({ postgres: true });
     table = await readTable(readFileSync(path.join(DATA_DIR, 'breast_cancer.csv')));
-    const cols = table.columns.filter((c) => c.name !== 'diagnosis' && isFloatColumn(c));
+    const cols = table.columns.filter(isFloatColumn).filter((c) => c.name !== 'diagnosis');
     rows = Array.from({ length: 40 }, (_, i) => Object.fromEntries(cols.map((c) => [c.name, c.values[i] as number])));
     app = buildServingApp({ db: h.app.db, store: h.app.store, config: { ...h.config, serve: { ...h.config.serve, token: TOKEN } }, pollMs: 200, logFlushMs: 200, logger: false });
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -105,7 +105,7 @@ describe('an ONNX model through the pipeline and into serving', () => {
   });
 
   it('the example pipeline registers the ONNX file, evaluates it against the champion, waits for approval, deploys and serves it', async () => {
-    const example = (await readPipelineFile(path.join(REPO, 'pipelines/onnx-model.ts'))) as PipelineSpecInput & { model: { onnx: string } };
+    const example = (await readPipelineFile(path.join(REPO, 'pipelines/onnx-model.ts'))) as PipelineSpecInput & { model: { onnx: string; framework: string } };
     const spec: PipelineSpecInput = { ...example, name, source: 'breast_cancer.csv', model: { ...example.model, onnx: FIXTURE }, approval: {} };
     const run = await h.submit(spec);
     await h.waitForStage(run, 'awaiting_approval');
