@@ -46,14 +46,22 @@ export function isOnnxSpec(model: PipelineModelSpec): model is OnnxModelSpec {
   return model.algorithm === 'onnx';
 }
 
-/** Either form of the `model` section, with each form's own error messages (a union would only say "invalid input"). */
-export const pipelineModelSchema = z.unknown().transform((raw, ctx): PipelineModelSpec => {
-  const onnx = typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'onnx' in raw;
-  const r = (onnx ? onnxModelSpecSchema : modelSpecSchema).safeParse(raw);
-  if (r.success) return r.data;
-  for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[], message: unknownKeysMessage(issue) ?? issue.message });
-  return z.NEVER;
-});
+/**
+ * Either form of the `model` section, with each form's own error messages (a union would only say "invalid input").
+ * Problems are added in a refinement, not the transform, so they do not abort the pipeline's own cross-field checks.
+ */
+export const pipelineModelSchema = z
+  .unknown()
+  .superRefine((raw, ctx) => {
+    const r = formOf(raw).safeParse(raw);
+    if (r.success) return;
+    for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[], message: unknownKeysMessage(issue) ?? issue.message });
+  })
+  .transform((raw): PipelineModelSpec => formOf(raw).parse(raw));
+
+function formOf(raw: unknown): typeof onnxModelSpecSchema | typeof modelSpecSchema {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'onnx' in raw ? onnxModelSpecSchema : modelSpecSchema;
+}
 
 function unknownKeysMessage(issue: z.core.$ZodIssue): string | undefined {
   if (issue.code !== 'unrecognized_keys') return undefined;
