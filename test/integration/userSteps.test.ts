@@ -17,8 +17,10 @@ import type { PipelineSpecInput } from '../../src/pipeline/spec';
 import { stepCodeHash } from '../../src/pipeline/userSteps/codeHash';
 import { loadStepRegistry, type StepRegistry } from '../../src/pipeline/userSteps/registry';
 import { createQueueWorkers, type WorkerQueue } from '../../workers/pipelineWorker';
+import { startPythonWorker, type PythonWorkerService } from '../../src/python/pythonWorker';
 import { bundleOnce } from './support/bundle';
-import { startHarness, type Harness } from './support/pipelineHarness';
+import { breastCancerSpec, startHarness, type Harness } from './support/pipelineHarness';
+import { TEST_STEPS_DIR, testPython } from './support/python';
 import { uniqueName } from './support/stack';
 
 /** A pipeline file with one transform that derives a column; `factor` stands for an edit of the step's code. */
@@ -142,6 +144,40 @@ describe('custom TypeScript steps', () => {
     expect(l.steps).toEqual([{ name: 'add-ratio', runId: first.handle.workflowId, codeSha256: out1.codeHash, inputTableSha256: out1.inputTableHash, outputTableSha256: out1.tableHash, datasetVersionId: out1.datasetVersionId }]);
     expect(l.dataset?.tableSha256).toBe(out1.inputTableHash);
     expect(l.dataset?.source).toMatch(/breast_cancer\.csv$/);
+  });
+
+  it('runs a Python transform on the Python worker: its table is trained on, cached by its declared version', async () => {
+    const config: Config = { ...h.config, temporal: { ...h.config.temporal, pythonTaskQueue: uniqueName('tq-python') } };
+    await stopWorker();
+    const stopNode = await serve(await loadStepRegistry([]), config);
+    let py: PythonWorkerService | undefined;
+    stopWorker = async () => {
+      await stopNode();
+      await py?.stop();
+    };
+    py = await startPythonWorker({ python: testPython(), stepModules: ['bosun_test_steps'], taskQueue: config.temporal.pythonTaskQueue, config, logFile: path.join(dir, 'python.log'), pythonPath: [TEST_STEPS_DIR], dieWithParent: true });
+    const spec: PipelineSpecInput = { ...breastCancerSpec(uniqueName('bc-python'), { autoApprove: true }), steps: [{ name: 'py-ratio', kind: 'transform', python: 'bosun_test_steps:add_ratio', version: '1' }] };
+    const first = await h.submit(spec);
+    expect(await first.result()).toMatchObject({ status: 'succeeded' });
+    const status = await first.query(statusQuery);
+    expect(status.stages.find((s) => s.name === 'py-ratio')).toMatchObject({ state: 'succeeded', summary: '569 rows × 32 columns' });
+    const [mv] = await h.app.db.select().from(modelVersions).where(eq(modelVersions.runId, first.workflowId));
+    const [fs] = await h.app.db.select().from(featureSets).where(eq(featureSets.id, mv.featureSetId!));
+    expect(fs.featureNames).toContain('radius to texture');
+    // The step ran on the Python queue; the Python worker's own code hash is what lineage records.
+    const scheduled = (await first.fetchHistory()).events!.map((e) => e.activityTaskScheduledEventAttributes).filter((a) => !!a);
+    expect(scheduled.filter((a) => a.activityType?.name === 'bosunTransformStep').map((a) => a.taskQueue?.name)).toEqual([config.temporal.pythonTaskQueue]);
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const l = await lineageCommand(h.app, spec.name, mv.version);
+    vi.restoreAllMocks();
+    expect(l.steps).toEqual([expect.objectContaining({ name: 'py-ratio', runId: first.workflowId, codeSha256: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
+
+    // Same input and version: served from the cache, Python not called.
+    const second = await h.submit(spec);
+    await second.result();
+    expect((await second.query(statusQuery)).stages.find((s) => s.name === 'py-ratio')?.state).toBe('cached');
+    const called = (await second.fetchHistory()).events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'bosunTransformStep');
+    expect(called).toHaveLength(0);
   });
 
   it('trains on the training task queue, which only the training worker polls', async () => {
