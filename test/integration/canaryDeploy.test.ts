@@ -75,6 +75,10 @@ describe('canary deployment', () => {
     const versions = await trafficUntilDone(handle.workflowId);
     const result = await handle.result();
     expect(result.status).toBe('rolled_back');
+    // The outcome carries the verification as typed checks: which one failed, by how much, against what.
+    expect((result as { checks?: unknown }).checks).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'verification', metric: 'p99_latency_ms', limit: 0.000001, op: '<=', passed: false })]),
+    );
     expect(versions).toEqual(new Set(['1', '2'])); // the canary answered part of the traffic
     expect((await getAlias(h.app.db, model, 'production'))!.version).toBe(1);
     const [d] = await h.app.db.select().from(deployments).where(and(eq(deployments.modelName, model), eq(deployments.strategy, 'canary')));
