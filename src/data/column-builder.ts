@@ -5,6 +5,10 @@
  * cell does not fit. Float kinds keep the first spelling of each distinct value (up to a cap) so that fallback can
  * restore the original text ("1.50" stays "1.50"); past the cap a value is re-rendered canonically ("1.5"). That
  * loss only happens for a column with more than SPELLING_CAP distinct numbers that then turns out to be text.
+ * Boolean and datetime cells (never on the byte path) also keep, per row, a spelling that differs from the first one
+ * of its value (`Yes` after `yes`), so a demoted column holds each cell's own text, which is what serving sends.
+ * Numeric cells on the byte path are not compared (that would cost the hot path a string per cell): a demoted
+ * numeric column gives `1.50` the text of the first `1.5`.
  */
 import { quoteValue } from './errors';
 import { ByteDictionary } from './byte-dictionary';
@@ -47,6 +51,8 @@ export class ColumnBuilder {
   private byteLevels: ByteDictionary | null = null;
   private levels: string[] = [];
   private spelling: Map<number, string> | null = null;
+  /** Row → trimmed text, for boolean and datetime cells spelt unlike the first cell of the same value. */
+  private respelt: Map<number, string> | null = null;
 
   constructor(
     readonly name: string,
@@ -218,7 +224,17 @@ export class ColumnBuilder {
 
   private remember(value: number, cell: string): void {
     const spelling = this.spelling;
-    if (spelling === null || spelling.has(value)) return;
+    if (spelling === null) return;
+    const first = spelling.get(value);
+    if (first !== undefined) {
+      if (this.kind === 'numeric' || first === cell) return;
+      const text = hasOuterSpace(cell) ? cell.trim() : cell;
+      if (text === first) return;
+      this.respelt ??= new Map();
+      if (this.respelt.size >= SPELLING_CAP) this.spelling = null;
+      else this.respelt.set(this.floats!.length - 1, text);
+      return;
+    }
     if (spelling.size >= SPELLING_CAP) {
       this.spelling = null;
       return;
@@ -237,6 +253,8 @@ export class ColumnBuilder {
     const floats = this.floats!;
     const floatType = this.kind as 'numeric' | 'boolean' | 'datetime';
     const spelling = this.spelling;
+    const respelt = this.respelt;
+    this.respelt = null;
     this.kind = 'string';
     this.floats = null;
     this.spelling = null;
@@ -246,7 +264,7 @@ export class ColumnBuilder {
     for (let i = 0; i < floats.length; i++) {
       const v = floats.get(i);
       if (v !== v) this.codes.push(MISSING_CODE);
-      else this.pushString(spelling?.get(v) ?? formatFloatValue(floatType, v));
+      else this.pushString((spelling !== null ? (respelt?.get(i) ?? spelling.get(v)) : undefined) ?? formatFloatValue(floatType, v));
     }
   }
 }

@@ -154,6 +154,13 @@ describe('ingest uses the value parser', () => {
     expect(cells(t, 'c')).toEqual(['red', null, 'blue']);
   });
 
+  it('keeps each boolean and date cell\'s own spelling when a later cell turns the column into strings', async () => {
+    // Serving sends the cell as the file spells it, so the level must be that text, not the first spelling of its value.
+    const t = await readCsvBuffer(Buffer.from('b,d\nyes,2024-03-01\n Yes ,2024-03-01T00:00:00Z\nmaybe,soon\nyes,2024-03-01\n'));
+    expect(cells(t, 'b')).toEqual(['yes', 'Yes', 'maybe', 'yes']);
+    expect(cells(t, 'd')).toEqual(['2024-03-01', '2024-03-01T00:00:00Z', 'soon', '2024-03-01']);
+  });
+
   it('reads an invalid day as text at ingest, never as the next month', async () => {
     const t = await readCsvBuffer(Buffer.from('d\n2024-02-28\n2024-02-30\n'));
     expect(t.columns[0].type).toBe('categorical');
