@@ -17,7 +17,7 @@ import type { PipelineSpecInput } from '../../src/pipeline/spec';
 import { stepCodeHash } from '../../src/pipeline/userSteps/codeHash';
 import { loadStepRegistry, type StepRegistry } from '../../src/pipeline/userSteps/registry';
 import { createQueueWorkers, type WorkerQueue } from '../../workers/pipelineWorker';
-import { startPythonWorker, type PythonWorkerService } from '../../src/python/pythonWorker';
+import { startPythonWorker } from '../../src/python/pythonWorker';
 import { bundleOnce } from './support/bundle';
 import { breastCancerSpec, startHarness, type Harness } from './support/pipelineHarness';
 import { TEST_STEPS_DIR, testPython } from './support/python';
@@ -150,12 +150,12 @@ describe('custom TypeScript steps', () => {
     const config: Config = { ...h.config, temporal: { ...h.config.temporal, pythonTaskQueue: uniqueName('tq-python') } };
     await stopWorker();
     const stopNode = await serve(await loadStepRegistry([]), config);
-    let py: PythonWorkerService | undefined;
+    stopWorker = stopNode;
+    const py = await startPythonWorker({ python: testPython(), stepModules: ['bosun_test_steps'], taskQueue: config.temporal.pythonTaskQueue, config, logFile: path.join(dir, 'python.log'), pythonPath: [TEST_STEPS_DIR], dieWithParent: true });
     stopWorker = async () => {
       await stopNode();
-      await py?.stop();
+      await py.stop();
     };
-    py = await startPythonWorker({ python: testPython(), stepModules: ['bosun_test_steps'], taskQueue: config.temporal.pythonTaskQueue, config, logFile: path.join(dir, 'python.log'), pythonPath: [TEST_STEPS_DIR], dieWithParent: true });
     const spec: PipelineSpecInput = { ...breastCancerSpec(uniqueName('bc-python'), { autoApprove: true }), steps: [{ name: 'py-ratio', kind: 'transform', python: 'bosun_test_steps:add_ratio', version: '1' }] };
     const first = await h.submit(spec);
     expect(await first.result()).toMatchObject({ status: 'succeeded' });
