@@ -25,7 +25,7 @@ import type { PipelineSpecInput } from '../../src/pipeline/spec';
 import { getAlias } from '../../src/registry/registry';
 import { buildServingApp } from '../../src/serving/app';
 import { findProgram } from '../../src/stack/binaries';
-import { DATA_DIR, startHarness, type Harness } from './support/pipelineHarness';
+import { badInputFailure, DATA_DIR, startHarness, type Harness } from './support/pipelineHarness';
 import { stack, uniqueName } from './support/stack';
 
 const exec = promisify(execFile);
@@ -155,6 +155,14 @@ describe('an ONNX model through the pipeline and into serving', () => {
       return r.length >= rows.length && r;
     });
     expect(logged[0].output).toMatchObject({ label: expect.stringMatching(/^(benign|malignant)$/), probabilities: { benign: expect.any(Number), malignant: expect.any(Number) } });
+  });
+
+  it('behind feature steps, a model input the fitted features do not produce fails the train stage as bad input, naming it', async () => {
+    const example = (await readPipelineFile(path.join(REPO, 'pipelines/onnx-model.ts'))) as PipelineSpecInput & { model: { onnx: string } };
+    // With steps, the columns are known only once features are fitted: submit accepts it, train refuses it (once, no retries).
+    const spec: PipelineSpecInput = { ...example, name: uniqueName('onnx-bad'), source: 'breast_cancer.csv', features: { steps: [{ drop: 'worst area' }], passthrough: 'keep' }, model: { ...example.model, onnx: FIXTURE } };
+    const { message } = await badInputFailure(h, spec);
+    expect(message).toMatch(/^model\.onnx: model input "float_input" reads column "worst area", which the data's features do not have \(they are: mean radius, .*\); .*model\.inputs/);
   });
 
   it('bosun models export hands an ONNX-registered version back as the file it came from', async () => {
