@@ -7,6 +7,7 @@
  */
 import os from 'node:os';
 import { runDriftBench } from './drift';
+import { runFeatureStoreBench } from './featureStore';
 import { runIngestBench } from './ingest';
 import { runOnnxBench } from './onnx';
 import { runOrchestrationBench } from './orchestration';
@@ -106,6 +107,21 @@ if (want('onnx')) {
     target: 'reported',
     met: null,
   });
+}
+
+if (want('features')) {
+  for (const x of await runFeatureStoreBench()) {
+    const where = x.database === 'postgres' ? 'online store on PostgreSQL' : 'online store on PGlite';
+    rows.push({
+      row: `feature store: lookup + predict p99 at ${f(x.halfLoadRps, 0)} req/s (half the by-key max; ${where})`,
+      bosun: `${f(x.byKeyP99Ms, 2)} ms (p50 ${f(x.byKeyP50Ms, 2)} ms)`,
+      reference: `${f(x.plainP99Ms, 2)} ms (plain :predict, features sent, same rate)`,
+      ratio: `${f(x.ratio, 2)}×`,
+      target: '≤ 2× and ≤ 10 ms',
+      met: x.ratio <= 2 && x.byKeyP99Ms <= 10,
+    });
+    rows.push({ row: `feature store: requests/s by key (${where})`, bosun: f(x.byKeyRps, 0), reference: `${f(x.plainRps, 0)} (plain :predict)`, ratio: `${f(x.byKeyRps / x.plainRps, 3)}×`, target: 'reported', met: null });
+  }
 }
 
 if (want('drift')) {

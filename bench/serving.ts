@@ -361,7 +361,7 @@ export async function runServingBench(o: ServingBenchOptions = {}): Promise<Serv
 }
 
 /** A throwaway PostgreSQL for the production-setup row (null where its binaries are not installed). */
-async function startBenchPostgres(): Promise<{ url: string; stop: () => Promise<void> } | null> {
+export async function startBenchPostgres(): Promise<{ url: string; stop: () => Promise<void> } | null> {
   const { findPostgresBin, startPostgres } = await import('../src/stack/postgresServer');
   const { freePort } = await import('../src/stack/process');
   try {

@@ -105,3 +105,49 @@ export function missingMessage(m: MissingEntity, views: readonly OnlineView[]): 
       return `instances[${m.instance}]: the stored features of ${m.key} in feature view "${m.view}" are older than its TTL; materialize the view again`;
   }
 }
+
+interface Waiting {
+  instances: readonly Record<string, unknown>[];
+  resolve: (r: OnlineLookup) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Lookups that arrive in the same turn of the event loop share one query (per set of views): under load a
+ * serving process makes far fewer round trips than requests, and never more than one per request. On PGlite,
+ * which runs queries one at a time on the serving thread, this is most of the by-key path's throughput.
+ */
+export class OnlineLookupBatcher {
+  private readonly queues = new Map<string, { views: readonly OnlineView[]; waiting: Waiting[] }>();
+  constructor(private readonly db: Db) {}
+
+  lookup(views: readonly OnlineView[], instances: readonly Record<string, unknown>[]): Promise<OnlineLookup> {
+    const key = views.map((v) => v.version).join(',');
+    let q = this.queues.get(key);
+    if (!q) {
+      q = { views, waiting: [] };
+      this.queues.set(key, q);
+      setImmediate(() => void this.flush(key));
+    }
+    const waiting = q.waiting;
+    return new Promise((resolve, reject) => waiting.push({ instances, resolve, reject }));
+  }
+
+  private async flush(key: string): Promise<void> {
+    const q = this.queues.get(key)!;
+    this.queues.delete(key);
+    const all = q.waiting.flatMap((w) => w.instances);
+    try {
+      const r = await lookupOnline(this.db, q.views, all);
+      let offset = 0;
+      for (const w of q.waiting) {
+        const n = w.instances.length;
+        const missing = r.missing.filter((m) => m.instance >= offset && m.instance < offset + n).map((m) => ({ ...m, instance: m.instance - offset }));
+        w.resolve({ instances: r.instances.slice(offset, offset + n), missing });
+        offset += n;
+      }
+    } catch (err) {
+      for (const w of q.waiting) w.reject(err);
+    }
+  }
+}

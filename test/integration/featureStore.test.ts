@@ -17,7 +17,7 @@ import { featureMaterializations, featureOnline, lineageEdges, modelVersions, pr
 import { pointInTimeJoin } from '../../src/featurestore/asof';
 import { entityKey } from '../../src/featurestore/keys';
 import { materializeView } from '../../src/featurestore/materialize';
-import { lookupOnline, onlineView } from '../../src/featurestore/online';
+import { lookupOnline, OnlineLookupBatcher, onlineView } from '../../src/featurestore/online';
 import { registerFromCode } from '../../src/featurestore/registry';
 import { ensureMaterializeSchedule, materializeScheduleId } from '../../src/featurestore/schedule';
 import { durationMs, type FeatureViewInput } from '../../src/featurestore/spec';
@@ -125,6 +125,14 @@ describe.each([['PGlite', false] as const, ['PostgreSQL', true] as const])('the 
       [3, 'no key in the request', 'customer_id=null'],
       [2, 'unknown entity', 'customer_id=999999'],
     ]);
+
+    // Lookups of concurrent requests share one query, each getting its own instances and missing keys back.
+    const shared = countingDb(h.app.db);
+    const batcher = new OnlineLookupBatcher(shared.db);
+    const [a, b] = await Promise.all([batcher.lookup([onlineView(v)], [{ customer_id: 5 }]), batcher.lookup([onlineView(v)], [{ customer_id: 6 }, { customer_id: 888_888 }])]);
+    expect(shared.selects()).toBe(1);
+    expect([a.instances[0].balance, b.instances[0].balance]).toEqual([fullLatest.get(5)!.balance, fullLatest.get(6)!.balance]);
+    expect([a.missing, b.missing.map((m) => [m.instance, m.reason])]).toEqual([[], [[1, 'unknown entity']]]);
   });
 
   it('materializes on a Temporal Schedule, trains from an entity dataframe as of each label, and online features score like the offline table', async () => {

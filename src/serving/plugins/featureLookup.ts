@@ -1,7 +1,7 @@
 /**
  * Serving by entity key, for models trained on feature views (src/featurestore): before :predict scores,
  * `{"instances": [{"customer_id": 42}]}` becomes the entity's stored features, fetched for every instance and
- * view of the request in ONE query, with the request's own fields overriding or adding to them. The entity keys
+ * view of the request in ONE query (shared with the requests that arrive in the same event-loop turn), with the request's own fields overriding or adding to them. The entity keys
  * are then left out (the model never saw them), so the micro-batcher, the fitted graph and the prediction log
  * all see exactly the features used. An entity the store does not know answers 422 naming the key, unless the
  * pipeline's `featureViews.onMissing` is `impute`.
@@ -11,7 +11,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../../db/client';
-import { lookupOnline, missingMessage, type OnlineView } from '../../featurestore/online';
+import { missingMessage, OnlineLookupBatcher, type OnlineView } from '../../featurestore/online';
 import { featureViewsOfRun, type ModelFeatureViews } from '../../featurestore/servingViews';
 import type { ArtifactStore } from '../../storage';
 import type { ServedVersion } from '../servedVersion';
@@ -25,6 +25,7 @@ export interface FeatureLookupOptions {
 export const featureLookupPlugin = fp<FeatureLookupOptions>(
   async (fastify, o) => {
     const { cache } = fastify.serving;
+    const lookups = new OnlineLookupBatcher(o.db);
     /** Per model_versions.id: resolved views (null: none), or the pending resolution. */
     const resolved = new Map<number, ModelFeatureViews | null>();
     const pending = new Map<number, Promise<ModelFeatureViews | null>>();
@@ -57,7 +58,7 @@ export const featureLookupPlugin = fp<FeatureLookupOptions>(
           const views = new Map<string, OnlineView>();
           for (const s of specs) for (const v of s.views) views.set(v.version, v);
           const body = req.body as { instances: Record<string, unknown>[] };
-          const r = await lookupOnline(o.db, [...views.values()], body.instances);
+          const r = await lookups.lookup([...views.values()], body.instances);
           const impute = specs.every((s) => s.onMissing === 'impute');
           const refused = r.missing.filter((m) => !impute || m.reason === 'no key in the request');
           if (refused.length > 0) {
