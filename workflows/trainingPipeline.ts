@@ -192,7 +192,7 @@ export async function trainingPipeline(input: TrainingPipelineInput, plan: Pipel
       await tracker.run('validate', () => data.validate(ctx, table), (r) => r.summary);
       const features = await tracker.run('features', () => data.features(ctx, table), (r) => `${r.nFeatures} features, ${r.trainRows} train / ${r.testRows} test rows`);
       const trainStep = layout?.steps.find((s) => s.kind === 'train');
-      const trained = await tracker.run('train', () => (trainStep ? pythonTrain(ctx, trainStep, table, layout!) : train(ctx, features, plan.search, trainingOn(layout))), (r) => (r.version < 0 ? 'artifact rebuilt (reproduction: nothing registered)' : `v${r.version} ${r.trials > 1 ? `(best of ${r.trials} trials)` : ''}`.trim()));
+      const trained = await tracker.run('train', () => (trainStep ? pythonTrain(ctx, trainStep, table, features, layout!) : train(ctx, features, plan.search, trainingOn(layout))), (r) => (r.version < 0 ? 'artifact rebuilt (reproduction: nothing registered)' : `v${r.version} ${r.trials > 1 ? `(best of ${r.trials} trials)` : ''}`.trim()));
       if (input.reproduce) {
         // `bosun reproduce`: the rebuilt artifact's hash is the answer; nothing is evaluated, approved or deployed.
         for (const stage of ['evaluate', 'approve', 'deploy', 'monitor'] as const) tracker.skip(stage, 'reproduction: stops after train');
@@ -308,12 +308,12 @@ async function transform(ctx: StepContext, step: UserStepPlan, input: IngestResu
   return data.adoptPythonTransform(ctx, step, input, prepared, result);
 }
 
-/** A Python train step: the table to the Python worker, its ONNX model registered as the run's version. */
-async function pythonTrain(ctx: StepContext, step: UserStepPlan, input: IngestResult, layout: StepLayout): Promise<TrainResult> {
-  const prepared = await data.preparePythonStep(ctx, step, input);
+/** A Python train step: the training rows to the Python worker, its ONNX model registered as the run's version. */
+async function pythonTrain(ctx: StepContext, step: UserStepPlan, input: IngestResult, features: Awaited<ReturnType<PipelineActivities['features']>>, layout: StepLayout): Promise<TrainResult> {
+  const prepared = await data.preparePythonStep(ctx, step, input, features);
   if (!prepared.input) throw ApplicationFailure.nonRetryable(`step "${step.name}": a train step is never served from the cache`, 'BadInput');
   const result = await pythonOn(layout, 'train').bosunTrainStep(prepared.input);
-  return data.registerPythonModel(ctx, step, result);
+  return data.registerPythonModel(ctx, step, features, prepared, result);
 }
 
 function describeTable(r: IngestResult): string {

@@ -178,6 +178,16 @@ describe('custom TypeScript steps', () => {
     expect((await second.query(statusQuery)).stages.find((s) => s.name === 'py-ratio')?.state).toBe('cached');
     const called = (await second.fetchHistory()).events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'bosunTransformStep');
     expect(called).toHaveLength(0);
+
+    // A Python train step: fitted on the training rows' features, its ONNX model registered, evaluated and deployed.
+    const trainSpec: PipelineSpecInput = { ...breastCancerSpec(uniqueName('bc-pyfit'), { autoApprove: true }), steps: [{ name: 'py-fit', kind: 'train', python: 'bosun_test_steps:fit_logistic', params: { c: 1 } }] };
+    const fit = await h.submit(trainSpec);
+    expect(await fit.result()).toMatchObject({ status: 'succeeded', deployed: true });
+    const [fitted] = await h.app.db.select().from(modelVersions).where(eq(modelVersions.runId, fit.workflowId));
+    expect(fitted.params).toMatchObject({ step: 'py-fit', entry: 'bosun_test_steps:fit_logistic', framework: expect.stringContaining('LogisticRegression') });
+    const fitEvents = (await fit.fetchHistory()).events!.map((e) => e.activityTaskScheduledEventAttributes).filter((a) => !!a);
+    expect(fitEvents.filter((a) => a.activityType?.name === 'bosunTrainStep').map((a) => a.taskQueue?.name)).toEqual([config.temporal.pythonTaskQueue]);
+    expect(fitEvents.some((a) => a.activityType?.name === 'train')).toBe(false);
   });
 
   it('trains on the training task queue, which only the training worker polls', async () => {

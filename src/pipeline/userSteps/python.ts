@@ -7,9 +7,11 @@ import { decodeTable } from '../../data/codec';
 import { DataError } from '../../data/errors';
 import { readParquet } from '../../data/parquet';
 import { writeParquet } from '../../data/parquetWrite';
-import type { Table } from '../../data/table';
+import { getColumn, takeRows, type Column, type Table } from '../../data/table';
 import type { TableRef, UserStepInput, UserStepPlan, UserStepResult } from '../../contract/steps';
-import type { IngestResult, StepContext, TrainResult } from '../../contract/types';
+import type { FeaturesResult, IngestResult, StepContext, TrainResult } from '../../contract/types';
+import { decodeDesign } from '../design';
+import { registerOnnxModel } from '../stages/train';
 import type { StageDeps } from '../deps';
 import { BadInputError } from '../errors';
 import { indexArtifact } from '../records';
@@ -19,7 +21,12 @@ import { adoptTable, transformKey, type TransformResult } from './transform';
 
 export type PreparedStep = { cached: TransformResult; input?: undefined } | { cached?: undefined; input: UserStepInput; key: string; startedMs: number };
 
-export async function preparePythonStep(deps: StageDeps, ctx: StepContext, plan: UserStepPlan, table: IngestResult): Promise<PreparedStep> {
+/**
+ * `features`: for a train step, the run's fitted training rows. The step gets them as a table (the feature
+ * columns as the model will be fed them at evaluation and serving, plus the target's own labels), never the
+ * test rows, so evaluation stays honest and the ONNX model binds to the run's features.
+ */
+export async function preparePythonStep(deps: StageDeps, ctx: StepContext, plan: UserStepPlan, table: IngestResult, features?: FeaturesResult | null): Promise<PreparedStep> {
   const spec = await loadSpec(deps.store, ctx.specHash);
   // Uncached without a declared version: Bosun cannot see when Python code changes (docs/custom-steps.md).
   const key = plan.codeHash ? stepKey(ctx, plan.name, transformKey(plan, table, spec.seed), { codeHash: plan.codeHash }) : `uncached:${ctx.runId}`;
@@ -28,7 +35,8 @@ export async function preparePythonStep(deps: StageDeps, ctx: StepContext, plan:
     if (done) return { cached: done };
   }
   const startedMs = await beginStep(deps.db, ctx, plan.name, key);
-  const ref = await tableAsParquet(deps, decodeTable(await deps.store.get(table.tableHash)));
+  const source = decodeTable(await deps.store.get(table.tableHash));
+  const ref = await tableAsParquet(deps, plan.kind === 'train' && features ? await trainingTable(deps, source, features, spec.target) : source);
   const input: UserStepInput = {
     runId: ctx.runId,
     pipeline: ctx.pipeline,
@@ -65,14 +73,32 @@ export async function adoptPythonTransform(deps: StageDeps, ctx: StepContext, pl
   }
 }
 
-/**
- * INTEGRATION POINT (ONNX registration, src/ml/onnx, another engineer's): a Python train step's ONNX model is
- * registered as the run's model version through that module. Until it lands this refuses the step with the
- * reason, so a pipeline with a Python train step fails at train, clearly, instead of half-registering a model.
- */
-export async function registerPythonModel(_deps: StageDeps, _ctx: StepContext, plan: UserStepPlan, result: UserStepResult): Promise<TrainResult> {
-  if (result.kind !== 'train') throw new BadInputError(`step "${plan.name}" (${plan.entry}) is a train step but returned a ${result.kind} result`);
-  throw new BadInputError(`step "${plan.name}": registering ONNX models from Python train steps is not available in this Bosun build yet (src/ml/onnx); use the built-in model for now`);
+/** A Python train step's ONNX model, registered as the run's model version (the same checks as a spec's ONNX file). */
+export async function registerPythonModel(deps: StageDeps, ctx: StepContext, plan: UserStepPlan, features: FeaturesResult, prepared: { key: string; startedMs: number }, result: UserStepResult): Promise<TrainResult> {
+  try {
+    if (result.kind !== 'train') throw new BadInputError(`step "${plan.name}" (${plan.entry}) is a train step but returned a ${result.kind} result`);
+    const spec = await loadSpec(deps.store, ctx.specHash);
+    const trained = await registerOnnxModel(deps, ctx, features, { onnx: result.onnx, framework: result.framework, inputs: result.inputs, classes: result.classes, params: { ...(result.params ?? {}), step: plan.name, entry: plan.entry }, seed: spec.seed });
+    const output = { ...trained, step: plan.name, runtime: 'python' as const, codeHash: result.codeHash ?? plan.codeHash ?? null };
+    await finishStep(deps.db, ctx, plan.name, prepared.key, output, prepared.startedMs);
+    return { ...trained, cached: false };
+  } catch (err) {
+    await failStep(deps.db, ctx, plan.name, prepared.startedMs, err);
+    throw err;
+  }
+}
+
+/** The fitted training rows as a table: one numeric column per feature (as the design has it) and the target's labels. */
+async function trainingTable(deps: StageDeps, source: Table, features: FeaturesResult, target: string): Promise<Table> {
+  const design = decodeDesign(await deps.store.get(features.trainHash));
+  const { rows, cols, data } = design.X;
+  const columns: Column[] = design.featureNames.map((name, j) => {
+    const values = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) values[i] = data[i * cols + j];
+    return { name, type: 'numeric', values };
+  });
+  const labels = takeRows({ nrows: source.nrows, columns: [getColumn(source, target)] }, design.rowIndex).columns[0];
+  return { nrows: rows, columns: [...columns, labels] };
 }
 
 /** The table the step reads, as Parquet in the artifact store (what the Python worker reads). */
