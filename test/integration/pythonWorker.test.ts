@@ -243,9 +243,10 @@ describe('the Python worker on failures', () => {
 
   it('finishes a step once on a new worker after the one running it is killed with SIGKILL', async () => {
     const markers = mkdtempSync(path.join(os.tmpdir(), 'bosun-py-kill-'));
+    // The sleep outlasts the SDK's heartbeat throttle (80% of the timeout), so the kill lands inside it.
     for (const w of f.workers.splice(0)) await w.stop();
     const first = await f.startWorker();
-    const handle = await f.start({ step: 'slow', entry: 'bosun_test_steps:slow_fit', params: { seconds: 4, markerDir: markers } }, { heartbeatTimeoutMs: 3_000 });
+    const handle = await f.start({ step: 'slow', entry: 'bosun_test_steps:slow_fit', params: { seconds: 12, markerDir: markers } }, { heartbeatTimeoutMs: 5_000 });
     await waitForHeartbeat(handle);
     process.kill(first.pid, 'SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
@@ -266,13 +267,16 @@ describe('the Python worker on failures', () => {
   });
 });
 
+/** Waits until the step's user code is running: a heartbeat carries the progress slow_fit reports from its loop. */
 async function waitForHeartbeat(handle: Awaited<ReturnType<Fixture['start']>>): Promise<void> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     const desc = await handle.describe();
     const pending = desc.raw.pendingActivities?.find((a) => a.activityType?.name === 'bosunTrainStep');
-    if (pending?.heartbeatDetails?.payloads?.length) return;
-    if (Date.now() > deadline) throw new Error('the Python step never heartbeat');
+    const data = pending?.heartbeatDetails?.payloads?.[0]?.data;
+    // The worker's first heartbeat comes before the user function starts; only its report says it is in it.
+    if (data && (JSON.parse(Buffer.from(data).toString('utf8')) as { progress?: string }).progress === 'sleeping before fit') return;
+    if (Date.now() > deadline) throw new Error('the Python step never reported progress');
     await new Promise((r) => setTimeout(r, 200));
   }
 }
