@@ -18,6 +18,17 @@ export interface RunMetadata {
   timings?: Record<string, number>;
   /** ISO timestamp of the run. */
   startedAt?: string;
+  /** The pipeline's own steps the run went through (transforms and a Python train step). */
+  steps?: UserStepSummary[];
+}
+
+export interface UserStepSummary {
+  name: string;
+  runtime: 'typescript' | 'python';
+  codeHash: string | null;
+  /** The table a transform produced (absent for a train step). */
+  outputHash: string | null;
+  cached: boolean;
 }
 
 /** Metric values: 4 decimals, "n/a" for undefined (NaN, or null after JSON). */
@@ -134,6 +145,11 @@ export function metadataSection(meta: RunMetadata): string {
   if (params.length > 0) {
     const rows = params.map(([k, v]) => `<tr><td><code>${esc(k)}</code></td><td><code>${esc(JSON.stringify(v))}</code></td></tr>`);
     body += `<h3>Parameters</h3><table><tr><th>name</th><th>value</th></tr>${rows.join('')}</table>`;
+  }
+  if (meta.steps?.length) {
+    const short = (h: string | null) => (h ? `<code>${esc(h.slice(0, 12))}</code>` : '—');
+    const rows = meta.steps.map((s) => `<tr><td><code>${esc(s.name)}</code></td><td>${esc(s.runtime)}</td><td>${short(s.codeHash)}</td><td>${short(s.outputHash)}</td><td>${s.cached ? 'cached' : 'ran'}</td></tr>`);
+    body += `<h3>Pipeline steps</h3><table><tr><th>step</th><th>runtime</th><th>code sha256</th><th>output table sha256</th><th></th></tr>${rows.join('')}</table>`;
   }
   const timings = Object.entries(meta.timings ?? {});
   if (timings.length > 0) {

@@ -108,6 +108,10 @@ describe('custom TypeScript steps', () => {
     expect(fs.featureNames).toContain('radius_area_ratio');
     const [row1] = await h.app.db.select().from(steps).where(and(eq(steps.runId, first.handle.workflowId), eq(steps.name, 'add-ratio')));
     expect(row1.output).toMatchObject({ step: 'add-ratio', runtime: 'typescript', codeHash: stepCodeHash((spec1.steps![0] as unknown as { run: () => unknown }).run) });
+    // The evaluation report names the step with its code hash.
+    const [evalRow] = await h.app.db.select().from(steps).where(and(eq(steps.runId, first.handle.workflowId), eq(steps.name, 'evaluate')));
+    const report = (await h.app.store.get((evalRow.output as { reportHash: string }).reportHash)).toString('utf8');
+    expect(report).toContain(`<tr><td><code>add-ratio</code></td><td>typescript</td><td><code>${(row1.output as { codeHash: string }).codeHash.slice(0, 12)}</code></td>`);
 
     // Same code, same data: served from the step cache.
     const second = await run(spec1);

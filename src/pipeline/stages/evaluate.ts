@@ -18,6 +18,7 @@ import { deserializeModel } from '../../ml/serialize';
 import { getAlias, type ModelVersion } from '../../registry/registry';
 import { renderEvaluationReport } from '../../report';
 import { renderModelCard } from '../../report/modelCard';
+import { userStepsOfRun } from '../userSteps/records';
 import type { PipelineSpec } from '../spec';
 import { renderChecks } from '../../contract/checks';
 import type { EvaluateResult, FeaturesResult, StepContext, TrainResult } from '../../contract/types';
@@ -69,6 +70,7 @@ export async function evaluateStage(deps: StageDeps, ctx: StepContext, features:
         championVersion: championVersion ? String(championVersion.version) : undefined,
         params: trained.params,
         seed: spec.seed,
+        steps: await userStepsOfRun(deps.db, ctx.runId),
       },
       candidate: { label: `v${trained.version}`, metrics },
       champion: champ?.metrics ? { label: `champion v${championVersion!.version}`, metrics: champ.metrics } : null,
