@@ -7,10 +7,6 @@ import { DataError } from './errors';
 
 export type ByteSource = Buffer | Uint8Array | Readable;
 
-export function isReadable(x: unknown): x is Readable {
-  return x instanceof Readable || (typeof x === 'object' && x !== null && typeof (x as Readable).pipe === 'function');
-}
-
 /** A Buffer over the same memory (no copy). */
 export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

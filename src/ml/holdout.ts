@@ -1,4 +1,5 @@
 import type { Rng } from './random';
+import { ModelInputError } from './spec';
 
 export interface Holdout {
   /** Row indices, ascending (keeps later column scans in memory order). */
@@ -14,7 +15,7 @@ export interface Holdout {
 export function holdoutSplit(n: number, fraction: number, rng: Rng, strata?: Float64Array): Holdout {
   const nValidation = Math.ceil(fraction * n);
   if (nValidation < 1 || n - nValidation < 1) {
-    throw new Error(
+    throw new ModelInputError(
       `cannot hold out ${fraction} of ${n} rows for validation: both parts need at least one row ` +
         '(use more data, change validationFraction, or turn off earlyStopping)',
     );

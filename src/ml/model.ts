@@ -5,7 +5,7 @@ import { fitLogistic } from './logistic';
 import { fitLinear } from './linear';
 import { fitGbdt } from './gbdt';
 import { resolveParams } from './params';
-import { ModelSpecError, modelSpecIssues, type ModelSpec } from './spec';
+import { ModelInputError, ModelSpecError, modelSpecIssues, type ModelSpec } from './spec';
 
 export type { Algorithm } from './params';
 
@@ -71,7 +71,7 @@ export function fitModel(
   switch (spec.algorithm) {
     case 'logistic_regression': {
       if (task.kind === 'regression') {
-        throw new Error(
+        throw new ModelInputError(
           'logistic_regression is a classifier but the task is regression (numeric target); ' +
             'use linear_regression or gbdt, or make the target categorical',
         );
@@ -81,7 +81,7 @@ export function fitModel(
     }
     case 'linear_regression': {
       if (task.kind !== 'regression') {
-        throw new Error(
+        throw new ModelInputError(
           `linear_regression predicts numbers but the task is ${task.kind} classification; ` +
             'use logistic_regression or gbdt for a categorical target',
         );

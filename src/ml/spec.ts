@@ -238,6 +238,14 @@ export function formatPath(prefix: string, path: readonly PropertyKey[]): string
   return out;
 }
 
+/**
+ * A model that cannot fit this data as specified (a classifier on a numeric target, too few rows to hold out):
+ * the user's to fix, unlike numerical trouble on good input. Crosses the training thread by name.
+ */
+export class ModelInputError extends Error {
+  override name = 'ModelInputError';
+}
+
 export class ModelSpecError extends Error {
   constructor(readonly issues: SpecIssue[], where: string) {
     super(

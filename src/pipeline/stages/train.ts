@@ -172,7 +172,7 @@ async function fit(
     return await fitInThread(model, X, y, task, { seed: spec.seed, featureNames, signal: deps.signal, onProgress: (p) => deps.progress?.({ stage, ...p }) });
   } catch (err) {
     // A spec that cannot fit this task is the user's to fix; numerical trouble on good input is a bug to see.
-    if (err instanceof FitError && (err.originalName === 'ModelSpecError' || /is a classifier|predicts numbers|hold out/.test(err.message))) {
+    if (err instanceof FitError && (err.originalName === 'ModelSpecError' || err.originalName === 'ModelInputError')) {
       throw new BadInputError(`model: ${err.message}`);
     }
     throw err;
