@@ -3,7 +3,7 @@
  * resumes after the batches its last heartbeat recorded, and the online store ends with one row per entity,
  * each the entity's latest event. PostgreSQL only: two worker processes cannot share one embedded PGlite.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,26 +17,7 @@ import { customerData } from '../../src/featurestore/synthetic';
 import { freePort } from '../../src/stack/process';
 import { startHarness, type Harness } from './support/pipelineHarness';
 import { uniqueName } from './support/stack';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
-function startWorker(h: Harness, metricsPort: number): { child: ChildProcess; log: () => string } {
-  const c = h.config;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TEMPORAL_ADDRESS: c.temporal.address,
-    BOSUN_TASK_QUEUE: c.temporal.taskQueue,
-    BOSUN_HOME: c.home,
-    DATABASE_URL: c.database.kind === 'postgres' ? c.database.url : undefined,
-    BOSUN_ARTIFACTS_URL: c.artifacts.kind === 'file' ? `file://${c.artifacts.root}` : undefined,
-    BOSUN_METRICS_PORT: String(metricsPort),
-  };
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/bosun.mjs'), 'worker'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return { child, log: () => out };
-}
+import { startWorkerProcess } from './support/workerProcess';
 
 describe('a worker killed with SIGKILL in the middle of a materialization', () => {
   let h: Harness;
@@ -59,7 +40,7 @@ describe('a worker killed with SIGKILL in the middle of a materialization', () =
     const name = uniqueName('crash-view');
     const v = await registerFromCode(h.app.db, { name, entity: 'customer_id', source: file, timestamp: 'event_time', features: ['balance', 'txn_count_30d', 'segment'], ttl: '365d' });
 
-    const first = startWorker(h, await freePort());
+    const first = startWorkerProcess(h, await freePort());
     workers.push(first.child);
     const handle = await h.client.workflow.start<MaterializeFeaturesWorkflow>(MATERIALIZE_FEATURES, {
       taskQueue: h.config.temporal.taskQueue,
@@ -85,7 +66,7 @@ describe('a worker killed with SIGKILL in the middle of a materialization', () =
     await new Promise((r) => first.child.once('exit', r));
     expect(progress!.batchesDone).toBeLessThan(progress!.batches);
 
-    const second = startWorker(h, await freePort());
+    const second = startWorkerProcess(h, await freePort());
     workers.push(second.child);
     const result: MaterializeResult = await handle.result();
     expect(result.resumedBatches).toBeGreaterThan(0);

@@ -31,7 +31,7 @@ export async function ingestStage(deps: StageDeps, ctx: StepContext, dataUri: st
 async function ingestOpened(deps: StageDeps, ctx: StepContext, spec: PipelineSpec, source: OpenedSource): Promise<IngestResult> {
   // With feature views the source is the entity dataframe; the dataset is it joined with the views' data.
   const views = spec.featureViews ? await readFeatureViews(deps, spec.featureViews) : null;
-  const contentHash = views ? hashOf(source.contentHash, views.views.map((v, i) => [v.version, views.tables[i].contentHash])) : source.contentHash;
+  const contentHash = views ? hashOf(source.contentHash, spec.featureViews!.timestamp, views.views.map((v, i) => [v.version, views.tables[i].contentHash])) : source.contentHash;
   const key = hashOf('ingest', source.source, contentHash, spec.schema ?? null, source.format ?? null);
   return runStep<IngestResult>(deps.db, ctx, 'ingest', key, async () => {
     deps.progress?.({ stage: 'ingest', step: 'parsing', bytes: source.size ?? null });

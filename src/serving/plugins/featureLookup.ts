@@ -36,7 +36,13 @@ export const featureLookupPlugin = fp<FeatureLookupOptions>(
       if (!p) {
         p = featureViewsOfRun(o.db, o.store, v.row.runId).then(
           (r) => (resolved.set(v.id, r), pending.delete(v.id), r),
-          (err: unknown) => (pending.delete(v.id), Promise.reject(err)),
+          // Not cached: the next request asks again. This one goes on as a plain request, so a model without views
+          // keeps answering while the database or store is unwell (one with views then refuses the instance).
+          (err: Error) => {
+            pending.delete(v.id);
+            fastify.log.warn(`model "${v.modelName}" v${v.version}: cannot read its run's spec to find its feature views (${err.message}); retrying on the next request`);
+            return null;
+          },
         );
         pending.set(v.id, p);
       }
