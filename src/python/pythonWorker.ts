@@ -19,25 +19,46 @@ export const PYTHON_PACKAGE_DIR = path.resolve(import.meta.dirname, '../../pytho
 /**
  * What the Python worker needs beyond Config. Read from the environment by pythonSettings():
  *   BOSUN_PYTHON             the interpreter (a venv with python/requirements.txt: scripts/python-env.sh prints it)
- *   BOSUN_PYTHON_STEPS       the step modules to serve, comma-separated (their directories on PYTHONPATH)
+ *   BOSUN_PYTHON_STEPS       the step modules to serve, comma-separated: module names (their directories on
+ *                            PYTHONPATH) or paths of .py files (served as the file's stem, its directory added)
  *   BOSUN_PYTHON_TASK_QUEUE  the task queue (default bosun-python)
  */
 export interface PythonSettings {
   python: string;
   stepModules: string[];
   taskQueue: string;
+  /** Directories of the step files named by path, put on the worker's PYTHONPATH. */
+  pythonPath?: string[];
+}
+
+/**
+ * A BOSUN_PYTHON_STEPS entry: `pkg.module` as it is, or a file path (`pipelines/python/steps.py`) as its module
+ * name and directory, so a newcomer can name the file they see instead of learning PYTHONPATH first.
+ */
+function stepModuleOf(entry: string, cwd: string): { module: string; dir?: string } {
+  if (!entry.endsWith('.py') && !entry.includes('/') && !entry.includes(path.sep)) return { module: entry };
+  const file = path.resolve(cwd, entry);
+  if (!entry.endsWith('.py') || !existsSync(file)) {
+    throw new ConfigError(
+      `invalid configuration:\n  BOSUN_PYTHON_STEPS: ${JSON.stringify(entry)} is ${entry.endsWith('.py') ? `a path, but ${file} does not exist` : 'neither a module name nor a .py file'}; name a module (e.g. credit_steps, its directory on PYTHONPATH) or an existing .py file`,
+    );
+  }
+  return { module: path.basename(file, '.py'), dir: path.dirname(file) };
 }
 
 /**
  * The settings, or null when BOSUN_PYTHON_STEPS is unset (no Python steps to serve here). BOSUN_PYTHON alone
  * (CI sets it for the tests) starts nothing.
  */
-export function pythonSettings(env: NodeJS.ProcessEnv = process.env): PythonSettings | null {
-  const stepModules = (env.BOSUN_PYTHON_STEPS ?? '')
+export function pythonSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): PythonSettings | null {
+  const entries = (env.BOSUN_PYTHON_STEPS ?? '')
     .split(',')
     .map((s) => s.trim())
-    .filter(Boolean);
-  if (stepModules.length === 0) return null;
+    .filter(Boolean)
+    .map((e) => stepModuleOf(e, cwd));
+  if (entries.length === 0) return null;
+  const stepModules = entries.map((e) => e.module);
+  const pythonPath = [...new Set(entries.flatMap((e) => (e.dir ? [e.dir] : [])))];
   const python = env.BOSUN_PYTHON?.trim();
   if (!python) {
     throw new ConfigError(
@@ -47,7 +68,7 @@ export function pythonSettings(env: NodeJS.ProcessEnv = process.env): PythonSett
   if (!existsSync(python)) {
     throw new ConfigError(`invalid configuration:\n  BOSUN_PYTHON=${JSON.stringify(python)}: no such file; run \`bash scripts/python-env.sh\` and set BOSUN_PYTHON to the path it prints`);
   }
-  return { python, stepModules, taskQueue: env.BOSUN_PYTHON_TASK_QUEUE?.trim() || DEFAULT_PYTHON_TASK_QUEUE };
+  return { python, stepModules, taskQueue: env.BOSUN_PYTHON_TASK_QUEUE?.trim() || DEFAULT_PYTHON_TASK_QUEUE, ...(pythonPath.length ? { pythonPath } : {}) };
 }
 
 export interface PythonWorkerOptions extends PythonSettings {

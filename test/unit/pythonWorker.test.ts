@@ -18,6 +18,17 @@ describe('pythonSettings', () => {
     expect(pythonSettings({ BOSUN_PYTHON: process.execPath, BOSUN_PYTHON_STEPS: ' a.steps, b ,' })).toEqual({ python: process.execPath, stepModules: ['a.steps', 'b'], taskQueue: 'bosun-python' });
     expect(pythonSettings({ BOSUN_PYTHON: process.execPath, BOSUN_PYTHON_STEPS: 'a', BOSUN_PYTHON_TASK_QUEUE: 'py-2' })?.taskQueue).toBe('py-2');
   });
+
+  it('takes a .py file by path: served as its stem, its directory on PYTHONPATH; a missing file is named', () => {
+    const repo = path.resolve(import.meta.dirname, '../..');
+    expect(pythonSettings({ BOSUN_PYTHON: process.execPath, BOSUN_PYTHON_STEPS: 'pipelines/python/breast_cancer_steps.py,b' }, repo)).toEqual({
+      python: process.execPath,
+      stepModules: ['breast_cancer_steps', 'b'],
+      taskQueue: 'bosun-python',
+      pythonPath: [path.join(repo, 'pipelines/python')],
+    });
+    expect(() => pythonSettings({ BOSUN_PYTHON: process.execPath, BOSUN_PYTHON_STEPS: 'steps/nope.py' }, repo)).toThrow(/BOSUN_PYTHON_STEPS: "steps\/nope\.py" is a path, but .*steps\/nope\.py does not exist/);
+  });
 });
 
 describe('pythonWorkerEnv', () => {
