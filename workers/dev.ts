@@ -34,6 +34,8 @@ export interface DevOptions {
 
 export async function devCommand(o: DevOptions): Promise<void> {
   const config = loadConfig();
+  // Checked before anything starts: a missing BOSUN_PYTHON is a line to fix, not a stack to tear down.
+  const pySettings = pythonSettings();
   mkdirSync(config.home, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -91,7 +93,6 @@ export async function devCommand(o: DevOptions): Promise<void> {
     const worker = await startPipelineWorker({ config: devConfig, app, client, metricsHost: '127.0.0.1' });
     stops.push(worker.stop);
     // Python steps (BOSUN_PYTHON_STEPS, run by BOSUN_PYTHON): their worker as a supervised child, like Temporal.
-    const pySettings = pythonSettings();
     const python = pySettings && (await supervisePythonWorker({ ...pySettings, config, logFile: path.join(config.home, 'logs', 'python-worker.log'), dieWithParent: true }));
     if (python) stops.push(() => python.stop());
 
