@@ -7,7 +7,7 @@
  * finishes once, with one model version.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -20,7 +20,7 @@ import type { UserStepInput } from '../../src/contract/steps';
 import type { EvaluateResult } from '../../src/contract/types';
 import { readTable } from '../../src/data/read';
 import { isFloatColumn } from '../../src/data/table';
-import { modelVersions, steps } from '../../src/db/schema';
+import { modelVersions, predictionLog, steps } from '../../src/db/schema';
 import { readPipelineFile } from '../../src/pipeline/loadPipeline';
 import type { PipelineSpecInput } from '../../src/pipeline/spec';
 import { loadStepRegistry } from '../../src/pipeline/userSteps/registry';
@@ -105,6 +105,7 @@ describe.each([
     await pyWorker?.stop();
     await stopNode();
     await h?.close();
+    rmSync(scratch, { recursive: true, force: true });
   });
 
   /** The example, renamed per test and reading the shared data; `extra` replaces fields (e.g. the step). */
@@ -163,13 +164,23 @@ describe.each([
     expect(served.model_version).toBe('1');
     expect(served.predictions).toHaveLength(instances.length);
 
+    // What serving saw, from its prediction log (row i of the request is `<request id>/<i>`): the reference scores
+    // these. The example's features pass the columns through, so they are the model's inputs as they are.
+    let logged: Array<{ requestId: string; features: unknown }> = [];
+    for (const deadline = Date.now() + 20_000; logged.length < instances.length; await new Promise((r) => setTimeout(r, 200))) {
+      logged = await h.app.db.select({ requestId: predictionLog.requestId, features: predictionLog.features }).from(predictionLog).where(eq(predictionLog.modelName, name));
+      if (Date.now() > deadline) throw new Error(`the prediction log has ${logged.length} of ${instances.length} rows`);
+    }
+    const seen = logged.sort((a, b) => Number(a.requestId.split('/').at(-1)) - Number(b.requestId.split('/').at(-1))).map((r) => (typeof r.features === 'string' ? JSON.parse(r.features) : r.features) as Record<string, number>);
+    expect(seen).toEqual(instances);
+
     // scikit-learn's own answer: the step refitted on the exact table the run gave it (its training rows, read back
-    // from the store by the reference the activity was scheduled with), scoring the same instances.
+    // from the store by the reference the activity was scheduled with), scoring the rows serving saw.
     const input = await trainStepInput(handle);
     const parquetFile = path.join(scratch, `${name}.parquet`);
     writeFileSync(parquetFile, await h.app.store.get(input.table.sha256));
     const instancesFile = path.join(scratch, `${name}-instances.json`);
-    writeFileSync(instancesFile, JSON.stringify(instances));
+    writeFileSync(instancesFile, JSON.stringify(seen));
     const out = execFileSync(python, ['-c', REFERENCE_SCRIPT, parquetFile, JSON.stringify(input), instancesFile], {
       encoding: 'utf8',
       env: { ...process.env, PYTHONPATH: [PYTHON_PACKAGE_DIR, path.dirname(EXAMPLE_STEPS)].join(path.delimiter), PYTHONWARNINGS: 'ignore' },
