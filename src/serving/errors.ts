@@ -34,7 +34,6 @@ export class MalformedJsonError extends Error {
 /**
  * A model produced NaN or Infinity for an instance (its inputs, each valid on its own, overflow the model's
  * arithmetic): an answer that cannot be given, so the request is refused (422) naming the instance and the cause.
- * The message starts with `instances[` so isInputError treats it as the caller's, not the model's.
  */
 export class NonFiniteOutputError extends Error {
   readonly statusCode = 422;

@@ -12,7 +12,8 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { featureSets } from '../db/schema';
 import { deserializeFeatures, instancesToTable, type FittedFeatures } from '../features';
-import { instancePath } from '../features/instances';
+import { UnknownCategoryError } from '../features/errors';
+import { instancePath, InstanceValidationError } from '../features/instances';
 import { applyFeatures } from '../features/transform';
 import type { Table } from '../data/table';
 import { argmaxRow } from '../ml/classes';
@@ -192,7 +193,7 @@ function finiteOrNull(v: number): number | null {
 
 /** Errors that are the caller's input (unseen category with handleUnknown: error, ...), not the model's fault. */
 export function isInputError(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'InstanceValidationError' || err.message.startsWith('instances['));
+  return err instanceof InstanceValidationError || err instanceof UnknownCategoryError || err instanceof NonFiniteOutputError;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Column } from '../../data/table';
 import { isFloatColumn } from '../../data/table';
+import { UnknownCategoryError } from '../errors';
 import type { Frame, StepContext } from '../frame';
 import { OTHER_CATEGORY, onehotName } from '../names';
 import { SlotColumn } from '../slot-column';
@@ -71,7 +72,7 @@ export function applyOnehot(fitted: FittedOf<'onehot'>, frame: Frame, ctx: StepC
     for (const c of infrequent) slots.set(c, other);
     const unknownError = (row: number, value: Category): never => {
       const known = categories.slice(0, 20).join(', ') + (categories.length > 20 ? ', ...' : '');
-      throw new Error(
+      throw new UnknownCategoryError(
         `${ctx.label(row, name)}: unknown category ${JSON.stringify(value)} (training saw: ${known}); the onehot step at ${ctx.where} has handleUnknown: error, set it to ignore to encode unseen categories as ${other === NONE ? 'all zeros' : OTHER_CATEGORY}`,
       );
     };

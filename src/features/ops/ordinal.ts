@@ -1,3 +1,4 @@
+import { UnknownCategoryError } from '../errors';
 import type { Frame, StepContext } from '../frame';
 import { compareStrings, levelCounts } from '../stats';
 import type { FittedOf, StepOf } from './types';
@@ -43,7 +44,7 @@ export function applyOrdinal(fitted: FittedOf<'ordinal'>, frame: Frame, ctx: Ste
       }
       const rank = lut[c];
       if (rank === UNKNOWN) {
-        throw new Error(
+        throw new UnknownCategoryError(
           `${ctx.label(i, name)}: unknown category ${JSON.stringify(col.levels[c])} (known: ${categories.join(', ')}); the ordinal step at ${ctx.where} has handleUnknown: error, set it to ignore to encode unseen categories as -1`,
         );
       }
