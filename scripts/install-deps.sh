@@ -2,7 +2,10 @@
 # Installs what a fresh Debian machine lacks to run Bosun's real stack, and nothing it already has:
 #   - PostgreSQL server (Debian package), for CI and servers (the local default is embedded PGlite);
 #   - Chromium (Debian package), for the integration test that drives the Temporal Web UI;
-#   - the Temporal CLI (its dev server) and MinIO, built with `go install` into $BOSUN_CACHE_DIR/bin.
+#   - the Temporal CLI (its dev server) and MinIO, built with `go install` into $BOSUN_CACHE_DIR/bin;
+#   - the Python worker's venv (scripts/python-env.sh, under $BOSUN_CACHE_DIR/venv-python) when Python 3.10+
+#     is there (python3-venv from Debian's packages if its venv module is missing). Python is optional for
+#     the TypeScript stack; the Python-step tests build the venv themselves if setup did not.
 # Go's module and build caches (~/go/pkg/mod, ~/.cache/go-build) and the built binaries are kept, so a
 # second run takes seconds.
 set -euo pipefail
@@ -61,4 +64,16 @@ build() { # name module
 
 build temporal "$TEMPORAL_MODULE"
 build minio "$MINIO_MODULE"
+
+system_python="${BOSUN_SYSTEM_PYTHON:-python3}"
+if command -v "$system_python" >/dev/null 2>&1; then
+  if ! "$system_python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    log "installing python3-venv from Debian's packages (the Python worker's venv)"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-venv >/dev/null
+  fi
+  log "Python worker venv: $(bash "$(dirname "$0")/python-env.sh")"
+else
+  log "no $system_python: Python steps unavailable (the TypeScript stack does not need it)"
+fi
 log "done: binaries in $BIN_DIR"
