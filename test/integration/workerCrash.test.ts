@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,27 +8,7 @@ import { modelVersions, steps } from '../../src/db/schema';
 import { startHarness, type Harness } from './support/pipelineHarness';
 import { uniqueName } from './support/stack';
 import { freePort } from '../../src/stack/process';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
-/** `bosun worker` in a process of its own, configured like the harness (same database, store and queue). */
-function startWorker(h: Harness, metricsPort: number): { child: ChildProcess; log: () => string } {
-  const c = h.config;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TEMPORAL_ADDRESS: c.temporal.address,
-    BOSUN_TASK_QUEUE: c.temporal.taskQueue,
-    BOSUN_HOME: c.home,
-    DATABASE_URL: c.database.kind === 'postgres' ? c.database.url : undefined,
-    BOSUN_ARTIFACTS_URL: c.artifacts.kind === 'file' ? `file://${c.artifacts.root}` : undefined,
-    BOSUN_METRICS_PORT: String(metricsPort),
-  };
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/bosun.mjs'), 'worker'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return { child, log: () => out };
-}
+import { startWorkerProcess } from './support/workerProcess';
 
 describe('a worker killed with SIGKILL in the middle of training', () => {
   let h: Harness;
@@ -42,7 +22,7 @@ describe('a worker killed with SIGKILL in the middle of training', () => {
   });
 
   it('finishes the run on a new worker without redoing finished stages, with exactly one model version', async () => {
-    const first = startWorker(h, await freePort());
+    const first = startWorkerProcess(h, await freePort());
     workers.push(first.child);
     const handle = await h.submit({
       name: uniqueName('crash'),
@@ -68,7 +48,7 @@ describe('a worker killed with SIGKILL in the middle of training', () => {
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
 
-    const second = startWorker(h, await freePort());
+    const second = startWorkerProcess(h, await freePort());
     workers.push(second.child);
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'succeeded', deployed: true });
@@ -104,7 +84,7 @@ describe('a worker killed with SIGKILL in the middle of training', () => {
       for (let i = 0; i < 700_000; i++) chunk.push(`${rnd()},${rnd()},${rnd()},${rnd()},${rnd()},${rnd()},${rnd()},${rnd()},${i % 2 ? 'pos' : 'neg'}`);
       out.end(chunk.join('\n') + '\n', () => resolve());
     });
-    const first = startWorker(h, await freePort());
+    const first = startWorkerProcess(h, await freePort());
     workers.push(first.child);
     const handle = await h.submit({ name: uniqueName('crash-ingest'), source: file, target: 'label', model: { algorithm: 'logistic_regression' }, approval: { autoApprove: true } });
     const deadline = Date.now() + 120_000;
@@ -118,7 +98,7 @@ describe('a worker killed with SIGKILL in the middle of training', () => {
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
     const killedAt = Date.now();
-    const second = startWorker(h, await freePort());
+    const second = startWorkerProcess(h, await freePort());
     workers.push(second.child);
     expect(await handle.result()).toMatchObject({ status: 'succeeded' });
 
