@@ -22,7 +22,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closedLoad, pacedLoad, type LoadTarget } from './loadgen';
+import { closedLoad, pacedLoad, percentile, type LoadTarget } from './loadgen';
 
 const CUSTOMERS = 10_000;
 
@@ -50,12 +50,11 @@ interface Setup {
 async function serve(): Promise<void> {
   const { readTable } = await import('../src/data/read');
   const { openDb } = await import('../src/db/client');
-  const { datasets, datasetVersions, featureSets, pipelines, runs } = await import('../src/db/schema');
-  const { fitFeatures, serializeFeatures, transformTable } = await import('../src/features');
+  const { pipelines, runs } = await import('../src/db/schema');
+  const { fitFeatures, transformTable } = await import('../src/features');
   const { fitModel } = await import('../src/ml/model');
-  const { serializeModel } = await import('../src/ml/serialize');
   const { encodeTarget, resolveTask } = await import('../src/pipeline/target');
-  const { promote, registerVersion } = await import('../src/registry/registry');
+  const { registerServedModel } = await import('./servedModel');
   const { FsArtifactStore } = await import('../src/storage/fsStore');
   const { loadConfig } = await import('../src/config');
   const { buildServingApp } = await import('../src/serving/app');
@@ -88,23 +87,18 @@ async function serve(): Promise<void> {
   const { y } = encodeTarget(table, 'status', task);
   const fitted = fitFeatures({ auto: true }, table, { target: 'status' });
   const model = fitModel({ algorithm: 'logistic_regression', params: {} }, transformTable(fitted, table), y, task, { seed: 1, featureNames: fitted.outputNames });
-  const [modelRef, featuresRef] = await Promise.all([store.put(JSON.stringify(serializeModel(model))), store.put(serializeFeatures(fitted))]);
-  const [ds] = await db.insert(datasets).values({ source: 'bench:customers' }).returning();
-  const [dv] = await db.insert(datasetVersions).values({ datasetId: ds.id, contentHash: 'bench', tableHash: 'bench', rows: table.nrows, schema: {}, statistics: {} }).returning();
-  const [fs] = await db
-    .insert(featureSets)
-    .values({ datasetVersionId: dv.id, specHash: 'bench', fittedHash: featuresRef.hash, trainHash: 'bench', testHash: 'bench', featureNames: fitted.outputNames })
-    .returning();
   const baseSpec = { source: 'bench', target: 'status', model: { algorithm: 'logistic_regression' } };
+  const versions: { modelName: string; runId: string }[] = [];
   for (const [name, spec] of [
     ['churn-plain', { ...baseSpec, name: 'churn-plain' }],
     ['churn-by-key', { ...baseSpec, name: 'churn-by-key', featureViews: section }],
   ] as const) {
+    // The by-key path finds a model's feature views through its run's spec.
     const [p] = await db.insert(pipelines).values({ name }).returning();
     await db.insert(runs).values({ id: `bench-${name}`, pipelineId: p.id, startedBy: 'bench', specHash: await storeSpec(store, spec) });
-    const mv = await registerVersion(db, { modelName: name, runId: `bench-${name}`, featureSetId: fs.id, algorithm: 'logistic_regression', params: {}, seed: 1, artifactHash: modelRef.hash, profileHash: null, metrics: null });
-    await promote(db, name, mv.version, { breakGlass: true, reason: 'benchmark setup', actor: 'bench' });
+    versions.push({ modelName: name, runId: `bench-${name}` });
   }
+  await registerServedModel(db, store, { source: 'bench:customers', rows: table.nrows, fitted, model, versions });
 
   const app = buildServingApp({ db, store, config, logger: false, logWriter: async () => {} });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -121,9 +115,6 @@ async function serve(): Promise<void> {
   });
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 /** One row per database: PGlite (the `bosun dev` default), and PostgreSQL where its binaries are installed. */
 export async function runFeatureStoreBench(o: { seconds?: number; rounds?: number } = {}): Promise<FeatureStoreBenchResult[]> {

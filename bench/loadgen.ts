@@ -191,3 +191,8 @@ export async function closedLoad(t: LoadTarget, clients: number, ms: number): Pr
   for (const c of conns) c.close();
   return { done, elapsedMs, errors };
 }
+
+/** Nearest-rank percentile of ascending latencies (p in 0..100): the figure every serving row reports. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}

@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { closedLoad, pacedLoad, type LoadTarget } from './loadgen';
+import { closedLoad, pacedLoad, percentile, type LoadTarget } from './loadgen';
 
 const DATA = fileURLToPath(new URL('../data/breast_cancer.csv', import.meta.url));
 const TARGET = 'diagnosis';
@@ -44,16 +44,14 @@ export interface OnnxBenchResult {
 async function serve(kind: Kind): Promise<{ port: number; close(): Promise<void> }> {
   const { readTable } = await import('../src/data/read');
   const { openDb } = await import('../src/db/client');
-  const { datasets, datasetVersions, featureSets } = await import('../src/db/schema');
-  const { fitFeatures, serializeFeatures, transformTable } = await import('../src/features');
+  const { fitFeatures, transformTable } = await import('../src/features');
   const { fitModel } = await import('../src/ml/model');
-  const { serializeModel } = await import('../src/ml/serialize');
   const { exportOnnx } = await import('../src/ml/onnx/export');
   const { bindOnnx } = await import('../src/ml/onnx/binding');
   const { readSignature } = await import('../src/ml/onnx/signature');
   const { OnnxModel } = await import('../src/ml/onnx/model');
   const { encodeTarget, resolveTask } = await import('../src/pipeline/target');
-  const { promote, registerVersion } = await import('../src/registry/registry');
+  const { registerServedModel } = await import('./servedModel');
   const { FsArtifactStore } = await import('../src/storage/fsStore');
   const { loadConfig } = await import('../src/config');
   const { buildServingApp } = await import('../src/serving/app');
@@ -73,15 +71,7 @@ async function serve(kind: Kind): Promise<{ port: number; close(): Promise<void>
     const ref = await store.put(Buffer.from(bytes));
     model = new OnnxModel(task, X.cols, bytes, bindOnnx(readSignature(bytes), fitted.outputNames, task), { sha256: ref.hash, framework: 'bosun export' });
   }
-  const [modelRef, featuresRef] = await Promise.all([store.put(JSON.stringify(serializeModel(model))), store.put(serializeFeatures(fitted))]);
-  const [ds] = await db.insert(datasets).values({ source: 'bench:breast_cancer.csv' }).returning();
-  const [dv] = await db.insert(datasetVersions).values({ datasetId: ds.id, contentHash: 'bench', tableHash: 'bench', rows: table.nrows, schema: {}, statistics: {} }).returning();
-  const [fs] = await db
-    .insert(featureSets)
-    .values({ datasetVersionId: dv.id, specHash: 'bench', fittedHash: featuresRef.hash, trainHash: 'bench', testHash: 'bench', featureNames: fitted.outputNames })
-    .returning();
-  const mv = await registerVersion(db, { modelName: 'bench', runId: 'bench-run', featureSetId: fs.id, algorithm: model.algorithm, params: {}, seed: 1, artifactHash: modelRef.hash, profileHash: null, metrics: null });
-  await promote(db, 'bench', mv.version, { breakGlass: true, reason: 'benchmark setup', actor: 'bench' });
+  await registerServedModel(db, store, { source: 'bench:breast_cancer.csv', rows: table.nrows, fitted, model, versions: [{ modelName: 'bench', runId: 'bench-run' }] });
   const app = buildServingApp({ db, store, config: loadConfig({ BOSUN_HOME: home, HOME: process.env.HOME }), logger: false, logWriter: async () => {} });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -116,9 +106,6 @@ function serverCpuMs(s: Server): Promise<number> {
   });
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 export async function runOnnxBench(o: { clients?: number; seconds?: number; rounds?: number } = {}): Promise<OnnxBenchResult> {
   const clients = o.clients ?? 32;

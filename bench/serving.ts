@@ -36,7 +36,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { closedLoad, pacedLoad, type LoadTarget } from './loadgen';
+import { closedLoad, pacedLoad, percentile, type LoadTarget } from './loadgen';
 
 const DATA = fileURLToPath(new URL('../data/breast_cancer.csv', import.meta.url));
 const TARGET = 'diagnosis';
@@ -118,12 +118,10 @@ async function instances(count: number): Promise<Record<string, unknown>[]> {
 async function startBosun(logTo: 'pglite' | 'postgres' | 'discard'): Promise<BenchServer> {
   const { readTable } = await import('../src/data/read');
   const { openDb } = await import('../src/db/client');
-  const { datasets, datasetVersions, featureSets } = await import('../src/db/schema');
-  const { fitFeatures, serializeFeatures, transformTable } = await import('../src/features');
+  const { fitFeatures, transformTable } = await import('../src/features');
   const { fitModel } = await import('../src/ml/model');
-  const { serializeModel } = await import('../src/ml/serialize');
   const { encodeTarget, resolveTask } = await import('../src/pipeline/target');
-  const { promote, registerVersion } = await import('../src/registry/registry');
+  const { registerServedModel } = await import('./servedModel');
   const { FsArtifactStore } = await import('../src/storage/fsStore');
   const { loadConfig } = await import('../src/config');
   const { buildServingApp } = await import('../src/serving/app');
@@ -138,29 +136,7 @@ async function startBosun(logTo: 'pglite' | 'postgres' | 'discard'): Promise<Ben
   const { y } = encodeTarget(table, TARGET, task);
   const fitted = fitFeatures({ auto: true }, table, { target: TARGET });
   const model = fitModel({ algorithm: 'logistic_regression', params: {} }, transformTable(fitted, table), y, task, { seed: 1, featureNames: fitted.outputNames });
-  const [modelRef, featuresRef] = await Promise.all([store.put(JSON.stringify(serializeModel(model))), store.put(serializeFeatures(fitted))]);
-
-  const [ds] = await db.insert(datasets).values({ source: 'bench:breast_cancer.csv' }).returning();
-  const [dv] = await db
-    .insert(datasetVersions)
-    .values({ datasetId: ds.id, contentHash: 'bench', tableHash: 'bench', rows: table.nrows, schema: {}, statistics: {} })
-    .returning();
-  const [fs] = await db
-    .insert(featureSets)
-    .values({ datasetVersionId: dv.id, specHash: 'bench', fittedHash: featuresRef.hash, trainHash: 'bench', testHash: 'bench', featureNames: fitted.outputNames })
-    .returning();
-  const mv = await registerVersion(db, {
-    modelName: 'bench',
-    runId: 'bench-run',
-    featureSetId: fs.id,
-    algorithm: 'logistic_regression',
-    params: {},
-    seed: 1,
-    artifactHash: modelRef.hash,
-    profileHash: null,
-    metrics: null,
-  });
-  await promote(db, 'bench', mv.version, { breakGlass: true, reason: 'benchmark setup', actor: 'bench' });
+  await registerServedModel(db, store, { source: 'bench:breast_cancer.csv', rows: table.nrows, fitted, model, versions: [{ modelName: 'bench', runId: 'bench-run' }] });
 
   const config = loadConfig({ BOSUN_HOME: home, HOME: process.env.HOME });
   // 'postgres': the production setup — the log goes to a PostgreSQL server in its own process.
@@ -294,9 +270,6 @@ async function halfLoadOf(s: Server, target: LoadTarget, rps: number, ms: number
   return { ...best!, errors, logDropped: (await drainedLog(s)).dropped - before.dropped };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 export async function runServingBench(o: ServingBenchOptions = {}): Promise<ServingBenchResult> {
   const clients = o.clients ?? 32;

@@ -22,7 +22,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { closedLoad, pacedLoad, type LoadTarget } from './loadgen';
+import { closedLoad, pacedLoad, percentile, type LoadTarget } from './loadgen';
 
 export interface SoakMinute {
   minute: number;
@@ -123,9 +123,6 @@ function ask<T>(child: ChildProcess, request: object, field: string): Promise<T>
   });
 }
 
-function percentile(sorted: ArrayLike<number>, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 
