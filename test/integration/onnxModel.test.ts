@@ -157,6 +157,17 @@ describe('an ONNX model through the pipeline and into serving', () => {
     expect(logged[0].output).toMatchObject({ label: expect.stringMatching(/^(benign|malignant)$/), probabilities: { benign: expect.any(Number), malignant: expect.any(Number) } });
   });
 
+  it('a model whose inputs do not match the data is refused at submit, naming the input, and no run starts', async () => {
+    const example = (await readPipelineFile(path.join(REPO, 'pipelines/onnx-model.ts'))) as PipelineSpecInput & { model: { onnx: string; inputs: string[] } };
+    const name = uniqueName('onnx-mismatch');
+    const inputs = example.model.inputs.map((c) => (c === 'worst area' ? 'worst_area' : c));
+    const spec: PipelineSpecInput = { ...example, name, source: 'breast_cancer.csv', model: { ...example.model, onnx: FIXTURE, inputs } };
+    await expect(h.submit(spec)).rejects.toThrow(/model input "float_input" reads column "worst_area", which the data's features do not have .*model\.inputs/);
+    const started: string[] = [];
+    for await (const w of h.client.workflow.list({ query: `BosunPipeline = "${name}"` })) started.push(w.workflowId);
+    expect(started).toEqual([]);
+  });
+
   it('behind feature steps, a model input the fitted features do not produce fails the train stage as bad input, naming it', async () => {
     const example = (await readPipelineFile(path.join(REPO, 'pipelines/onnx-model.ts'))) as PipelineSpecInput & { model: { onnx: string } };
     // With steps, the columns are known only once features are fitted: submit accepts it, train refuses it (once, no retries).
