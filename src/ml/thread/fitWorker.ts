@@ -2,11 +2,13 @@
  * Runs inside a worker thread: fits one model per request message and posts back progress and the
  * serialized artifact. The thread serves requests one at a time and may be reused (see fitInThread).
  */
-import { parentPort } from 'node:worker_threads';
+import os from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import { matrix } from '../matrix';
 import { fitModel } from '../model';
 import { serializeModel } from '../serialize';
 import type { FitRequest, FitMessage } from './protocol';
+import { TrainThreads } from './trainThreads';
 
 const post = (m: FitMessage) => parentPort!.postMessage(m);
 
@@ -32,3 +34,7 @@ parentPort!.on('message', (req: FitRequest) => {
     post({ kind: 'error', name: (err as Error).name, message: (err as Error).message });
   }
 });
+// A thread kept warm for fitting starts its helper threads now, so that no fit waits for one to load.
+if ((workerData as { warmHelpers?: boolean } | null)?.warmHelpers) TrainThreads.prewarm(os.availableParallelism());
+// Modules loaded, listener on: a thread started ahead of its first fit (prewarmFitThread) waits for this.
+post({ kind: 'ready' });

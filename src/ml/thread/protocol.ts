@@ -19,6 +19,8 @@ export interface FitRequest {
 }
 
 export type FitMessage =
+  /** Sent once, when the thread has loaded Bosun's modules and listens for requests (see prewarmFitThread). */
+  | { kind: 'ready' }
   | { kind: 'progress'; progress: FitProgress }
   | { kind: 'done'; artifact: ModelArtifact; /** Seconds inside fitModel, without the thread's start-up. */ fitSeconds: number }
   | { kind: 'error'; name: string; message: string };

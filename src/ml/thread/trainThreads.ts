@@ -27,6 +27,8 @@ export type HelperCommand =
   | { op: 'hist'; start: number; end: number; hasHess: boolean }
   | { op: 'split'; rule: SplitRule; cs: number; ce: number }
   | { op: 'place'; hasHess: boolean; cs: number; ce: number; nLeft: number; leftDest: number; rightDest: number }
+  /** The fit is over: drop the attached arrays, so a helper kept for the next fit holds no memory. */
+  | { op: 'release' }
   | LogisticCommand;
 
 /** Logistic-regression blocks first, first + stride, … (see logisticObjective). */
@@ -84,6 +86,33 @@ interface Helper {
   seq: number;
 }
 
+/**
+ * Helpers of ended fits, kept for the next fit on this thread: a helper's start-up (~30-80 ms, more on a
+ * busy machine) would otherwise be paid by every fit, and for logistic regression it is on the critical
+ * path. An idle helper sleeps in Atomics.wait (no CPU), is unref'd and holds no data (see 'release'), so it
+ * costs its isolate's few MB until this thread ends.
+ */
+const spare: Helper[] = [];
+/** At most this many spare helpers: what a fit on every core needs. */
+const MAX_SPARE = Math.max(1, os.availableParallelism() - 1);
+
+function startHelper(): Helper {
+  const ctrl = new Int32Array(new SharedArrayBuffer(16));
+  const { port1, port2 } = new MessageChannel();
+  const slots = { SEQ, DONE, STATE, RESULT, READY, FAILED };
+  // The helper allocates next to nothing itself: a minimal young generation keeps its isolate small.
+  const worker = new Worker(HELPER, { workerData: { ctrl, port: port2, slots }, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: 1 } });
+  // A helper must never keep the process alive, nor take it down: failures surface through ctrl.
+  worker.unref();
+  worker.on('error', () => Atomics.store(ctrl, STATE, FAILED));
+  worker.on('exit', () => {
+    Atomics.store(ctrl, STATE, FAILED);
+    const i = spare.findIndex((h) => h.worker === worker);
+    if (i >= 0) spare.splice(i, 1);
+  });
+  return { worker, port: port1, ctrl, seq: 0 };
+}
+
 export class TrainThreads implements HistogramBuilder {
   /** The histogram `fill` writes (shared: each thread fills its features' slots). */
   target: Float64Array = new Float64Array(0);
@@ -98,19 +127,28 @@ export class TrainThreads implements HistogramBuilder {
     this.bounds = featureGroups(nFeatures, helpers.length + 1);
   }
 
-  /** Starts threads - 1 helpers (they load in the background; `ready` waits for them). */
+  /**
+   * Starts spare helpers up to what a fit on `threads` threads takes, and waits until they are up: a thread
+   * kept warm for fitting (prewarmFitThread) does it at start, so its first fit starts no helper either.
+   */
+  static prewarm(threads: number): void {
+    const started: Helper[] = [];
+    while (spare.length + started.length < Math.min(threads - 1, MAX_SPARE)) started.push(startHelper());
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (const h of started) {
+      while (Atomics.load(h.ctrl, STATE) === 0 && Date.now() < deadline) Atomics.wait(h.ctrl, STATE, 0, 100);
+      if (Atomics.load(h.ctrl, STATE) === READY) spare.push(h);
+      else end(h);
+    }
+  }
+
+  /** Takes threads - 1 helpers, spare ones first; new ones load in the background (`ready` waits for them). */
   static start(threads: number, nFeatures: number): TrainThreads {
     const helpers: Helper[] = [];
     for (let k = 1; k < threads; k++) {
-      const ctrl = new Int32Array(new SharedArrayBuffer(16));
-      const { port1, port2 } = new MessageChannel();
-      const slots = { SEQ, DONE, STATE, RESULT, READY, FAILED };
-      // The helper allocates next to nothing itself: a minimal young generation keeps its isolate small.
-      const worker = new Worker(HELPER, { workerData: { ctrl, port: port2, slots }, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: 1 } });
-      // A helper must never keep the process alive, nor take it down: failures surface through ctrl.
-      worker.unref();
-      worker.on('error', () => Atomics.store(ctrl, STATE, FAILED));
-      helpers.push({ worker, port: port1, ctrl, seq: 0 });
+      let h = spare.pop();
+      while (h && Atomics.load(h.ctrl, STATE) === FAILED) h = spare.pop();
+      helpers.push(h ?? startHelper());
     }
     return new TrainThreads(helpers, nFeatures);
   }
@@ -126,7 +164,7 @@ export class TrainThreads implements HistogramBuilder {
       const deadline = Date.now() + START_TIMEOUT_MS;
       while (Atomics.load(h.ctrl, STATE) === 0 && Date.now() < deadline) Atomics.wait(h.ctrl, STATE, 0, 100);
       if (Atomics.load(h.ctrl, STATE) === READY) alive.push(h);
-      else void h.worker.terminate();
+      else end(h);
     }
     if (alive.length !== this.helpers.length) {
       this.helpers.splice(0, this.helpers.length, ...alive);
@@ -203,12 +241,26 @@ export class TrainThreads implements HistogramBuilder {
     this.run((k) => ({ op: 'logistic', ...command, first: k, stride: T }), () => own(0, T));
   }
 
-  /** Ends the helpers (they hold no state worth keeping between fits). */
+  /** The fit is over: healthy helpers drop its arrays and wait as spares for the next fit; others end. */
   close(): void {
     for (const h of this.helpers) {
-      h.port.close();
-      void h.worker.terminate();
+      // Not waited for: the helper does it before any later command (commands run in order).
+      if (Atomics.load(h.ctrl, STATE) === READY && spare.length < MAX_SPARE) {
+        h.port.postMessage({ op: 'release' } satisfies HelperCommand);
+        h.seq++;
+        Atomics.store(h.ctrl, SEQ, h.seq);
+        Atomics.notify(h.ctrl, SEQ);
+        spare.push(h);
+      } else {
+        end(h);
+      }
     }
+    this.helpers.length = 0;
+  }
+
+  /** Ends the helpers (after a failure: a helper that may be mid-command is never reused). */
+  private terminate(): void {
+    for (const h of this.helpers) end(h);
     this.helpers.length = 0;
   }
 
@@ -229,11 +281,16 @@ export class TrainThreads implements HistogramBuilder {
         if (done === h.seq) break;
         if (Atomics.load(h.ctrl, STATE) === FAILED) {
           const reply = receiveMessageOnPort(h.port)?.message as { error?: string } | undefined;
-          this.close();
+          this.terminate();
           throw new Error(`a GBDT training thread failed: ${reply?.error ?? 'it exited unexpectedly'}; set BOSUN_TRAIN_THREADS=1 to train on one thread`);
         }
         Atomics.wait(h.ctrl, DONE, done, 1000);
       }
     }
   }
+}
+
+function end(h: Helper): void {
+  h.port.close();
+  void h.worker.terminate();
 }

@@ -1,7 +1,7 @@
 // A GBDT helper thread (see trainThreads.ts): waits on its control word, pulls the command from its port,
 // does its share (its feature group, or its chunk of a partition), and signals done. Plain JavaScript, so
 // the thread starts without a TypeScript loader; its loop blocks the thread, so it reacts to nothing but
-// commands, and the caller terminates it when the fit ends.
+// commands; between fits it sleeps as a spare (see trainThreads.ts) until its thread ends.
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { binRows, buildHistogram, logisticBlock, placeChunk, splitChunk } from '../tree/kernels.js';
 
@@ -28,6 +28,9 @@ function execute(c) {
       return;
     case 'place':
       placeChunk(attached.arrays, c.hasHess, c.cs, c.ce, c.nLeft, c.leftDest, c.rightDest);
+      return;
+    case 'release':
+      attached = null;
       return;
     case 'logistic':
       // Blocks first, first + stride, ...: each block's partial lands in its own slot of `partials`.

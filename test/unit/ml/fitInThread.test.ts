@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matrix } from '../../../src/ml/matrix';
 import { fitModel } from '../../../src/ml/model';
-import { fitInThread } from '../../../src/ml/thread/fitInThread';
+import { closeFitThreads, fitInThread, prewarmFitThread } from '../../../src/ml/thread/fitInThread';
 import type { Task } from '../../../src/ml/task';
 import { randomMatrix } from './helpers';
 
@@ -22,5 +22,20 @@ describe('fitInThread', () => {
     expect(plain.model.predict(X)).toEqual(local.predict(X));
     expect(fromShared.model.predict(X)).toEqual(local.predict(X));
     expect(plain.fitSeconds).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('a thread started ahead (prewarmFitThread) fits the same model; after closeFitThreads a fit starts a fresh one', async () => {
+    const X = randomMatrix(2000, 4, 5);
+    const y = Float64Array.from({ length: 2000 }, (_, i) => (X.data[i * 4] + X.data[i * 4 + 1] > 0 ? 1 : 0));
+    const spec = { algorithm: 'logistic_regression' as const };
+    const local = fitModel(spec, X, y, task, { seed: 2 });
+    expect(await prewarmFitThread()).toBe(true);
+    // Asking again while one is warm reuses it.
+    expect(await prewarmFitThread()).toBe(true);
+    const warm = await fitInThread(spec, X, y, task, { seed: 2, threads: 2 });
+    const again = await fitInThread(spec, X, y, task, { seed: 2, threads: 2 });
+    await closeFitThreads();
+    const fresh = await fitInThread(spec, X, y, task, { seed: 2 });
+    for (const r of [warm, again, fresh]) expect(r.model.predict(X)).toEqual(local.predict(X));
   }, 60_000);
 });
