@@ -143,11 +143,11 @@ function boost(
     const col = binnedTrain.subarray(f * nTrain, (f + 1) * nTrain);
     hasMissing[f] = col.includes(missingBin[f]) ? 1 : 0;
   }
-  const layout = histogramLayout(missingBin);
+  const layout = histogramLayout(missingBin, hasMissing);
   const ctx = new GrowerContext(binnedTrain, nTrain, layout, hasMissing, mapper.thresholds);
   if (pool) {
-    pool.attach(ctx, layout, (hist, start, end, hasHess, f0, f1) =>
-      buildHistogram(hist, layout, binnedTrain, nTrain, ctx.sampleIdx, start, end, ctx.orderedGrad, hasHess ? ctx.orderedHess : null, f0, f1),
+    pool.attach(ctx, layout, (hist, start, end, hasHess, rowsInOrder, f0, f1) =>
+      buildHistogram(hist, layout, binnedTrain, nTrain, ctx.sampleIdx, start, end, ctx.orderedGrad, hasHess ? ctx.orderedHess : null, f0, f1, rowsInOrder),
     );
     ctx.builder = pool;
   }

@@ -12,7 +12,7 @@
  */
 import os from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { featureGroups, histogramLength, type HistogramLayout } from '../tree/histogram';
+import { featureCosts, featureGroups, histogramLength, type HistogramLayout } from '../tree/histogram';
 import type { HistogramBuilder } from '../tree/grower';
 import { placeChunk, splitChunk, type PartitionArrays, type SplitRule } from '../tree/kernels.js';
 import type { BinMapper as Mapper } from '../tree/binning';
@@ -24,7 +24,7 @@ const HELPER = new URL('./trainWorker.mjs', import.meta.url);
 export type HelperCommand =
   | { op: 'bin'; X: Float64Array; cols: number; rows: Int32Array | null; mapper: Mapper; out: Uint8Array; firstFeature: number; endFeature: number }
   | { op: 'attach'; arrays: PartitionArrays; layout: HistogramLayout; target: Float64Array; firstFeature: number; endFeature: number }
-  | { op: 'hist'; start: number; end: number; hasHess: boolean }
+  | { op: 'hist'; start: number; end: number; hasHess: boolean; rowsInOrder: boolean }
   | { op: 'split'; rule: SplitRule; cs: number; ce: number }
   | { op: 'place'; hasHess: boolean; cs: number; ce: number; nLeft: number; leftDest: number; rightDest: number }
   /** The fit is over: drop the attached arrays, so a helper kept for the next fit holds no memory. */
@@ -117,7 +117,7 @@ export class TrainThreads implements HistogramBuilder {
   /** The histogram `fill` writes (shared: each thread fills its features' slots). */
   target: Float64Array = new Float64Array(0);
   private bounds: Int32Array;
-  private fillOwn: ((start: number, end: number, hasHess: boolean) => void) | null = null;
+  private fillOwn: ((start: number, end: number, hasHess: boolean, rowsInOrder: boolean) => void) | null = null;
   private arrays: PartitionArrays | null = null;
 
   private constructor(
@@ -190,8 +190,10 @@ export class TrainThreads implements HistogramBuilder {
   attach(
     arrays: PartitionArrays,
     layout: HistogramLayout,
-    own: (hist: Float64Array, start: number, end: number, hasHess: boolean, firstFeature: number, endFeature: number) => void,
+    own: (hist: Float64Array, start: number, end: number, hasHess: boolean, rowsInOrder: boolean, firstFeature: number, endFeature: number) => void,
   ): void {
+    // Histogram work per feature is known now (two-bin features cost less): balance the groups by it.
+    this.bounds = featureGroups(this.nFeatures, this.helpers.length + 1, featureCosts(layout));
     this.target = new Float64Array(new SharedArrayBuffer(histogramLength(layout) * 8));
     const target = this.target;
     const { binned, nRows, sampleIdx, orderedGrad, orderedHess, scratchIdx, scratchGrad, scratchHess } = arrays;
@@ -200,11 +202,11 @@ export class TrainThreads implements HistogramBuilder {
       (k) => ({ op: 'attach', arrays: this.arrays!, layout, target, firstFeature: this.bounds[k], endFeature: this.bounds[k + 1] }),
       () => {},
     );
-    this.fillOwn = (start, end, hasHess) => own(target, start, end, hasHess, this.bounds[0], this.bounds[1]);
+    this.fillOwn = (start, end, hasHess, rowsInOrder) => own(target, start, end, hasHess, rowsInOrder, this.bounds[0], this.bounds[1]);
   }
 
-  fill(start: number, end: number, hasHess: boolean): void {
-    this.run(() => ({ op: 'hist', start, end, hasHess }), () => this.fillOwn!(start, end, hasHess));
+  fill(start: number, end: number, hasHess: boolean, rowsInOrder: boolean): void {
+    this.run(() => ({ op: 'hist', start, end, hasHess, rowsInOrder }), () => this.fillOwn!(start, end, hasHess, rowsInOrder));
   }
 
   partition(start: number, end: number, rule: SplitRule): number {

@@ -20,7 +20,7 @@ function execute(c) {
       return;
     case 'hist': {
       const { arrays: a, layout, target, firstFeature, endFeature } = attached;
-      buildHistogram(target, layout, a.binned, a.nRows, a.sampleIdx, c.start, c.end, a.orderedGrad, c.hasHess ? a.orderedHess : null, firstFeature, endFeature);
+      buildHistogram(target, layout, a.binned, a.nRows, a.sampleIdx, c.start, c.end, a.orderedGrad, c.hasHess ? a.orderedHess : null, firstFeature, endFeature, c.rowsInOrder);
       return;
     }
     case 'split':

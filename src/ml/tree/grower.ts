@@ -21,7 +21,8 @@ const MIN_HESSIAN_TO_SPLIT = 1e-3;
  */
 export interface HistogramBuilder {
   readonly target: Float64Array;
-  fill(start: number, end: number, hasHess: boolean): void;
+  /** rowsInOrder: sampleIdx is the identity over start..end (the root), see buildHistogram. */
+  fill(start: number, end: number, hasHess: boolean, rowsInOrder: boolean): void;
   /** Stable partition of rows start..end across threads (see partition.ts); returns how many went left. */
   partition(start: number, end: number, rule: SplitRule): number;
 }
@@ -94,14 +95,16 @@ export class GrowerContext {
   }
 
   /** Histogram of the node's rows (ctx.reset first for a new tree). */
-  histogramOf(node: { start: number; end: number }, hasHess: boolean): Float64Array {
+  histogramOf(node: { id: number; start: number; end: number }, hasHess: boolean): Float64Array {
     const hist = this.acquireHistogram();
+    // The root's rows are in order (reset), and only the root's.
+    const rowsInOrder = node.id === 0;
     if (this.builder && node.end - node.start >= PARALLEL_HISTOGRAM_MIN_ROWS) {
-      this.builder.fill(node.start, node.end, hasHess);
+      this.builder.fill(node.start, node.end, hasHess, rowsInOrder);
       hist.set(this.builder.target);
     } else {
-      const { sampleIdx, orderedGrad, orderedHess } = this;
-      buildHistogram(hist, this.layout, this.binned, this.nRows, sampleIdx, node.start, node.end, orderedGrad, hasHess ? orderedHess : null);
+      const { sampleIdx, orderedGrad, orderedHess, layout } = this;
+      buildHistogram(hist, layout, this.binned, this.nRows, sampleIdx, node.start, node.end, orderedGrad, hasHess ? orderedHess : null, 0, layout.nFeatures, rowsInOrder);
     }
     return hist;
   }

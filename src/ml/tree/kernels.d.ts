@@ -7,15 +7,17 @@ import type { Matrix } from '../matrix';
  * Fills hist from rows sampleIdx[start..end). Gradients are "ordered": g[i] belongs to row sampleIdx[i]
  * (gathered beforehand so the loops read them sequentially; at the root sampleIdx is the identity and
  * the raw gradient arrays qualify as they are). hess === null means every hessian is 1: the count then
- * doubles as the hessian sum (squared error), saving a third of the work.
+ * doubles as the hessian sum (squared error), saving a third of the work. rowsInOrder: the caller
+ * guarantees sampleIdx[i] === i over start..end (the root), so the loops skip the row index.
  */
-export declare function buildHistogram(hist: Float64Array, layout: HistogramLayout, binned: Uint8Array, nRows: number, sampleIdx: Int32Array, start: number, end: number, g: Float32Array, hess: Float32Array | null, firstFeature?: number, endFeature?: number): void;
+export declare function buildHistogram(hist: Float64Array, layout: HistogramLayout, binned: Uint8Array, nRows: number, sampleIdx: Int32Array, start: number, end: number, g: Float32Array, hess: Float32Array | null, firstFeature?: number, endFeature?: number, rowsInOrder?: boolean): void;
 /**
  * Splits features 0..nFeatures into `parts` contiguous groups (bounds[k]..bounds[k+1]), one per thread:
- * by feature, never by row, so no sum is ever split between threads. Group sizes are multiples of 4 where
- * possible, so each thread runs the fast 8- and 4-feature loops rather than the slow single-feature one.
+ * by feature, never by row, so no sum is ever split between threads. Balanced by `weights` (each
+ * feature's cost, default 1); bounds on multiples of 4 where possible, so each thread runs the fast 8- and
+ * 4-feature loops rather than the slow single-feature one.
  */
-export declare function featureGroups(nFeatures: number, parts: number): Int32Array;
+export declare function featureGroups(nFeatures: number, parts: number, weights?: Float64Array | null): Int32Array;
 /**
  * Bins the given rows of X into a column-major Uint8Array (feature f of row i at f * nRows + i):
  * column-major because histogram building scans one feature at a time. `out` lets the caller put the

@@ -5,16 +5,17 @@ import { resolveParams } from '../../../src/ml/params';
 import { createRng } from '../../../src/ml/random';
 import type { ClassificationTask, Task } from '../../../src/ml/task';
 
-/** 3000 rows, 13 features (some NaN, one low-cardinality), a nonlinear target; optionally in shared memory. */
+/** 3000 rows, 13 features (some NaN, one low-cardinality, one 0/1), a nonlinear target; optionally in shared memory. */
 function data(shared: boolean, rows = 3000, cols = 13): { X: Matrix; score: Float64Array } {
   const rng = createRng(7);
   const values = new Float64Array(shared ? new SharedArrayBuffer(rows * cols * 8) : new ArrayBuffer(rows * cols * 8));
   const score = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) values[i * cols + j] = j === cols - 1 ? rng.int(4) : rng.normal();
+    // The last column has 4 levels; the one before is 0/1 (a one-hot column: the two-bin histogram loop).
+    for (let j = 0; j < cols; j++) values[i * cols + j] = j === cols - 1 ? rng.int(4) : j === cols - 2 ? rng.int(2) : rng.normal();
     if (rng.next() < 0.05) values[i * cols + 3] = NaN;
     const x = values.subarray(i * cols, i * cols + cols);
-    score[i] = x[0] * x[1] + Math.sin(2 * x[2]) + (Number.isNaN(x[3]) ? 1 : x[3]) + 0.5 * x[cols - 1] + 0.3 * rng.normal();
+    score[i] = x[0] * x[1] + Math.sin(2 * x[2]) + (Number.isNaN(x[3]) ? 1 : x[3]) + 0.5 * x[cols - 1] + 0.4 * x[cols - 2] + 0.3 * rng.normal();
   }
   return { X: matrix(rows, cols, values), score };
 }

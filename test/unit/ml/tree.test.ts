@@ -57,6 +57,35 @@ describe('histograms and splits', () => {
     expect(maxAbsDiff(parent, right)).toBeLessThan(1e-12);
   });
 
+  it('builds two-bin (0/1, no NaN) features with their own loop to the same sums, at the root and at a node', () => {
+    const m = 3000;
+    const q = 9;
+    const r = createRng(4);
+    // Columns 0-2 numeric, 3-8 0/1; column 8 with NaN, so it takes the general loop.
+    const Xb = matrix(m, q, Float64Array.from({ length: m * q }, (_, k) => (k % q < 3 ? r.normal() : k % q === 8 && r.next() < 0.1 ? NaN : r.int(2))));
+    const mb = fitBinMapper(Xb, null, 255, r);
+    const bins = binRows(Xb, identity(m), mb);
+    const hasMissing = Uint8Array.from({ length: q }, (_, f) => (f === 8 ? 1 : 0));
+    const general = histogramLayout(mb.nBinsNonMissing);
+    const twoBin = histogramLayout(mb.nBinsNonMissing, hasMissing);
+    expect([...twoBin.binary!]).toEqual([0, 0, 0, 1, 1, 1, 1, 1, 0]);
+    const gg = Float32Array.from({ length: m }, () => r.normal());
+    const hh = Float32Array.from({ length: m }, () => r.uniform(0.1, 1));
+    const rows = Int32Array.from({ length: m }, (_, i) => i).filter((i) => i % 3 !== 0);
+    for (const [idx, inOrder] of [[identity(m), true], [rows, false]] as const) {
+      const og = Float32Array.from(idx, (i) => gg[i]);
+      const oh = Float32Array.from(idx, (i) => hh[i]);
+      for (const hess of [oh, null]) {
+        const a = new Float64Array(histogramLength(general));
+        const b = new Float64Array(a.length);
+        buildHistogram(a, general, bins, m, idx, 0, idx.length, og, hess);
+        buildHistogram(b, twoBin, bins, m, idx, 0, idx.length, og, hess, 0, q, inOrder);
+        // Bin 1 sums are exact; bin 0 is the total minus bin 1 (rounding only).
+        expect(maxAbsDiff(a, b)).toBeLessThan(1e-9);
+      }
+    }
+  });
+
   it('finds the split with the largest gain, matching a brute-force search', () => {
     const hist = new Float64Array(histogramLength(layout));
     buildHistogram(hist, layout, binned, n, identity(n), 0, n, g, h);
