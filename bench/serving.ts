@@ -1,38 +1,44 @@
 /**
- * Serving benchmark: requests per second of Bosun's prediction endpoint against a bare `node:http` server that
- * answers a constant JSON, measured in the same run on the same machine, then the p99 latency of Bosun at half of its
- * measured maximum throughput.
+ * Serving benchmark: requests per second of Bosun's prediction endpoint against references measured in the same run
+ * on the same machine, then the p99 latency of Bosun at half of its measured maximum throughput.
  *
- * The model is a logistic regression on breast_cancer.csv (30 numeric features, `features: auto`), fitted with the
- * library, registered in an in-memory PGlite database and promoted, its artifacts in a temporary filesystem store:
- * the whole serving path runs (envelope schema, compiled instance check, micro-batched feature transform and predict,
- * response rendering, metrics, prediction log). Each request carries one instance.
+ * The model is a logistic regression on breast_cancer.csv (30 numeric features, `features: auto`: impute, then
+ * standardize), fitted with the library, registered in an in-memory PGlite database and promoted, its artifacts in a
+ * temporary filesystem store: the whole serving path runs (envelope schema, compiled instance check, micro-batched
+ * feature transform and predict, response rendering, metrics, prediction log). Each request carries one instance.
  *
- * Two Bosun servers are measured. `bosun` writes its prediction log into that same in-process PGlite, as a laptop
- * running `bosun dev` does: the embedded database then runs every log INSERT on the serving thread (about 0.1 ms of
- * CPU per logged row), which a deployment on PostgreSQL does in another process. `bosun (hot path)` is the same app
- * whose log records are queued and discarded instead of written: the cost of answering a request itself. A third,
- * Fastify alone answering the same constant on the same route, calibrates what the framework costs before Bosun does
- * anything.
+ * The reference is bare `node:http` doing the same work by hand: read the body, JSON.parse, the 30 fields imputed and
+ * standardized with the fitted parameters, the logistic dot product with the fitted coefficients, JSON.stringify of
+ * the same answer. Beside it: Fastify alone doing that same work in a route (its own JSON parser, no hooks, logger
+ * off: what the framework costs before Bosun does anything); node:http answering a constant without reading the
+ * body (the floor of node:http and of this client, an extra row); and FastAPI + scikit-learn on uvicorn
+ * (serving_fastapi.py, the same model fitted by scikit-learn on the same rows, from the bench venv).
  *
- * Each server runs in a child process of its own; the load comes from this process through a lean HTTP/1.1 client
+ * Bosun runs three ways. `bosun (log to PostgreSQL)` is the production setup and the headline: the prediction log
+ * goes to a throwaway PostgreSQL (Debian's binaries, as the integration tests use) in its own process, which shares
+ * this machine's cores with the server and the client. `bosun (PGlite)` writes it into the in-process PGlite, as a
+ * laptop running `bosun dev` does: the embedded database then runs every log INSERT on the serving thread.
+ * `bosun (hot path)` queues log records and discards them: the cost of answering a request itself.
+ *
+ * Each server runs in a process of its own; the load comes from this process through a lean HTTP/1.1 client
  * (loadgen.ts: raw keep-alive sockets, request bytes built once), loopback only. Throughput is a closed loop of 32
  * connections; latency is an open loop at a fixed rate on a pool of 256 connections opened beforehand, so that no
  * request ever waits for a connection to be set up (opening connections mid-run added 50-500 ms outliers that were
  * the client's, not the server's). Servers are measured alternately, a few rounds each, and each keeps its best round:
  * on a machine shared with other work the best round is the least disturbed one. Server CPU time per request is
- * reported too. Fastify alone answering the same constant calibrates what the framework costs before Bosun does
- * anything, for throughput and for latency at the same rate. Targets: Bosun >= 0.7x the bare server's throughput;
- * p99 <= 5 ms at half load.
+ * reported too: on a loaded machine it moves less than requests/s. Targets, with the log on PostgreSQL: Bosun >= 0.7x
+ * bare same-work requests/s; p99 <= 5 ms at half of Bosun's max load; >= 10x FastAPI's requests/s.
  *
- * Started by hand, `npx tsx bench/serving.ts --serve <bare|fastify|bosun|bosun-hot|bosun-pg>` serves one of them
- * (bosun-pg needs BOSUN_BENCH_PG_URL) and prints its address, for profiling with other tools.
+ * Started by hand, `npx tsx bench/serving.ts --serve <bare|bare-constant|fastify|bosun|bosun-hot|bosun-pg>` serves
+ * one of them (bosun-pg needs BOSUN_BENCH_PG_URL) and prints its address, for profiling with other tools
+ * (`node --cpu-prof --import tsx bench/serving.ts --serve bosun-hot`).
  *
  *     npx tsx bench/serving.ts
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -80,13 +86,17 @@ export interface ServingBenchResult {
   bosun: ServerFigures & { halfLoad: HalfLoadFigures };
   /** Bosun with log records discarded instead of written: the request path alone. */
   hotPath: ServerFigures & { ratio: number; halfLoad: HalfLoadFigures };
-  /** The reference paced at Bosun's headline half-load rate: the machine's latency floor (at its own half load the
+  /** The reference, node:http doing the same work by hand, paced at Bosun's headline half-load rate: the machine's latency floor (at its own half load the
    * client, not the server, would be the limit). */
   bare: ServerFigures & { atBosunHalfLoad: HalfLoadFigures };
   /** Bosun with its log written to a real PostgreSQL (another process): the production setup. Null without PostgreSQL binaries. */
   postgres: (ServerFigures & { ratio: number; halfLoad: HalfLoadFigures }) | null;
-  /** Calibration: Fastify alone answering a constant (what the framework costs before Bosun does anything). */
+  /** Fastify alone doing the same work by hand: what the framework costs before Bosun does anything. */
   fastify: ServerFigures & { halfLoad: HalfLoadFigures; atBosunHalfLoad: HalfLoadFigures };
+  /** node:http answering a constant without parsing the body: the floor of node:http and this client (an extra row). */
+  bareConstant: ServerFigures;
+  /** FastAPI + scikit-learn on uvicorn, the same model; `bosunOver` is the headline's req/s over its own. */
+  fastapi: (ServerFigures & { bosunOver: number }) | { why: string };
   /** Non-200 answers or transport errors across all runs (must be 0 for the figures to mean anything). */
   errors: number;
   clients: number;
@@ -114,13 +124,23 @@ async function instances(count: number): Promise<Record<string, unknown>[]> {
   return Array.from({ length: count }, (_, i) => Object.fromEntries(cols.map((c) => [c.name, c.values[i]])));
 }
 
-/** Fits, registers and promotes the model, starts buildServingApp on an ephemeral loopback port. */
-async function startBosun(logTo: 'pglite' | 'postgres' | 'discard'): Promise<BenchServer> {
+/** The bench's model: features (`auto`: impute + standardize) and a logistic regression fitted on breast_cancer.csv. */
+async function benchModel() {
   const { readTable } = await import('../src/data/read');
-  const { openDb } = await import('../src/db/client');
   const { fitFeatures, transformTable } = await import('../src/features');
   const { fitModel } = await import('../src/ml/model');
   const { encodeTarget, resolveTask } = await import('../src/pipeline/target');
+  const table = await readTable(readFileSync(DATA));
+  const task = resolveTask({ target: TARGET, positiveClass: 'malignant' }, table);
+  const { y } = encodeTarget(table, TARGET, task);
+  const fitted = fitFeatures({ auto: true }, table, { target: TARGET });
+  const model = fitModel({ algorithm: 'logistic_regression', params: {} }, transformTable(fitted, table), y, task, { seed: 1, featureNames: fitted.outputNames });
+  return { table, fitted, model };
+}
+
+/** Fits, registers and promotes the model, starts buildServingApp on an ephemeral loopback port. */
+async function startBosun(logTo: 'pglite' | 'postgres' | 'discard'): Promise<BenchServer> {
+  const { openDb } = await import('../src/db/client');
   const { registerServedModel } = await import('./servedModel');
   const { FsArtifactStore } = await import('../src/storage/fsStore');
   const { loadConfig } = await import('../src/config');
@@ -130,12 +150,7 @@ async function startBosun(logTo: 'pglite' | 'postgres' | 'discard'): Promise<Ben
   const store = new FsArtifactStore(path.join(home, 'artifacts'));
   const handle = await openDb({ kind: 'pglite', dataDir: 'memory://' });
   const db = handle.db;
-
-  const table = await readTable(readFileSync(DATA));
-  const task = resolveTask({ target: TARGET, positiveClass: 'malignant' }, table);
-  const { y } = encodeTarget(table, TARGET, task);
-  const fitted = fitFeatures({ auto: true }, table, { target: TARGET });
-  const model = fitModel({ algorithm: 'logistic_regression', params: {} }, transformTable(fitted, table), y, task, { seed: 1, featureNames: fitted.outputNames });
+  const { table, fitted, model } = await benchModel();
   await registerServedModel(db, store, { source: 'bench:breast_cancer.csv', rows: table.nrows, fitted, model, versions: [{ modelName: 'bench', runId: 'bench-run' }] });
 
   const config = loadConfig({ BOSUN_HOME: home, HOME: process.env.HOME });
@@ -162,8 +177,81 @@ async function startBosun(logTo: 'pglite' | 'postgres' | 'discard'): Promise<Ben
   };
 }
 
-/** The reference: node:http reading the body and answering a constant prediction-shaped JSON. */
+/**
+ * The same work as Bosun's :predict, written by hand for this one model: the instance's 30 fields read by name,
+ * missing ones imputed with the fitted fill, standardized with the fitted mean and scale, the logistic dot product
+ * with the fitted coefficients, and the same prediction JSON. Returns the answer's JSON text, or null for a body that
+ * is not `{"instances": [{...}, ...]}` with a number or null in every field.
+ */
+type Predictor = (body: unknown) => string | null;
+
+async function sameWork(): Promise<Predictor> {
+  const { fitted, model } = await benchModel();
+  const { LogisticModel } = await import('../src/ml/logistic');
+  if (!(model instanceof LogisticModel) || model.task.kind !== 'binary') throw new Error('the bench model is expected to be a binary logistic regression');
+  const names = fitted.inputSchema.map((c) => c.name);
+  const fill = new Float64Array(names.length);
+  const mean = new Float64Array(names.length);
+  const scale = new Float64Array(names.length).fill(1);
+  for (const step of fitted.steps) {
+    if (step.op === 'impute') for (const c of step.columns) fill[names.indexOf(c.name)] = Number(c.fill);
+    else if (step.op === 'standardize') {
+      for (const c of step.columns) {
+        mean[names.indexOf(c.name)] = c.mean;
+        scale[names.indexOf(c.name)] = c.scale;
+      }
+    }
+    else throw new Error(`the bench's hand-written reference does not do the "${step.op}" step`);
+  }
+  if (fitted.outputNames.join() !== names.join()) throw new Error('the bench model is expected to keep its input columns in order');
+  const w = model.coef;
+  const b = model.intercept[0];
+  const [negative, positive] = model.task.classes;
+  return (body) => {
+    const instances = (body as { instances?: unknown } | null)?.instances;
+    if (!Array.isArray(instances) || instances.length === 0) return null;
+    const predictions = [];
+    for (const inst of instances as Record<string, unknown>[]) {
+      if (typeof inst !== 'object' || inst === null) return null;
+      let s = b;
+      for (let j = 0; j < names.length; j++) {
+        let v = inst[names[j]];
+        if (typeof v !== 'number') {
+          if (v !== null && v !== undefined) return null;
+          v = fill[j];
+        }
+        s += (((v as number) - mean[j]) / scale[j]) * w[j];
+      }
+      const p = 1 / (1 + Math.exp(-s));
+      predictions.push({ label: p > 0.5 ? positive : negative, probabilities: { [negative]: 1 - p, [positive]: p } });
+    }
+    return JSON.stringify({ predictions, model_version: '1' });
+  };
+}
+
+/** The reference: node:http reading the body, JSON.parse, the same work by hand, JSON.stringify. */
 async function startBare(): Promise<BenchServer> {
+  const predict = await sameWork();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      let answer: string | null = null;
+      try {
+        answer = predict(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        // answered 400 below
+      }
+      const body = answer ?? '{"error":"bad request"}';
+      res.writeHead(answer === null ? 400 : 200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+  return listenBare(server);
+}
+
+/** An extra row: node:http reading the body and answering a constant, without parsing it (the floor of node:http). */
+async function startBareConstant(): Promise<BenchServer> {
   const body = CONSTANT_ANSWER;
   const server = http.createServer((req, res) => {
     req.resume();
@@ -172,25 +260,40 @@ async function startBare(): Promise<BenchServer> {
       res.end(body);
     });
   });
+  return listenBare(server);
+}
+
+async function listenBare(server: http.Server): Promise<BenchServer> {
   server.keepAliveTimeout = 72_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { port: (server.address() as { port: number }).port, drain: async () => {}, logCounts: () => ({ dropped: 0, written: 0 }), close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-/** Calibration: Fastify alone (JSON body parsed, same route shape), answering the same constant JSON. */
+/** Fastify alone doing the same work: its own JSON body parser, the same route shape, the same hand-written predict. */
 async function startFastify(): Promise<BenchServer> {
+  const predict = await sameWork();
   const { default: Fastify } = await import('fastify');
   const app = Fastify();
-  app.post('/v1/models/:name([^/:]+)::predict', (_req, reply) => {
-    reply.type('application/json; charset=utf-8').send(CONSTANT_ANSWER);
+  app.post('/v1/models/:name([^/:]+)::predict', (req, reply) => {
+    const answer = predict(req.body);
+    if (answer === null) reply.code(400).send({ error: 'bad request' });
+    else reply.type('application/json; charset=utf-8').send(answer);
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { port: (app.server.address() as { port: number }).port, drain: async () => {}, logCounts: () => ({ dropped: 0, written: 0 }), close: () => app.close() };
 }
 
 async function serveChild(kind: string): Promise<void> {
-  const server =
-    kind === 'bare' ? await startBare() : kind === 'fastify' ? await startFastify() : await startBosun(kind === 'bosun' ? 'pglite' : kind === 'bosun-pg' ? 'postgres' : 'discard');
+  const starts: Record<string, () => Promise<BenchServer>> = {
+    bare: startBare,
+    'bare-constant': startBareConstant,
+    fastify: startFastify,
+    bosun: () => startBosun('pglite'),
+    'bosun-hot': () => startBosun('discard'),
+    'bosun-pg': () => startBosun('postgres'),
+  };
+  if (!starts[kind]) throw new Error(`--serve ${kind}: not a benchmark server; one of ${Object.keys(starts).join(', ')}`);
+  const server = await starts[kind]();
   if (!process.send) {
     // Started by hand (`npx tsx bench/serving.ts --serve bosun-pg`): say where, serve until interrupted.
     console.log(`${kind} listening on http://127.0.0.1:${server.port}`);
@@ -211,52 +314,96 @@ async function serveChild(kind: string): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // Load side (this process)
 
-type Kind = 'bare' | 'fastify' | 'bosun' | 'bosun-hot' | 'bosun-pg';
+type Kind = 'bare' | 'bare-constant' | 'fastify' | 'bosun' | 'bosun-hot' | 'bosun-pg' | 'fastapi';
 
 interface Server {
   kind: Kind;
   port: number;
-  child: ChildProcess;
+  /** The server process's CPU time so far (ms). */
+  cpuMs(): Promise<number>;
+  /** Waits until the server's prediction log is written; its dropped and written totals then. */
+  drainedLog(): Promise<{ dropped: number; written: number }>;
+  stop(): Promise<void>;
 }
 
+/** One of this file's servers (`--serve <kind>`) in a child process, driven over IPC. */
 async function spawnServer(kind: Kind, env: NodeJS.ProcessEnv = process.env): Promise<Server> {
   const child = fork(fileURLToPath(import.meta.url), ['--serve', kind], { env, execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`the ${kind} benchmark server exited with code ${code} before listening`)));
   });
-  return { kind, port, child };
+  /** Sends `request` to the server process and resolves with the `field` of its answer. */
+  const ask = <T>(request: object, field: string): Promise<T> =>
+    new Promise((resolve) => {
+      const onMessage = (m: Record<string, T>) => {
+        if (!(field in m)) return;
+        child.off('message', onMessage);
+        resolve(m[field]);
+      };
+      child.on('message', onMessage);
+      child.send(request);
+    });
+  return {
+    kind,
+    port,
+    cpuMs: () => ask<number>({ cpu: true }, 'cpuMs'),
+    drainedLog: () => ask<{ dropped: number; written: number }>({ drain: true }, 'drained'),
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ stop: true });
+      await exited;
+    },
+  };
 }
 
-/** Sends `request` to the server process and resolves with the `field` of its answer. */
-function ask<T>(s: Server, request: object, field: string): Promise<T> {
-  return new Promise((resolve) => {
-    const onMessage = (m: Record<string, T>) => {
-      if (!(field in m)) return;
-      s.child.off('message', onMessage);
-      resolve(m[field]);
-    };
-    s.child.on('message', onMessage);
-    s.child.send(request);
-  });
-}
-
-/** Waits until the server's prediction log is written; its dropped and written totals then. */
-const drainedLog = (s: Server) => ask<{ dropped: number; written: number }>(s, { drain: true }, 'drained');
-
-/** The server process's CPU time so far (ms). */
-const serverCpuMs = (s: Server) => ask<number>(s, { cpu: true }, 'cpuMs');
-
-async function stopServer(s: Server): Promise<void> {
-  const exited = new Promise((resolve) => s.child.once('exit', resolve));
-  s.child.send({ stop: true });
-  await exited;
+/**
+ * The FastAPI + scikit-learn reference (serving_fastapi.py) on uvicorn, from the bench venv; null (with why) when the
+ * venv cannot be made. Its CPU time is read from /proc, as it speaks no IPC.
+ */
+async function spawnFastApi(): Promise<Server | { why: string }> {
+  const { benchPython } = await import('./pyenv');
+  const py = benchPython();
+  if (py.python === null) return { why: py.why };
+  const { freePort } = await import('../src/stack/process');
+  const port = await freePort();
+  const child = spawn(py.python, [fileURLToPath(new URL('./serving_fastapi.py', import.meta.url)), String(port), DATA], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ port, host: '127.0.0.1' }, () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (up) break;
+    if (child.exitCode !== null) return { why: `serving_fastapi.py exited with code ${child.exitCode} before listening` };
+    if (Date.now() > deadline) {
+      child.kill();
+      return { why: 'serving_fastapi.py did not listen within 120 s' };
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const ticks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  return {
+    kind: 'fastapi',
+    port,
+    async cpuMs() {
+      // /proc/<pid>/stat: utime and stime are fields 14 and 15, after the parenthesised command name.
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks;
+    },
+    drainedLog: async () => ({ dropped: 0, written: 0 }),
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** Paced runs at `rps`; the round with the lowest p99 is kept (the one least disturbed by the neighbours). */
 async function halfLoadOf(s: Server, target: LoadTarget, rps: number, ms: number, rounds: number): Promise<HalfLoadFigures & { errors: number }> {
   // The throughput rounds left the log queue full; half load is measured once it has been written.
-  const before = await drainedLog(s);
+  const before = await s.drainedLog();
   let errors = 0;
   let best: Omit<HalfLoadFigures, 'logDropped'> | null = null;
   await pacedLoad(target, rps, 1000); // warm-up
@@ -267,9 +414,8 @@ async function halfLoadOf(s: Server, target: LoadTarget, rps: number, ms: number
     const figures = { rps: run.rps, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), extraConnections: run.extraConnections };
     if (!best || figures.p99Ms < best.p99Ms) best = figures;
   }
-  return { ...best!, errors, logDropped: (await drainedLog(s)).dropped - before.dropped };
+  return { ...best!, errors, logDropped: (await s.drainedLog()).dropped - before.dropped };
 }
-
 
 export async function runServingBench(o: ServingBenchOptions = {}): Promise<ServingBenchResult> {
   const clients = o.clients ?? 32;
@@ -280,18 +426,20 @@ export async function runServingBench(o: ServingBenchOptions = {}): Promise<Serv
   let errors = 0;
   const pg = await startBenchPostgres();
   try {
-    for (const kind of ['bare', 'fastify', 'bosun', 'bosun-hot'] as const) servers.push(await spawnServer(kind));
+    for (const kind of ['bare', 'bare-constant', 'fastify', 'bosun', 'bosun-hot'] as const) servers.push(await spawnServer(kind));
     if (pg) servers.push(await spawnServer('bosun-pg', { ...process.env, BOSUN_BENCH_PG_URL: pg.url }));
+    const fastapi = await spawnFastApi();
+    if ('port' in fastapi) servers.push(fastapi);
     const target = (s: Server): LoadTarget => ({ port: s.port, path: '/v1/models/bench:predict', bodies });
     const best = new Map<Kind, ServerFigures>();
     for (let r = 0; r < rounds; r++) {
       for (const s of servers) {
         await closedLoad(target(s), clients, 1000); // warm-up: JIT, connections
-        const log0 = await drainedLog(s);
-        const cpu0 = await serverCpuMs(s);
+        const log0 = await s.drainedLog();
+        const cpu0 = await s.cpuMs();
         const run = await closedLoad(target(s), clients, ms);
-        const cpuMs = (await serverCpuMs(s)) - cpu0;
-        const logDropped = (await drainedLog(s)).dropped - log0.dropped;
+        const cpuMs = (await s.cpuMs()) - cpu0;
+        const logDropped = (await s.drainedLog()).dropped - log0.dropped;
         const figures = { rps: run.done / (run.elapsedMs / 1000), cpuUsPerRequest: (cpuMs * 1000) / run.done, logDropped };
         if (figures.rps > (best.get(s.kind)?.rps ?? 0)) best.set(s.kind, figures);
         errors += run.errors;
@@ -308,6 +456,7 @@ export async function runServingBench(o: ServingBenchOptions = {}): Promise<Serv
     const bosun = best.get('bosun')!;
     const hot = best.get('bosun-hot')!;
     const pgBest = best.get('bosun-pg');
+    const fastapiBest = best.get('fastapi');
     // The headline is the production setup (log to PostgreSQL) where PostgreSQL is installed, else the PGlite one.
     const headline = pgBest ?? bosun;
     const postgres = pgBest ? { ...pgBest, ratio: pgBest.rps / bare.rps, halfLoad: await halfLoad(server('bosun-pg'), pgBest.rps / 2) } : null;
@@ -322,13 +471,15 @@ export async function runServingBench(o: ServingBenchOptions = {}): Promise<Serv
       bosun: { ...bosun, halfLoad: bosunHalf },
       hotPath: { ...hot, ratio: hot.rps / bare.rps, halfLoad: hotHalf },
       bare: { ...bare, atBosunHalfLoad: await halfLoad(server('bare'), floorRps) },
+      bareConstant: best.get('bare-constant')!,
       postgres,
       fastify: { ...fastify, halfLoad: await halfLoad(server('fastify'), fastify.rps / 2), atBosunHalfLoad: await halfLoad(server('fastify'), floorRps) },
+      fastapi: fastapiBest ? { ...fastapiBest, bosunOver: headline.rps / fastapiBest.rps } : { why: (fastapi as { why: string }).why },
       errors,
       clients,
     };
   } finally {
-    await Promise.all(servers.map(stopServer));
+    await Promise.all(servers.map((s) => s.stop()));
     await pg?.stop();
   }
 }
@@ -375,11 +526,14 @@ if (process.argv[2] === '--serve') {
     ...(r.postgres ? [row('bosun, log to PostgreSQL (production setup)', r.postgres, r.postgres.halfLoad)] : []),
     row('bosun, log to in-process PGlite (bosun dev)', r.bosun, r.bosun.halfLoad),
     row('bosun, hot path (log discarded)', r.hotPath, r.hotPath.halfLoad),
-    row('fastify alone, constant answer', r.fastify, r.fastify.halfLoad),
+    row('fastify alone, same work by hand', r.fastify, r.fastify.halfLoad),
     row('fastify alone, paced as the headline', null, r.fastify.atBosunHalfLoad),
-    row('bare node:http, constant answer', r.bare),
+    row('bare node:http, same work by hand (reference)', r.bare),
     row('bare node:http, paced as the headline', null, r.bare.atBosunHalfLoad),
+    row('bare node:http, constant answer, body unread', r.bareConstant),
+    ...('rps' in r.fastapi ? [row('FastAPI + scikit-learn (uvicorn, 1 process)', r.fastapi)] : []),
   ]);
+  if (!('rps' in r.fastapi)) console.log(`FastAPI reference not measured: ${r.fastapi.why}`);
   console.log('paced = half of that server\'s own best req/s unless the row says otherwise; p50/p99 from the least disturbed round');
-  console.log(`targets: >= 0.70 x bare req/s, p99 <= 5 ms at half load; non-200 answers or errors: ${r.errors}`);
+  console.log(`targets: >= 0.70 x bare same-work req/s and p99 <= 5 ms at half load, both with the log on PostgreSQL; >= 10 x FastAPI; non-200 answers or errors: ${r.errors}`);
 }
