@@ -17,6 +17,9 @@ export interface BinMapper {
 /** sklearn's default: quantiles from at most this many rows are as good as from all, and far cheaper. */
 export const BINNING_SUBSAMPLE = 200_000;
 
+/** Sample columns gathered per pass over the sampled rows (8 × 200k doubles = 12.8 MB at most). */
+const GATHER_COLUMNS = 8;
+
 /** Largest finite threshold: +Infinity is reserved for the "NaN vs everything else" split. */
 const ALMOST_INF = 1e300;
 
@@ -36,18 +39,29 @@ export function fitBinMapper(X: Matrix, rows: Int32Array | null, maxBins: number
   }
 
   const p = X.cols;
+  const m = sample.length;
   const thresholds: Float64Array[] = [];
   const nBinsNonMissing = new Int32Array(p);
-  const column = new Float64Array(sample.length);
-  for (let f = 0; f < p; f++) {
-    let m = 0;
-    for (let i = 0; i < sample.length; i++) {
-      const v = X.data[sample[i] * p + f];
-      if (v === v) column[m++] = v;
+  // Columns of the sample gathered GATHER_COLUMNS at a time, in one pass over its rows each: X is
+  // row-major, so a pass per column would fetch every sampled row's cache lines once per column.
+  const columns = new Float64Array(m * Math.min(p, GATHER_COLUMNS));
+  for (let f0 = 0; f0 < p; f0 += GATHER_COLUMNS) {
+    const f1 = Math.min(p, f0 + GATHER_COLUMNS);
+    for (let i = 0; i < m; i++) {
+      const xo = sample[i] * p;
+      for (let f = f0; f < f1; f++) columns[(f - f0) * m + i] = X.data[xo + f];
     }
-    const t = featureThresholds(column.subarray(0, m).sort(), maxBins);
-    thresholds.push(t);
-    nBinsNonMissing[f] = t.length + 1;
+    for (let f = f0; f < f1; f++) {
+      const column = columns.subarray((f - f0) * m, (f - f0 + 1) * m);
+      let k = 0;
+      for (let i = 0; i < m; i++) {
+        const v = column[i];
+        if (v === v) column[k++] = v;
+      }
+      const t = featureThresholds(column.subarray(0, k).sort(), maxBins);
+      thresholds.push(t);
+      nBinsNonMissing[f] = t.length + 1;
+    }
   }
   return { thresholds, nBinsNonMissing };
 }
