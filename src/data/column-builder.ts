@@ -20,7 +20,38 @@ import { booleanText, datetimeText, hasOuterSpace, numericText, stringText, type
 
 const SPELLING_CAP = 4096;
 
-type Kind = 'unknown' | 'numeric' | 'boolean' | 'datetime' | 'string';
+export type Kind = 'unknown' | 'numeric' | 'boolean' | 'datetime' | 'string';
+
+/**
+ * How a column stands where a chunk parsed on another thread begins (csv-parallel.ts): its kind so far, and whether
+ * it still records first spellings. Kinds only move from unknown to a kind and from a kind to string, and a dropped
+ * spelling map never comes back, so a chunk told this state at dispatch can still be merged after later chunks.
+ */
+export interface ColumnStart {
+  kind: Kind;
+  spelling: boolean;
+}
+
+/**
+ * What a ColumnBuilder made of one chunk of rows, to be appended to the column built from the rows before it
+ * (appendChunk). Plain data, so it crosses threads; the arrays are transferred.
+ */
+export interface ColumnChunk {
+  rows: number;
+  missing: number;
+  /** The kind of the chunk's first non-missing cell (or the kind it started with); 'unknown' when all missing. */
+  classified: Kind;
+  /** The kind changed after `classified` (a cell did not fit): the chunk's re-encoding used its own spellings. */
+  changed: boolean;
+  kind: Kind;
+  floats: Float64Array | null;
+  codes: Int32Array | null;
+  levels: string[] | null;
+  /** First spelling of each value, in the order first met; null once more than SPELLING_CAP were met. */
+  spelling: Array<[number, string]> | null;
+  /** Row in the chunk → its text, for boolean and datetime cells spelt unlike the chunk's first spelling. */
+  respelt: Array<[number, string]> | null;
+}
 
 /** A cell that cannot be coerced to a declared type; the reader adds column and row to the message. */
 export class CellError extends Error {
@@ -53,6 +84,9 @@ export class ColumnBuilder {
   private spelling: Map<number, string> | null = null;
   /** Row → trimmed text, for boolean and datetime cells spelt unlike the first cell of the same value. */
   private respelt: Map<number, string> | null = null;
+  /** The first kind a non-missing cell gave (or the starting kind), and whether the kind changed since. */
+  private classified: Kind;
+  private changed = false;
 
   constructor(
     readonly name: string,
@@ -61,9 +95,18 @@ export class ColumnBuilder {
     private readonly declared?: DeclaredType,
     /** Expected row count, so storage is allocated once instead of grown by doubling. */
     private readonly capacityHint = 0,
+    /** Where this builder's rows sit in a column begun elsewhere (a chunk on another thread). */
+    start?: ColumnStart,
   ) {
-    this.kind = declared ? kindOf(declared.type) : 'unknown';
+    this.kind = declared ? kindOf(declared.type) : (start?.kind ?? 'unknown');
+    this.classified = this.kind;
     if (this.kind !== 'unknown') this.allocate(0);
+    if (start !== undefined && !start.spelling) this.spelling = null;
+  }
+
+  /** The state a chunk parsed elsewhere starts from when it follows the rows added so far. */
+  startState(): ColumnStart {
+    return { kind: this.kind, spelling: this.spelling !== null };
   }
 
   get rows(): number {
@@ -83,7 +126,7 @@ export class ColumnBuilder {
         if (n === undefined) return this.mismatch(cell, 'is not a number');
         if (n !== n) return this.pushMissing(); // missing, or a NaN literal
         this.floats!.push(n);
-        this.remember(n, cell);
+        this.remember(n, cell, this.floats!.length - 1);
         return;
       }
       case 'string': {
@@ -97,7 +140,7 @@ export class ColumnBuilder {
         }
         if (b !== b) return this.pushMissing();
         this.floats!.push(b);
-        this.remember(b, cell);
+        this.remember(b, cell, this.floats!.length - 1);
         return;
       }
       case 'datetime': {
@@ -107,12 +150,13 @@ export class ColumnBuilder {
         }
         if (t !== t) return this.pushMissing();
         this.floats!.push(t);
-        this.remember(t, cell);
+        this.remember(t, cell, this.floats!.length - 1);
         return;
       }
       case 'unknown':
         if (this.missing.isMissing(cell)) return this.pushMissing();
         this.kind = classifyCell(cell);
+        this.classified = this.kind;
         this.allocate(this.untypedRows); // the cells so far were all missing
         this.push(cell);
         return;
@@ -134,7 +178,7 @@ export class ColumnBuilder {
           if (n === n) {
             this.floats!.push(n);
             const spelling = this.spelling;
-            if (spelling !== null && !spelling.has(n)) this.remember(n, b.toString('utf8', start, end));
+            if (spelling !== null && !spelling.has(n)) this.remember(n, b.toString('utf8', start, end), this.floats!.length - 1);
             return;
           }
         } else {
@@ -181,6 +225,103 @@ export class ColumnBuilder {
     else this.untypedRows++;
   }
 
+  /** The rows added so far as a chunk for another builder's appendChunk; this builder must not be used afterwards. */
+  exportChunk(): ColumnChunk {
+    return {
+      rows: this.rows,
+      missing: this.missingCount,
+      classified: this.classified,
+      changed: this.changed,
+      kind: this.kind,
+      floats: this.floats?.finish() ?? null,
+      codes: this.codes?.finish() ?? null,
+      levels: this.codes !== null ? this.levels : null,
+      spelling: this.spelling !== null ? [...this.spelling] : null,
+      respelt: this.respelt !== null ? [...this.respelt] : null,
+    };
+  }
+
+  /**
+   * Whether appendChunk would give exactly the column that pushing the chunk's cells here one by one gives. It
+   * does not when the chunk's kind changed inside it (its re-encoded text came from its own spellings, not the
+   * column's), when the chunk's kind is not this column's and not text (a string column's cells would need their
+   * text, which a float chunk no longer has), or when this column tracks boolean/datetime spellings and the chunk
+   * stopped tracking its own. The caller then parses the chunk's bytes here instead.
+   */
+  canAppend(c: ColumnChunk): boolean {
+    if (c.classified === 'unknown' || this.kind === 'unknown') return true;
+    if (c.changed) return false;
+    if (c.classified === this.kind) return this.kind === 'numeric' || this.kind === 'string' || this.spelling === null || c.spelling !== null;
+    // A cell the inference calls text fits no float kind, so the column would have turned to strings there.
+    return c.classified === 'string' && this.declared === undefined;
+  }
+
+  /** Appends a chunk that canAppend accepted. */
+  appendChunk(c: ColumnChunk): void {
+    if (c.classified === 'unknown') {
+      // Every cell missing; pushMissing's bookkeeping for c.rows cells.
+      this.missingCount += c.rows;
+      if (this.floats) this.floats.fill(NaN, c.rows);
+      else if (this.codes) this.codes.fill(MISSING_CODE, c.rows);
+      else this.untypedRows += c.rows;
+      return;
+    }
+    const base = this.rows;
+    const adopted = this.kind === 'unknown';
+    if (adopted) {
+      // Only missing cells so far: the chunk went exactly as this column would have, its own state included.
+      this.kind = c.kind;
+      this.classified = c.classified;
+      this.allocate(base);
+      this.spelling = c.spelling !== null && c.kind !== 'string' ? new Map(c.spelling) : null;
+      if (c.respelt !== null) this.respelt = new Map(c.respelt.map(([r, t]) => [base + r, t]));
+    } else if (this.kind !== c.kind) this.demoteToString();
+    this.missingCount += c.missing;
+    if (this.kind === 'string') return this.appendCodes(c.codes!, c.levels!);
+    const floats = c.floats!;
+    this.floats!.append(floats);
+    if (adopted || this.spelling === null) return;
+    if (c.spelling === null) {
+      // The chunk met more than SPELLING_CAP distinct values, so together they did too (numeric; see canAppend).
+      this.spelling = null;
+      return;
+    }
+    if (this.kind === 'numeric') {
+      // Only the first spelling of each value matters for numbers: replaying the chunk's in order is the same.
+      for (const [v, text] of c.spelling) {
+        if (!this.spelling.has(v)) this.remember(v, text, -1);
+        if (this.spelling === null) return;
+      }
+      return;
+    }
+    // Boolean or datetime: every row's own text, replayed against this column's first spellings.
+    const first = new Map(c.spelling);
+    const own = c.respelt !== null ? new Map(c.respelt) : null;
+    for (let r = 0; r < floats.length && this.spelling !== null; r++) {
+      const v = floats[r];
+      if (v === v) this.remember(v, own?.get(r) ?? first.get(v)!, base + r);
+    }
+  }
+
+  private appendCodes(codes: Int32Array, levels: readonly string[]): void {
+    const map = new Int32Array(levels.length);
+    for (let l = 0; l < levels.length; l++) {
+      const s = levels[l];
+      let code = this.dict!.get(s);
+      if (code === undefined) {
+        code = this.levels.length;
+        this.levels.push(s);
+        this.dict!.set(s, code);
+      }
+      map[l] = code;
+    }
+    const out = this.codes!;
+    for (let i = 0; i < codes.length; i++) {
+      const k = codes[i];
+      out.push(k < 0 ? MISSING_CODE : map[k]);
+    }
+  }
+
   finish(): Column {
     const declaredType = this.declared?.type;
     if (this.kind === 'unknown') {
@@ -222,7 +363,7 @@ export class ColumnBuilder {
     this.codes!.push(code);
   }
 
-  private remember(value: number, cell: string): void {
+  private remember(value: number, cell: string, row: number): void {
     const spelling = this.spelling;
     if (spelling === null) return;
     const first = spelling.get(value);
@@ -232,7 +373,7 @@ export class ColumnBuilder {
       if (text === first) return;
       this.respelt ??= new Map();
       if (this.respelt.size >= SPELLING_CAP) this.spelling = null;
-      else this.respelt.set(this.floats!.length - 1, text);
+      else this.respelt.set(row, text);
       return;
     }
     if (spelling.size >= SPELLING_CAP) {
@@ -256,6 +397,7 @@ export class ColumnBuilder {
     const respelt = this.respelt;
     this.respelt = null;
     this.kind = 'string';
+    this.changed = true;
     this.floats = null;
     this.spelling = null;
     this.codes = new GrowableInt32(Math.max(this.capacityHint, floats.length + 1024));

@@ -18,10 +18,12 @@ const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 
-const RD_UNKNOWN = 0;
-const RD_LF = 1;
-const RD_CRLF = 2;
-const RD_CR = 3;
+export const RD_UNKNOWN = 0;
+export const RD_LF = 1;
+export const RD_CRLF = 2;
+export const RD_CR = 3;
+/** Which line break ends records: not yet known, LF, CR LF or CR. */
+export type RecordDelimiter = typeof RD_UNKNOWN | typeof RD_LF | typeof RD_CRLF | typeof RD_CR;
 
 /** Receives each complete record: field i is bytes [starts[i], ends[i]) of buf; escaped[i] = 1 when it holds `""`. */
 export interface RecordSink {
@@ -35,8 +37,9 @@ export class CsvTokenizer {
   private ends = new Int32Array(256);
   private escaped = new Uint8Array(256);
   /** Line of the next byte to tokenize. */
-  private line = 1;
-  private rd = RD_UNKNOWN;
+  line = 1;
+  /** The record delimiter, once met (see RecordDelimiter); a tokenizer resuming mid-file is given it. */
+  rd: RecordDelimiter = RD_UNKNOWN;
   /** Scratch for parseRecord: the line after the record it just read. */
   private lineAfter = 1;
 
@@ -213,6 +216,11 @@ export class CsvTokenizer {
     this.ends = ends;
     this.escaped = escaped;
   }
+}
+
+/** A record of one field holding only spaces: blank to a person, so skipped, though the tokenizer sees a field. */
+export function isBlankRecord(buf: Buffer, count: number, starts: Int32Array, ends: Int32Array, escaped: Uint8Array): boolean {
+  return count === 1 && fieldText(buf, starts[0], ends[0], escaped[0]).trim() === '';
 }
 
 /** The text of a field: UTF-8 decoded, `""` unescaped. */

@@ -5,6 +5,19 @@
 const INITIAL_CAPACITY = 1024;
 
 /**
+ * Buffers a CSV parsing thread got back from the chunks it sent (csv-worker.ts), used before allocating new ones:
+ * otherwise every chunk leaves its columns' buffers as garbage, which the collector finds late. Empty elsewhere.
+ */
+export const spareBuffers: ArrayBuffer[] = [];
+
+function buffer(bytes: number): ArrayBuffer {
+  for (let i = 0; i < spareBuffers.length; i++) {
+    if (spareBuffers[i].byteLength >= bytes) return spareBuffers.splice(i, 1)[0];
+  }
+  return new ArrayBuffer(bytes);
+}
+
+/**
  * Exactly-sized result. When little capacity is unused (a good row-count estimate), a view avoids copying the column
  * at the end of a read, which would briefly double its memory.
  */
@@ -19,7 +32,8 @@ export class GrowableFloat64 {
   length = 0;
 
   constructor(capacity = INITIAL_CAPACITY) {
-    this.data = new Float64Array(Math.max(16, capacity));
+    const n = Math.max(16, capacity);
+    this.data = new Float64Array(buffer(n * 8), 0, n);
   }
 
   push(v: number): void {
@@ -36,6 +50,13 @@ export class GrowableFloat64 {
 
   get(i: number): number {
     return this.data[i];
+  }
+
+  /** Appends every value of `src` (a chunk parsed on another thread). */
+  append(src: Float64Array): void {
+    if (this.length + src.length > this.data.length) this.grow(this.length + src.length);
+    this.data.set(src, this.length);
+    this.length += src.length;
   }
 
   /** The values, sized to the length; the builder must not be used afterwards. */
@@ -57,7 +78,8 @@ export class GrowableInt32 {
   length = 0;
 
   constructor(capacity = INITIAL_CAPACITY) {
-    this.data = new Int32Array(Math.max(16, capacity));
+    const n = Math.max(16, capacity);
+    this.data = new Int32Array(buffer(n * 4), 0, n);
   }
 
   push(v: number): void {

@@ -2,7 +2,7 @@
  * Assembles a Table from records of text cells, shared by the CSV and JSON Lines readers: owns the column
  * builders, applies a declared schema, and turns cell coercion failures into errors naming column and row.
  */
-import { CellError, ColumnBuilder, type DeclaredType } from './column-builder';
+import { CellError, ColumnBuilder, type ColumnChunk, type ColumnStart, type DeclaredType } from './column-builder';
 import { fieldText } from './csv-tokenizer';
 import { DataError } from './errors';
 import { MissingMatcher, type InferOptions } from './infer';
@@ -34,6 +34,8 @@ export class TableBuilder {
     private readonly headerPlace = 'the header',
     /** Expected row count, if the reader can estimate it. */
     private readonly capacityHint = 0,
+    /** Per column, where these rows sit in a table begun elsewhere (a chunk parsed on another thread). */
+    private readonly starts?: readonly ColumnStart[],
   ) {
     this.missing = new MissingMatcher(opts.missingValues);
     const spec = parseSchemaSpec(opts.schema);
@@ -59,7 +61,7 @@ export class TableBuilder {
         { column: name },
       );
     }
-    const builder = new ColumnBuilder(name, this.missing, this.opts, this.declared.get(name), this.capacityHint);
+    const builder = new ColumnBuilder(name, this.missing, this.opts, this.declared.get(name), this.capacityHint, this.starts?.[this.columns.length]);
     builder.backfill(this.nrows);
     this.index.set(name, this.columns.length);
     this.columns.push(builder);
@@ -123,6 +125,29 @@ export class TableBuilder {
       throw this.cellFailure(e, col, where);
     }
     this.nrows++;
+  }
+
+  /** Each column's state, for a chunk that another thread parses to follow the rows added so far. */
+  startStates(): ColumnStart[] {
+    return this.columns.map((c) => c.startState());
+  }
+
+  /** The rows added so far, one chunk per column, for appendChunks; this builder must not be used afterwards. */
+  exportChunks(): ColumnChunk[] {
+    return this.columns.map((c) => c.exportChunk());
+  }
+
+  /**
+   * Appends `rows` rows parsed elsewhere, all columns or none: false (nothing changed) when a column cannot take
+   * its chunk exactly as if the cells had been added here (ColumnBuilder.canAppend), so the caller parses them here.
+   */
+  appendChunks(chunks: readonly ColumnChunk[], rows: number): boolean {
+    const cols = this.columns;
+    if (chunks.length !== cols.length) return false;
+    for (let i = 0; i < cols.length; i++) if (chunks[i].rows !== rows || !cols[i].canAppend(chunks[i])) return false;
+    for (let i = 0; i < cols.length; i++) cols[i].appendChunk(chunks[i]);
+    this.nrows += rows;
+    return true;
   }
 
   finish(): Table {
