@@ -12,6 +12,7 @@ import {
   doublePrecision,
   index,
   integer,
+  json,
   jsonb,
   pgEnum,
   pgTable,
@@ -283,8 +284,10 @@ export const predictionLog = pgTable(
     modelName: text('model_name').notNull(),
     modelVersion: integer('model_version').notNull(),
     requestId: text('request_id').notNull(),
-    features: jsonb('features').notNull(),
-    output: jsonb('output').notNull(),
+    // json, not jsonb: the serving process writes thousands of rows a second and readers only fetch the values whole,
+    // so PostgreSQL storing the text as sent (checked, not parsed into a tree) is the cheaper trade.
+    features: json('features').notNull(),
+    output: json('output').notNull(),
     /** Set when scoring this instance failed (the verification window counts these). */
     error: text('error'),
     /** True for a shadow prediction: computed and logged, never returned to the caller. */
