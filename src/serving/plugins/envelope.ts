@@ -12,6 +12,18 @@ import { SERVING_STATE } from '../state';
 
 export const ENVELOPE_PLUGIN = 'bosun-serving-envelope';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The body's JSON text, and its `instances` as parsed: the prediction log cuts each instance's text out of the body
+     * (instanceText.ts) instead of serialising it again, as long as `body.instances` is still this array (a plugin
+     * that replaces the instances, such as the feature lookup, makes the log serialise what was actually scored).
+     */
+    bodyText: string;
+    bodyInstances: unknown;
+  }
+}
+
 export const envelopePlugin = fp(
   async (fastify) => {
     const { limits } = fastify.serving;
@@ -20,13 +32,19 @@ export const envelopePlugin = fp(
     // Plain JSON.parse is safe here: instances are only read field by field, never merged into other objects, and a
     // "__proto__" key is just an unexpected field.
     fastify.removeAllContentTypeParsers();
-    const parseJson = (_req: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void) => {
+    fastify.decorateRequest('bodyText', '');
+    fastify.decorateRequest('bodyInstances', null);
+    const parseJson = (req: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void) => {
       if (body.length === 0) return done(new MalformedJsonError('the body is empty'));
+      let value: unknown;
       try {
-        done(null, JSON.parse(body));
+        value = JSON.parse(body);
       } catch (err) {
-        done(new MalformedJsonError((err as Error).message));
+        return done(new MalformedJsonError((err as Error).message));
       }
+      req.bodyText = body;
+      req.bodyInstances = (value as { instances?: unknown } | null)?.instances ?? null;
+      done(null, value);
     };
     fastify.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
     fastify.addContentTypeParser('*', { parseAs: 'string' }, parseJson);

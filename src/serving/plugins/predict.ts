@@ -15,6 +15,7 @@ import { internalErrorBody, MAX_REQUEST_ID_LENGTH, notServedAnswer, shownId } fr
 import { UNKNOWN_MODEL } from '../metrics';
 import type { ScoreCallback } from '../microBatch';
 import type { ModelSlot } from '../modelCache';
+import { instanceTexts } from '../instanceText';
 import { routesToChallenger } from '../routing';
 import { isInputError, type ServedVersion } from '../servedVersion';
 import { SERVING_STATE } from '../state';
@@ -100,10 +101,23 @@ export const predictPlugin = fp(
         // The canary could not answer; production does, and the canary's failure is logged for its verification.
         // Bad input that production refuses as well is the caller's, not the canary's, and is not held against it.
         score(slot.production, instances, (err, scores) => {
-          if (err === null || !isInputError(canaryErr)) logFailure(c.version, 'canary', rid, instances, canaryErr, performance.now() - t0, false);
+          if (err === null || !isInputError(canaryErr)) logFailure(c.version, 'canary', rid, instances, featureTexts(req, instances), canaryErr, performance.now() - t0, false);
           settle(req, reply, slot, slot.production, rid, instances, t0, err, scores);
         });
       });
+    }
+
+    /**
+     * Each instance's JSON text for the log: cut out of the body as received while `instances` is still the array
+     * parsed from it, else (a plugin replaced them, or the body's text cannot be cut safely) serialised from what was
+     * scored. Made once per request, shared by its production, canary and shadow records.
+     */
+    function featureTexts(req: FastifyRequest, instances: unknown[]): string[] {
+      if (req.bodyInstances === instances) {
+        const texts = instanceTexts(req.bodyText);
+        if (texts !== null && texts.length === instances.length) return texts;
+      }
+      return instances.map((inst) => JSON.stringify(inst));
     }
 
     /** Scores through the version's micro-batcher; NaN or Infinity among a request's scores is its error, never an answer. */
@@ -136,7 +150,7 @@ export const predictPlugin = fp(
           reply.send(e); // worded by the error handler
           return;
         }
-        logFailure(target, target === slot.production ? 'production' : 'canary', rid, instances, e, latencyMs, false);
+        logFailure(target, target === slot.production ? 'production' : 'canary', rid, instances, featureTexts(req, instances), e, latencyMs, false);
         req.log.error({ err: e }, `scoring failed for model "${target.modelName}" v${target.version} (request id ${rid})`);
         reply.code(500).send(internalErrorBody(shownId(rid)));
         return;
@@ -144,7 +158,8 @@ export const predictPlugin = fp(
       const n = instances.length;
       reply.type('application/json; charset=utf-8').send(`{"predictions":${target.renderPredictions(scores, n)},"model_version":"${target.versionLabel}"}`);
       metrics.predictions.inc({ model: target.modelName, version: target.versionLabel, role: target === slot.production ? 'production' : 'canary' }, n);
-      logScored(target, rid, instances, scores, latencyMs, false);
+      const features = featureTexts(req, instances);
+      logScored(target, rid, instances, features, scores, latencyMs, false);
       const c = slot.challenger;
       if (c !== null && c.strategy === 'shadow') {
         // In a later turn of the event loop, after the response has gone: the caller never waits for the shadow, and
@@ -155,15 +170,15 @@ export const predictPlugin = fp(
           score(c.version, instances, (shadowErr, shadowScores) => {
             shadowsPending--;
             const ms = performance.now() - s0;
-            if (shadowErr !== null || shadowScores === null) return logFailure(c.version, 'shadow', rid, instances, shadowErr ?? new Error('no scores'), ms, true);
+            if (shadowErr !== null || shadowScores === null) return logFailure(c.version, 'shadow', rid, instances, features, shadowErr ?? new Error('no scores'), ms, true);
             metrics.predictions.inc({ model: c.version.modelName, version: c.version.versionLabel, role: 'shadow' }, n);
-            logScored(c.version, rid, instances, shadowScores, ms, true);
+            logScored(c.version, rid, instances, features, shadowScores, ms, true);
           });
         });
       }
     }
 
-    function logScored(v: ServedVersion, rid: string, instances: unknown[], scores: Float64Array, latencyMs: number, shadow: boolean): void {
+    function logScored(v: ServedVersion, rid: string, instances: unknown[], features: string[], scores: Float64Array, latencyMs: number, shadow: boolean): void {
       const at = Date.now();
       const n = instances.length;
       for (let i = 0; i < n; i++) {
@@ -171,7 +186,7 @@ export const predictPlugin = fp(
           modelName: v.modelName,
           modelVersion: v.version,
           requestId: n === 1 ? rid : `${rid}/${i}`,
-          features: JSON.stringify(instances[i]),
+          features: features[i],
           output: null,
           scores,
           row: i,
@@ -184,13 +199,13 @@ export const predictPlugin = fp(
       }
     }
 
-    function logFailure(v: ServedVersion, role: string, rid: string, instances: unknown[], err: Error, latencyMs: number, shadow: boolean): void {
+    function logFailure(v: ServedVersion, role: string, rid: string, instances: unknown[], features: string[], err: Error, latencyMs: number, shadow: boolean): void {
       const at = Date.now();
       const n = instances.length;
       metrics.predictionErrors.inc({ model: v.modelName, version: v.versionLabel, role }, n);
       const error = err.message.slice(0, 2000);
       for (let i = 0; i < n; i++) {
-        log.push({ modelName: v.modelName, modelVersion: v.version, requestId: n === 1 ? rid : `${rid}/${i}`, features: JSON.stringify(instances[i]), output: null, scores: null, row: i, render: null, error, shadow, latencyMs, at });
+        log.push({ modelName: v.modelName, modelVersion: v.version, requestId: n === 1 ? rid : `${rid}/${i}`, features: features[i], output: null, scores: null, row: i, render: null, error, shadow, latencyMs, at });
       }
     }
   },
