@@ -8,7 +8,7 @@
  *
  * Models trained on a plain table pass through after one cached lookup of their run's spec per version.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../../db/client';
 import { missingMessage, OnlineLookupBatcher, type OnlineView } from '../../featurestore/online';
@@ -49,15 +49,14 @@ export const featureLookupPlugin = fp<FeatureLookupOptions>(
       return p;
     };
 
-    fastify.addHook('preHandler', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
-      if (req.method !== 'POST' || !req.routeOptions.url?.endsWith('::predict')) return done();
+    const lookup = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
       const slot = cache.get((req.params as { name: string }).name);
       if (!slot) return done();
-      const versions = slot.challenger ? [slot.production, slot.challenger.version] : [slot.production];
-      const found = versions.map(viewsOf);
-      // The plain path stays synchronous: no feature views, nothing to wait for.
-      if (found.every((f) => f === null)) return done();
-      Promise.all(found)
+      // The plain path stays synchronous and allocates nothing: no feature views, nothing to wait for.
+      const production = viewsOf(slot.production);
+      const challenger = slot.challenger ? viewsOf(slot.challenger.version) : null;
+      if (production === null && challenger === null) return done();
+      Promise.all([production, challenger])
         .then(async (all) => {
           const specs = all.filter((f): f is ModelFeatureViews => f !== null);
           if (specs.length === 0) return done();
@@ -80,6 +79,15 @@ export const featureLookupPlugin = fp<FeatureLookupOptions>(
           done();
         })
         .catch((err: Error) => done(err));
+    };
+
+    // A hook of the :predict route alone, attached as the route is declared (the predict plugin is registered after
+    // this one, in the same /v1 context): a context-wide preHandler would run on every /v1 request to filter by URL.
+    fastify.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      if (!methods.includes('POST') || !route.url.endsWith('::predict')) return;
+      const own = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
+      route.preHandler = [...own, lookup as preHandlerHookHandler];
     });
   },
   { name: 'bosun-serving-feature-lookup', fastify: '5.x', decorators: { fastify: [SERVING_STATE] } },
