@@ -1,4 +1,5 @@
 import type { Task } from './task';
+import { binomialGradients, squaredGradients } from './tree/kernels.js';
 
 /**
  * Losses for gradient boosting, matching sklearn's HalfSquaredError, HalfBinomialLoss and
@@ -10,6 +11,8 @@ export interface BoostingLoss {
   readonly nTreesPerIteration: number;
   /** Hessian identically 1: histograms can skip it. */
   readonly constantHessian: boolean;
+  /** One tree per iteration whose gradients kernels.js computes row by row (so threads can share them). */
+  readonly rowKernel?: 'binomial' | 'squared';
   /** The best constant raw prediction (the model before any tree). */
   baseline(y: Float64Array): Float64Array;
   /**
@@ -30,14 +33,14 @@ export function boostingLoss(task: Task): BoostingLoss {
 const squaredError: BoostingLoss = {
   nTreesPerIteration: 1,
   constantHessian: true,
+  rowKernel: 'squared',
   baseline(y) {
     let s = 0;
     for (let i = 0; i < y.length; i++) s += y[i];
     return Float64Array.of(s / y.length);
   },
   gradients(y, raw, grad) {
-    const g = grad[0];
-    for (let i = 0; i < y.length; i++) g[i] = raw[i] - y[i];
+    squaredGradients(y, raw, grad[0], 0, y.length);
   },
   loss(y, raw) {
     let s = 0;
@@ -52,6 +55,7 @@ const squaredError: BoostingLoss = {
 const binomial: BoostingLoss = {
   nTreesPerIteration: 1,
   constantHessian: false,
+  rowKernel: 'binomial',
   baseline(y) {
     let s = 0;
     for (let i = 0; i < y.length; i++) s += y[i];
@@ -59,16 +63,7 @@ const binomial: BoostingLoss = {
     return Float64Array.of(Math.log(p / (1 - p)));
   },
   gradients(y, raw, grad, hess) {
-    const g = grad[0];
-    const h = hess[0];
-    for (let i = 0; i < y.length; i++) {
-      const r = raw[i];
-      // One exp(-|r|) for both branches of the stable sigmoid (the same values as two calls).
-      const e = Math.exp(r >= 0 ? -r : r);
-      const p = r >= 0 ? 1 / (1 + e) : e / (1 + e);
-      g[i] = p - y[i];
-      h[i] = p * (1 - p);
-    }
+    binomialGradients(y, raw, grad[0], hess[0], 0, y.length);
   },
   loss(y, raw) {
     let s = 0;

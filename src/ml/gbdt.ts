@@ -160,7 +160,12 @@ function boost(
   };
 
   const baseline = loss.baseline(yTrain);
-  const raw = new Float64Array(nTrain * K);
+  // One tree per iteration with a row kernel: the helpers also compute the gradients and add the leaf
+  // values, each on a chunk of rows (per-row work, so the same numbers for any thread count). Those arrays
+  // must then be shared.
+  const rowThreads = pool && K === 1 && loss.rowKernel ? pool : null;
+  const raw = rowThreads ? new Float64Array(new SharedArrayBuffer(nTrain * 8)) : new Float64Array(nTrain * K);
+  const yRows = rowThreads && !(yTrain.buffer instanceof SharedArrayBuffer) ? sharedCopy(yTrain) : yTrain;
   for (let i = 0; i < nTrain; i++) raw.set(baseline, i * K);
   const rawVal = new Float64Array(nVal * K);
   for (let i = 0; i < nVal; i++) rawVal.set(baseline, i * K);
@@ -178,11 +183,13 @@ function boost(
 
   for (let iteration = 0; iteration < params.maxIter; iteration++) {
     // All K trees of an iteration fit the gradients at the iteration's start, as in sklearn.
-    loss.gradients(yTrain, raw, grad, hess);
+    if (rowThreads) rowThreads.gradients(loss.rowKernel!, yRows, raw, ctx.orderedGrad, ctx.orderedHess);
+    else loss.gradients(yTrain, raw, grad, hess);
     for (let k = 0; k < K; k++) {
       const grown = growTree(ctx, grad[k], loss.constantHessian ? null : hess[k], growerParams);
       trees.push(grown.tree);
-      addLeafValues(raw, ctx.sampleIdx, grown.leafStart, grown.leafEnd, grown.leafValue, K, k);
+      if (rowThreads) rowThreads.addLeafValues(raw, ctx.sampleIdx, grown.leafStart, grown.leafEnd, grown.leafValue);
+      else addLeafValues(raw, ctx.sampleIdx, grown.leafStart, grown.leafEnd, grown.leafValue, K, k);
       if (earlyStopping) {
         addTreePredictionsBinned(grown.tree, grown.binThreshold, binnedVal, nVal, missingBin, rawVal, K, k);
       }
@@ -252,6 +259,12 @@ function addLeafValues(raw: Float64Array, idx: Int32Array, leafStart: Int32Array
     if (K === 1) for (let i = leafStart[leaf]; i < end; i++) raw[idx[i]] += v;
     else for (let i = leafStart[leaf]; i < end; i++) raw[idx[i] * K + k] += v;
   }
+}
+
+function sharedCopy(a: Float64Array): Float64Array {
+  const out = new Float64Array(new SharedArrayBuffer(a.length * 8));
+  out.set(a);
+  return out;
 }
 
 function gather(y: Float64Array, idx: Int32Array): Float64Array {

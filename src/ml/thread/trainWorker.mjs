@@ -3,7 +3,7 @@
 // the thread starts without a TypeScript loader; its loop blocks the thread, so it reacts to nothing but
 // commands; between fits it sleeps as a spare (see trainThreads.ts) until its thread ends.
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { binRows, buildHistogram, logisticBlock, placeChunk, splitChunk } from '../tree/kernels.js';
+import { addLeafValues, binomialGradients, binRows, buildHistogram, logisticBlock, placeChunk, splitChunk, squaredGradients } from '../tree/kernels.js';
 
 const { ctrl, port, slots } = workerData;
 const { SEQ, DONE, STATE, RESULT, READY, FAILED } = slots;
@@ -28,6 +28,13 @@ function execute(c) {
       return;
     case 'place':
       placeChunk(attached.arrays, c.hasHess, c.cs, c.ce, c.nLeft, c.leftDest, c.rightDest);
+      return;
+    case 'gradients':
+      if (c.kernel === 'binomial') binomialGradients(c.y, c.raw, c.g, c.h, c.cs, c.ce);
+      else squaredGradients(c.y, c.raw, c.g, c.cs, c.ce);
+      return;
+    case 'leaves':
+      addLeafValues(c.raw, c.idx, c.leafStart, c.leafEnd, c.leafValue, c.cs, c.ce);
       return;
     case 'release':
       attached = null;

@@ -58,4 +58,10 @@ export declare function placeChunk(a: PartitionArrays, hasHess: boolean, cs: num
  * Binary logistic loss and gradient over rows [start, end) of row-major X (p columns) for weights w (p
  * weights, then the intercept at w[p]): adds the gradient into out[0..p], returns the loss sum.
  */
+/** Binary log-loss gradients and hessians of rows [start, end) (the arithmetic of boost-loss.ts's binomial). */
+export declare function binomialGradients(y: Float64Array, raw: Float64Array, g: Float32Array, h: Float32Array, start: number, end: number): void;
+/** Squared-error gradients raw - y of rows [start, end). */
+export declare function squaredGradients(y: Float64Array, raw: Float64Array, g: Float32Array, start: number, end: number): void;
+/** raw[idx[i]] += the value of the leaf (a range leafStart..leafEnd of positions) holding position i, for i in [cs, ce). */
+export declare function addLeafValues(raw: Float64Array, idx: Int32Array, leafStart: Int32Array, leafEnd: Int32Array, leafValue: Float64Array, cs: number, ce: number): void;
 export declare function logisticBlock(data: Float64Array, p: number, y: Float64Array, w: Float64Array, start: number, end: number, out: Float64Array): number;

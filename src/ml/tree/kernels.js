@@ -618,12 +618,40 @@ function placeChunk(a, hasHess, cs, ce, nLeft, leftDest, rightDest) {
     if (hasHess) orderedHess[d] = scratchHess[i];
   }
 }
+// Per-row boosting steps, here so helper threads can run them on chunks of rows (each row is computed
+// alone, so any chunking gives the same numbers). Binary log loss: gradient p - y, hessian p(1 - p), with
+// one exp(-|r|) for both branches of the stable sigmoid.
+function binomialGradients(y, raw, g, h, start, end) {
+  for (let i = start; i < end; i++) {
+    const r = raw[i];
+    const e = Math.exp(r >= 0 ? -r : r);
+    const p = r >= 0 ? 1 / (1 + e) : e / (1 + e);
+    g[i] = p - y[i];
+    h[i] = p * (1 - p);
+  }
+}
+function squaredGradients(y, raw, g, start, end) {
+  for (let i = start; i < end; i++) g[i] = raw[i] - y[i];
+}
+// raw[idx[i]] += the value of the leaf holding position i, for positions [cs, ce) of the grower's row
+// order (leaves are contiguous ranges of it, in any order): one tree's training predictions, no traversal.
+function addLeafValues(raw, idx, leafStart, leafEnd, leafValue, cs, ce) {
+  for (let leaf = 0; leaf < leafValue.length; leaf++) {
+    const v = leafValue[leaf];
+    const a = Math.max(cs, leafStart[leaf]);
+    const b = Math.min(ce, leafEnd[leaf]);
+    for (let i = a; i < b; i++) raw[idx[i]] += v;
+  }
+}
 export {
+  addLeafValues,
+  binomialGradients,
   binRows,
   buildHistogram,
   featureGroups,
   placeChunk,
-  splitChunk
+  splitChunk,
+  squaredGradients
 };
 
 // Binary logistic loss and gradient over rows [start, end) of row-major X (p columns) for weights w
