@@ -20,8 +20,18 @@ const CLOSE_ARRAY = 93;
 const COMMA = 44;
 const COLON = 58;
 
-/** The text of each element of the body's top-level `instances` array (the last such key wins, as in JSON.parse). */
-export function instanceTexts(body: string): string[] | null {
+const COMPACT_OPEN = '{"instances":[';
+
+/**
+ * The text of each element of the body's top-level `instances` array (the last such key wins, as in JSON.parse).
+ * `onlyKey`: the caller knows `instances` is the body's only key (the :predict schema allows no other), which makes
+ * the common one-instance compact body a slice found without a pass over its characters.
+ */
+export function instanceTexts(body: string, o: { count?: number; onlyKey?: boolean } = {}): string[] | null {
+  // `{"instances":[X]}` with one instance, `instances` written once and no escape anywhere: X is that instance.
+  if (o.onlyKey && o.count === 1 && body.startsWith(COMPACT_OPEN) && body.endsWith(']}') && body.indexOf('"instances"', 2) === -1 && body.indexOf('\\') === -1) {
+    return [body.slice(COMPACT_OPEN.length, body.length - 2)];
+  }
   let i = skipSpace(body, 0);
   if (body.charCodeAt(i) !== OPEN_OBJECT) return null;
   i = skipSpace(body, i + 1);

@@ -37,6 +37,8 @@ export interface PredictionRecord {
   scores: Float64Array | null;
   row: number;
   render: ((scores: Float64Array, row: number) => unknown) | null;
+  /** The same output rendered straight to JSON text (what the writer uses when given: no object, no stringify). */
+  renderJson?: ((scores: Float64Array, row: number) => string) | null;
   error: string | null;
   shadow: boolean;
   /** From the request reaching the handler to its scores (waiting for its micro-batch included), in ms. */
@@ -272,6 +274,11 @@ function isDataError(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('22') || code === '23502');
 }
 
+/** A record's output as JSON text for writing: rendered as text from its request's scores where it can be. */
+export function outputJson(r: PredictionRecord): string {
+  return r.renderJson && r.scores ? r.renderJson(r.scores, r.row) : JSON.stringify(outputOf(r));
+}
+
 /** Resolves a record's output for writing: stored JSON, or rendered now from its request's scores. */
 export function outputOf(r: PredictionRecord): unknown {
   // The column is NOT NULL: a missing output (an error record) is stored as {}.
@@ -328,7 +335,7 @@ export function batchJson(records: readonly PredictionRecord[]): string {
     json +=
       (i ? ',' : '') +
       `{"model_name":${modelJson},"model_version":${r.modelVersion},"request_id":${JSON.stringify(r.requestId)},` +
-      `"features":${r.features || '{}'},"output":${JSON.stringify(outputOf(r))},"error":${r.error === null ? 'null' : JSON.stringify(r.error)},` +
+      `"features":${r.features || '{}'},"output":${outputJson(r)},"error":${r.error === null ? 'null' : JSON.stringify(r.error)},` +
       `"shadow":${r.shadow},"latency_ms":${Number.isFinite(r.latencyMs) ? r.latencyMs : 0},"created_at":"${atJson}"}`;
   }
   return json + ']';

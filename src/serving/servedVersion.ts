@@ -143,20 +143,23 @@ export class ServedVersion implements BatchScorer {
 
   /** The `predictions` JSON array for `n` scored instances, built as text from precomputed fragments. */
   renderPredictions(scores: Float64Array, n: number): string {
-    const w = this.width;
     let out = '[';
-    if (this.task.kind === 'regression') {
-      for (let i = 0; i < n; i++) out += (i ? ',' : '') + num(scores[i]);
-      return out + ']';
-    }
-    for (let i = 0, base = 0; i < n; i++, base += w) {
-      const best = argmaxRow(scores, base, w);
-      out += (i ? ',' : '') + this.labelOpen[best];
-      for (let k = 0; k < w; k++) out += (k ? ',' : '') + this.probKey[k] + num(scores[base + k]);
-      out += '}}';
-    }
+    for (let i = 0; i < n; i++) out += (i ? ',' : '') + this.predictionJson(scores, i);
     return out + ']';
   }
+
+  /** Instance `i`'s prediction as JSON text: the response's entry, and the same JSON as predictionAt's value. */
+  predictionJson(scores: Float64Array, i: number): string {
+    if (this.task.kind === 'regression') return num(scores[i]);
+    const w = this.width;
+    const base = i * w;
+    let out = this.labelOpen[argmaxRow(scores, base, w)];
+    for (let k = 0; k < w; k++) out += (k ? ',' : '') + this.probKey[k] + num(scores[base + k]);
+    return out + '}}';
+  }
+
+  /** predictionJson bound once, for prediction-log records to render their output text at write time. */
+  readonly renderPredictionJson = (scores: Float64Array, i: number): string => this.predictionJson(scores, i);
 
   /** Instance `i`'s prediction as a JSON value (what the prediction log stores). */
   predictionAt(scores: Float64Array, i: number): Prediction {

@@ -114,7 +114,8 @@ export const predictPlugin = fp(
      */
     function featureTexts(req: FastifyRequest, instances: unknown[]): string[] {
       if (req.bodyInstances === instances) {
-        const texts = instanceTexts(req.bodyText);
+        // The route's body schema allows no key but `instances`.
+        const texts = instanceTexts(req.bodyText, { count: instances.length, onlyKey: true });
         if (texts !== null && texts.length === instances.length) return texts;
       }
       return instances.map((inst) => JSON.stringify(inst));
@@ -191,6 +192,7 @@ export const predictPlugin = fp(
           scores,
           row: i,
           render: v.renderPrediction,
+          renderJson: v.renderPredictionJson,
           error: null,
           shadow,
           latencyMs,

@@ -34,6 +34,17 @@ describe('instanceTexts', () => {
     expect(instanceTexts('{"instances":[{"a":1}],"instances":5}')).toBeNull();
   });
 
+  it('with `instances` the only key, slices a compact one-instance body directly, and scans when escapes or a second key could mislead', () => {
+    const one = (body: string) => instanceTexts(body, { count: 1, onlyKey: true });
+    expect(one('{"instances":[{"a":1,"b":"x"}]}')).toEqual(['{"a":1,"b":"x"}']);
+    // A duplicate key written with an escape: JSON.parse keeps the last, and so must this.
+    const tricky = '{"instances":[{"a":1}],"instanc\\u0065s":[{"b":2}]}';
+    expect(JSON.parse(tricky).instances).toEqual([{ b: 2 }]);
+    expect(one(tricky)).toBeNull(); // the escaped key makes it give up: the caller serialises the parsed instance
+    expect(one('{"instances":[{"a":1}],"instances":[{"b":2}]}')).toEqual(['{"b":2}']);
+    expect(one('{"instances":[{"s":"say \\"hi\\""}]}')!.map((t) => JSON.parse(t))).toEqual([{ s: 'say "hi"' }]);
+  });
+
   it('agrees with JSON.parse on generated bodies', () => {
     let seed = 7;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
