@@ -1,7 +1,7 @@
 /**
  * Parity check of Bosun's models against scikit-learn on the shared real datasets.
  *
- *   npx tsx bench/parity/models.ts            (needs python3 with scikit-learn; BOSUN_PYTHON overrides)
+ *   npx tsx bench/parity/models.ts            (scikit-learn from the bench's venv, bench/pyenv.ts)
  *
  * For each dataset: Bosun's own split and fitted features (as `features: 'auto'` runs them), fit Bosun's linear model and GBDT, run
  * bench/parity/models.py on the identical matrices, and print both test metrics and their gaps. Exits
@@ -25,9 +25,14 @@ import type { Task } from '../../src/ml/task';
 import type { LogisticModel } from '../../src/ml/logistic';
 import type { LinearModel } from '../../src/ml/linear';
 import type { GbdtModel } from '../../src/ml/gbdt';
+import { benchPython } from '../pyenv';
 
 const DATA_DIR = process.env.BOSUN_DATA_DIR ?? join(dirname(fileURLToPath(import.meta.url)), '../../data');
-const PYTHON = process.env.BOSUN_PYTHON ?? 'python3';
+const PYTHON = ((): string => {
+  const py = benchPython();
+  if (py.python === null) throw new Error(`the scikit-learn reference needs Python: ${py.why}`);
+  return py.python;
+})();
 const SEED = 42;
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -105,7 +110,7 @@ function runPython(file: string): { models: Record<string, SkModel> } {
     const err = e as { stderr?: string; message: string };
     throw new Error(
       `the scikit-learn reference (${PYTHON} bench/parity/models.py) failed: ${err.stderr?.trim() || err.message}\n` +
-        'It needs python3 with scikit-learn (pip install scikit-learn); set BOSUN_PYTHON to use another interpreter.',
+        `It runs in the bench's venv (bench/pyenv.ts); delete ${PYTHON.replace(/\/bin\/python$/, '')} to rebuild it.`,
     );
   }
 }

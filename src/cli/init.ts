@@ -7,6 +7,8 @@ import { schemaOf } from '../data/schema';
 import { randomSplit, stratifiedSplit } from '../data/split';
 import type { Table } from '../data/table';
 import { nearestName } from '../features';
+import type { SelectionSpec } from '../ml/selection';
+import { AUTO_CV_MAX_ROWS, type ModelSpec } from '../ml/spec';
 import type { Task } from '../ml/task';
 import { encodeTarget, resolveTask } from '../pipeline/target';
 import { CliError } from './output';
@@ -41,6 +43,7 @@ export async function initCommand(o: InitOptions, warn: (message: string) => voi
   const task = resolveTask({ target: o.target }, table);
   const source = path.relative(path.dirname(out), file) || path.basename(file);
   const primary = task.kind === 'regression' ? 'rmse' : task.kind === 'binary' ? 'roc_auc' : 'accuracy';
+  const searchMetric = initModelSection(task.kind).metric;
   const importPath = path.relative(path.dirname(out), path.resolve(import.meta.dirname, '../pipeline/spec')).replace(/\\/g, '/');
   const text = `// Written by \`bosun init --from ${o.from} --target ${o.target}\`. Edit freely: it is plain TypeScript.
 import { definePipeline } from '${importPath.startsWith('.') ? importPath : `./${importPath}`}';
@@ -54,8 +57,11 @@ export default definePipeline({
   // Feature transforms are inferred from the column types (impute, standardize, one-hot); list steps to take control.
   features: 'auto',
   split: { strategy: '${task.kind === 'regression' ? 'random' : 'stratified'}', testSize: 0.25 },
-  // Also available: logistic_regression${task.kind === 'regression' ? ' (classification only), linear_regression' : ''}.
-  model: { algorithm: 'gbdt', params: { maxIter: 100, learningRate: 0.1 } },
+  // Tries a linear model and gradient-boosted trees, each over a small grid, ranks every trial by ${searchMetric}
+  // (5-fold cross-validation inside the training split below ${AUTO_CV_MAX_ROWS} rows, a 20% holdout above: cv 'auto'),
+  // then refits the winner on the whole training split. The test split is only for evaluation.
+  // For one fixed model instead: model: { algorithm: 'gbdt', params: { maxIter: 100 } }.
+  model: ${renderModel(initModelSection(task.kind))},
   evaluation: { primaryMetric: '${primary}' },
   // Who may approve promotion to production, and how many approvals it takes.
   approval: { required: 1, fourEyes: false },
@@ -94,6 +100,26 @@ export function smallTestSplitWarnings(table: Table, target: string, task: Task,
     ? `${primary} cannot be computed when a class is missing from the test split, and a model without its primary metric is never blessed`
     : `fewer than ${MIN_TEST_ROWS_PER_CLASS} rows of a class make ${primary} unreliable, and it may be undefined (never blessed)`;
   return [`the test split (${TEST_SIZE * 100}% of ${table.nrows} rows) would hold only ${list}: ${consequence}; ${fix}`];
+}
+
+/**
+ * The model section `bosun init` writes: both algorithm families, small grids around their usual defaults, cross-validated
+ * on small data. The grids are few points on purpose: every point is a fit (five, under cross-validation).
+ */
+export function initModelSection(kind: Task['kind']): SelectionSpec & { metric: string; cv: 'auto' } {
+  const linear: ModelSpec =
+    kind === 'regression'
+      ? { algorithm: 'linear_regression', search: { strategy: 'grid', space: { alpha: [0.1, 1, 10, 100] } } }
+      : { algorithm: 'logistic_regression', search: { strategy: 'grid', space: { c: [0.01, 0.1, 1, 10] } } };
+  const gbdt: ModelSpec = { algorithm: 'gbdt', search: { strategy: 'grid', space: { learningRate: [0.05, 0.1], maxLeafNodes: [7, 31], minSamplesLeaf: [5, 20] } } };
+  // ROC-AUC ranks classifiers by how well they order rows, not by one threshold (macro one-vs-rest for several classes).
+  return { candidates: [linear, gbdt], cv: 'auto', metric: kind === 'regression' ? 'rmse' : 'roc_auc' };
+}
+
+/** The model section as TypeScript object literal text, one candidate per line. */
+function renderModel(m: SelectionSpec & { metric: string; cv: 'auto' }): string {
+  const literal = (v: unknown): string => JSON.stringify(v).replace(/"([A-Za-z_][A-Za-z0-9_]*)":/g, '$1: ').replace(/"/g, "'").replace(/,(?=\S)/g, ', ').replace(/\{(?=\S)/g, '{ ').replace(/(?<=\S)\}/g, ' }');
+  return `{\n    candidates: [\n${m.candidates.map((c) => `      ${literal(c)},`).join('\n')}\n    ],\n    cv: '${m.cv}',\n    metric: '${m.metric}',\n  }`;
 }
 
 function checkedName(name: string): string {

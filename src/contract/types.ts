@@ -71,9 +71,14 @@ export interface FeaturesResult {
 }
 
 export interface TrialResult {
+  /** The candidate's algorithm (absent in results recorded before model selection: the spec's one). */
+  algorithm?: string;
   params: Record<string, unknown>;
+  /** The mean of foldScores under k-fold cross-validation, else the holdout score. */
   score: number;
   metric: string;
+  /** Per-fold scores, when the search cross-validated. */
+  foldScores?: number[];
 }
 
 export interface TrainResult {
@@ -81,6 +86,8 @@ export interface TrainResult {
   modelName: string;
   version: number;
   artifactHash: string;
+  /** What was fitted (the winner's, for a selection); absent in results recorded before model selection. */
+  algorithm?: string;
   params: Record<string, unknown>;
   trials: number;
   cached: boolean;

@@ -110,7 +110,7 @@ export interface MetricMisfit {
  * for its task: `primaryMetric: "r2"` on a binary target would otherwise fail only once a model is trained.
  * Used at submit when the spec sets `task`, and once the task is inferred from the data.
  */
-export function metricMisfits(o: { evaluation?: EvaluationSpec; searchMetric?: string }, kind: TaskKind, target?: string): MetricMisfit[] {
+export function metricMisfits(o: { evaluation?: EvaluationSpec; searchMetric?: string; searchMetricPath?: string[] }, kind: TaskKind, target?: string): MetricMisfit[] {
   const valid = metricsFor(kind);
   // Read defensively: at submit this runs on a spec whose other fields may have failed validation.
   const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
@@ -118,7 +118,7 @@ export function metricMisfits(o: { evaluation?: EvaluationSpec; searchMetric?: s
     ...list(o.evaluation?.metrics).map((m, i): [Array<string | number>, unknown] => [['evaluation', 'metrics', i], m]),
     [['evaluation', 'primaryMetric'], o.evaluation?.primaryMetric],
     ...list(o.evaluation?.gates).map((g, i): [Array<string | number>, unknown] => [['evaluation', 'gates', i, 'metric'], (g as { metric?: unknown } | null)?.metric]),
-    [['model', 'search', 'metric'], o.searchMetric],
+    [o.searchMetricPath ?? ['model', 'search', 'metric'], o.searchMetric],
   ];
   const task = `a ${kind} task${target ? ` (target "${target}")` : ''}`;
   return used

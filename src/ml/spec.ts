@@ -29,7 +29,21 @@ export interface SearchSpec {
   trials?: number;
   /** Name of the metric that ranks candidates; interpreted by the evaluation module. */
   metric?: string;
+  /** How each candidate is scored on the training split (default "holdout"); see CvSpec. */
+  cv?: CvSpec;
 }
+
+/**
+ * How a search scores a candidate without touching the test split:
+ * - "holdout": fit on 80% of the training rows, score on the other 20% (one fit per candidate);
+ * - a number k (2..20): k-fold cross-validation, the mean of the k fold scores (k fits per candidate);
+ * - "auto": 5-fold below AUTO_CV_MAX_ROWS training rows, where one 20% holdout is too few rows to rank
+ *   candidates reliably, and the holdout above it, where k fits would cost k times as much for little gain.
+ */
+export type CvSpec = 'auto' | 'holdout' | number;
+export const AUTO_CV_MAX_ROWS = 20_000;
+export const AUTO_CV_FOLDS = 5;
+export const MAX_CV_FOLDS = 20;
 
 /** The `model` section of a pipeline spec. */
 export interface ModelSpec {
@@ -48,7 +62,7 @@ export interface SpecIssue {
 }
 
 const MODEL_KEYS = ['algorithm', 'params', 'search'];
-const SEARCH_KEYS = ['strategy', 'space', 'trials', 'metric'];
+const SEARCH_KEYS = ['strategy', 'space', 'trials', 'metric', 'cv'];
 const RANGE_KEYS = ['min', 'max', 'log'];
 
 /**
@@ -99,7 +113,7 @@ function searchIssues(
   add: (path: (string | number)[], message: string) => void,
 ): void {
   if (!isPlainObject(search)) {
-    add(['search'], `expected an object { strategy, space, trials?, metric? }, got ${formatValue(search)}`);
+    add(['search'], `expected an object { strategy, space, trials?, metric?, cv? }, got ${formatValue(search)}`);
     return;
   }
   unknownKeys(search, SEARCH_KEYS, ['search'], add);
@@ -119,6 +133,8 @@ function searchIssues(
   if (search.metric !== undefined && (typeof search.metric !== 'string' || search.metric.trim() === '')) {
     add(['search', 'metric'], `expected a metric name, got ${formatValue(search.metric)}`);
   }
+  const cvProblem = cvIssue(search.cv);
+  if (cvProblem) add(['search', 'cv'], cvProblem);
 
   const space = search.space;
   if (!isPlainObject(space) || Object.keys(space).length === 0) {
@@ -169,6 +185,13 @@ function searchIssues(
   }
 }
 
+/** What is wrong with a `cv` value, if anything (undefined is fine: the default applies). */
+export function cvIssue(cv: unknown): string | undefined {
+  if (cv === undefined || cv === 'auto' || cv === 'holdout') return undefined;
+  if (typeof cv === 'number' && Number.isInteger(cv) && cv >= 2 && cv <= MAX_CV_FOLDS) return undefined;
+  return `expected "auto", "holdout" or a number of folds from 2 to ${MAX_CV_FOLDS}, got ${formatValue(cv)}`;
+}
+
 function rangeIssues(
   range: Record<string, unknown>,
   def: ParamDef,
@@ -199,7 +222,7 @@ function searchableParams(algorithm: Algorithm): string[] {
   return paramNames(algorithm).filter((name) => (PARAM_DEFS[algorithm] as Record<string, ParamDef>)[name].type === 'number');
 }
 
-function unknownKeys(
+export function unknownKeys(
   obj: Record<string, unknown>,
   allowed: string[],
   path: (string | number)[],
@@ -213,7 +236,7 @@ function unknownKeys(
   }
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 

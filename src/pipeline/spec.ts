@@ -10,7 +10,7 @@ import { driftPolicySchema } from '../drift/policy';
 import { evaluationSpecSchema, formatSpecPath, metricMisfits } from '../evaluate/spec';
 import { featuresSpecSchema } from '../features/spec';
 import { isMetricName, METRIC_NAMES } from '../ml/metrics';
-import { onnxFeaturesProblem, pipelineModelSchema } from '../ml/onnx/spec';
+import { onnxFeaturesProblem, pipelineModelSchema, searchMetricOf, searchMetricPath } from '../ml/onnx/spec';
 import { cronProblem, CRON_EXPECTED } from '../monitor/cron';
 import { expectationsSchema } from '../validation';
 import { userStepsSchema } from './userSteps/spec';
@@ -83,7 +83,7 @@ const pipelineShape = z.strictObject({
   validation: expectationsSchema.optional(),
   features: featuresSpecSchema.prefault('auto'),
   split: splitSchema.default({ strategy: 'stratified', testSize: 0.25 }),
-  /** Bosun fits { algorithm, params, search }; { onnx: 'file.onnx', … } registers a model trained elsewhere (src/ml/onnx/spec.ts). */
+  /** Bosun fits { algorithm, params, search }, or picks the best of { candidates: [...] } (src/ml/selection.ts); { onnx: 'file.onnx', … } registers a model trained elsewhere (src/ml/onnx/spec.ts). */
   model: pipelineModelSchema,
   evaluation: evaluationSpecSchema.default({}),
   approval: approvalSpecSchema.prefault({}),
@@ -99,14 +99,13 @@ const pipelineShape = z.strictObject({
 export const pipelineSpecSchema = pipelineShape.superRefine((spec, ctx) => {
   const onnxProblem = onnxFeaturesProblem(spec.model, spec.features);
   if (onnxProblem) ctx.addIssue({ code: 'custom', path: ['features'], message: onnxProblem });
-  const search = (spec.model as { search?: { metric?: unknown } } | undefined)?.search;
-  const searchMetric = typeof search?.metric === 'string' ? search.metric : undefined;
+  const searchMetric = searchMetricOf(spec.model);
   if (searchMetric !== undefined && !isMetricName(searchMetric)) {
-    ctx.addIssue({ code: 'custom', path: ['model', 'search', 'metric'], message: `unknown metric "${searchMetric}"; valid metrics are: ${METRIC_NAMES.join(', ')}` });
+    ctx.addIssue({ code: 'custom', path: searchMetricPath(spec.model), message: `unknown metric "${searchMetric}"; valid metrics are: ${METRIC_NAMES.join(', ')}` });
     return;
   }
   if (!spec.task || typeof spec.evaluation !== 'object' || spec.evaluation === null) return;
-  for (const m of metricMisfits({ evaluation: spec.evaluation, searchMetric }, spec.task, spec.target)) {
+  for (const m of metricMisfits({ evaluation: spec.evaluation, searchMetric, searchMetricPath: searchMetricPath(spec.model) }, spec.task, spec.target)) {
     ctx.addIssue({ code: 'custom', path: m.path, message: m.message });
   }
 });

@@ -1,4 +1,5 @@
 /** Starts a training-pipeline run on Temporal: the one place a run is submitted (CLI, drift trigger, tests). */
+import { isSelectionSpec } from '../ml/onnx/spec';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
@@ -49,7 +50,7 @@ export async function submitRun(o: SubmitOptions): Promise<WorkflowHandle<Traini
 
 /** What the workflow needs of a spec to steer (the rest it leaves to the activities, which read the spec). */
 export function planOf(spec: PipelineSpec): PipelinePlan {
-  return { search: !!spec.model.search, approval: spec.approval, deploy: { strategy: spec.deploy.strategy, verifyWindow: spec.deploy.verifyWindow } };
+  return { search: !!spec.model.search || isSelectionSpec(spec.model), approval: spec.approval, deploy: { strategy: spec.deploy.strategy, verifyWindow: spec.deploy.verifyWindow } };
 }
 
 function gitCommit(): string | undefined {

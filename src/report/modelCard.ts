@@ -23,6 +23,46 @@ export interface ModelCardInput {
   specHash: string;
   codeVersion?: string | null;
   topFeatures: string[];
+  /** The search's trials as the train stage records them: { algorithm?, params, <metric>: score, folds? }. */
+  search?: SearchTrial[];
+}
+
+export interface SearchTrial {
+  algorithm?: string;
+  params: Record<string, unknown>;
+  folds?: number[];
+  [metric: string]: unknown;
+}
+
+/** The best few trials (as many as are shown), and how they were scored: what the approver needs to trust the pick. */
+const SHOWN_TRIALS = 5;
+
+function searchSection(trials: SearchTrial[] | undefined, algorithm: string): string {
+  if (!trials?.length) return '';
+  const metric = Object.keys(trials[0]).find((k) => k !== 'algorithm' && k !== 'params' && k !== 'folds');
+  if (!metric) return '';
+  const lowerIsBetter = ['rmse', 'mae', 'log_loss', 'brier'].includes(metric);
+  const score = (t: SearchTrial) => (typeof t[metric] === 'number' ? (t[metric] as number) : NaN);
+  const ranked = trials
+    .map((t, i) => ({ t, i }))
+    .filter((x) => !Number.isNaN(score(x.t)))
+    .sort((a, b) => (lowerIsBetter ? score(a.t) - score(b.t) : score(b.t) - score(a.t)) || a.i - b.i);
+  const folds = trials[0].folds?.length;
+  const spread = (t: SearchTrial) => {
+    if (!t.folds || t.folds.length < 2) return '';
+    const m = t.folds.reduce((a, b) => a + b, 0) / t.folds.length;
+    return ` ± ${Math.sqrt(t.folds.reduce((a, b) => a + (b - m) ** 2, 0) / (t.folds.length - 1)).toFixed(4)}`;
+  };
+  const rows = ranked.slice(0, SHOWN_TRIALS).map(({ t }, rank) => `| ${rank + 1} | ${t.algorithm ?? algorithm} | ${JSON.stringify(t.params)} | ${score(t).toFixed(4)}${spread(t)} |`);
+  const algorithms = new Set(trials.map((t) => t.algorithm ?? algorithm));
+  return `
+## Model selection
+${trials.length} trials over ${[...algorithms].join(', ')}, ranked by ${metric} ${folds ? `(mean ± sd over ${folds} cross-validation folds of the training split)` : '(on a 20% holdout of the training split)'}; the best was refitted on the whole training split.${ranked.length < trials.length ? ` ${trials.length - ranked.length} trials had no score.` : ''}
+
+| rank | algorithm | params | ${metric} |
+| --- | --- | --- | --- |
+${rows.join('\n')}
+`;
 }
 
 export function renderModelCard(c: ModelCardInput): string {
@@ -37,7 +77,7 @@ ${c.description ?? '_No description in the pipeline spec._'}
 - Task: ${c.task}${c.classes ? ` (classes: ${c.classes.join(', ')})` : ''}
 - Algorithm: ${c.algorithm}, params ${JSON.stringify(c.params)}, seed ${c.seed}
 - Inputs: ${c.featureNames.length} features after the fitted transform graph; most important by permutation: ${c.topFeatures.join(', ') || '–'}
-
+${searchSection(c.search, c.algorithm)}
 ## Data
 - Source: ${c.dataSource} (content sha256 ${c.datasetHash.slice(0, 16)}…)
 - Split: ${c.trainRows} training rows, ${c.testRows} held-out test rows

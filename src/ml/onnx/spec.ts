@@ -1,5 +1,6 @@
 /**
- * The pipeline spec's `model` section, either form:
+ * The pipeline spec's `model` section, one of three forms (the third, `{ candidates: [...] }`, selects among
+ * several of the first; src/ml/selection.ts):
  *
  * ```ts
  * model: { algorithm: 'gbdt', params: { … } }              // Bosun fits it (src/ml/spec.ts)
@@ -21,6 +22,7 @@
  * `artifact:sha256:<hash>#file://<path>`, as a local data source is.
  */
 import { z } from 'zod';
+import { selectionSpecIssues, isSelectionInput, type SelectionSpec } from '../selection';
 import { modelSpecSchema, type ModelSpec } from '../spec';
 
 const names = (what: string) =>
@@ -40,10 +42,36 @@ export const onnxModelSpecSchema = z
   .transform((m) => ({ ...m, algorithm: 'onnx' as const, search: undefined, params: undefined }));
 
 export type OnnxModelSpec = z.output<typeof onnxModelSpecSchema>;
-export type PipelineModelSpec = ModelSpec | OnnxModelSpec;
+
+/** `model: { candidates, cv?, metric? }` (src/ml/selection.ts), tagged like the other forms so code can tell them apart. */
+export const selectionModelSpecSchema = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    for (const issue of selectionSpecIssues(value)) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  })
+  .transform((value) => ({ ...(value as SelectionSpec), algorithm: 'select' as const, search: undefined, params: undefined }));
+
+export type SelectionModelSpec = z.output<typeof selectionModelSpecSchema>;
+export type PipelineModelSpec = ModelSpec | OnnxModelSpec | SelectionModelSpec;
 
 export function isOnnxSpec(model: PipelineModelSpec): model is OnnxModelSpec {
   return model.algorithm === 'onnx';
+}
+
+export function isSelectionSpec(model: PipelineModelSpec): model is SelectionModelSpec {
+  return model.algorithm === 'select';
+}
+
+/** The metric that ranks a search's trials, if the spec names one (search.metric, or model.metric for a selection). */
+export function searchMetricOf(model: unknown): string | undefined {
+  const m = model as { search?: { metric?: unknown }; metric?: unknown; candidates?: unknown } | undefined;
+  const metric = m?.candidates !== undefined ? m.metric : m?.search?.metric;
+  return typeof metric === 'string' ? metric : undefined;
+}
+
+/** Where searchMetricOf found it, for error paths. */
+export function searchMetricPath(model: unknown): string[] {
+  return (model as { candidates?: unknown } | undefined)?.candidates !== undefined ? ['model', 'metric'] : ['model', 'search', 'metric'];
 }
 
 /**
@@ -59,7 +87,8 @@ export const pipelineModelSchema = z
   })
   .transform((raw): PipelineModelSpec => formOf(raw).parse(raw));
 
-function formOf(raw: unknown): typeof onnxModelSpecSchema | typeof modelSpecSchema {
+function formOf(raw: unknown): typeof onnxModelSpecSchema | typeof modelSpecSchema | typeof selectionModelSpecSchema {
+  if (isSelectionInput(raw)) return selectionModelSpecSchema;
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'onnx' in raw ? onnxModelSpecSchema : modelSpecSchema;
 }
 

@@ -5,7 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Table } from '../../data/table';
-import { datasets, datasetVersions, evaluations, featureSets, runs } from '../../db/schema';
+import { datasets, datasetVersions, evaluations, featureSets, modelVersions, runs } from '../../db/schema';
 import { computeSlices, decide, defaultPrimaryMetric, permutationImportance, type Decision } from '../../evaluate';
 import { metricScorer } from '../../evaluate/importance';
 import { transformTable } from '../../features';
@@ -17,7 +17,7 @@ import { createRng } from '../../ml/random';
 import { deserializeModel } from '../../ml/serialize';
 import { getAlias, type ModelVersion } from '../../registry/registry';
 import { renderEvaluationReport } from '../../report';
-import { renderModelCard } from '../../report/modelCard';
+import { renderModelCard, type SearchTrial } from '../../report/modelCard';
 import { userStepsOfRun } from '../userSteps/records';
 import type { PipelineSpec } from '../spec';
 import { renderChecks } from '../../contract/checks';
@@ -134,12 +134,13 @@ async function modelCard(
     .innerJoin(datasets, eq(datasetVersions.datasetId, datasets.id))
     .where(eq(featureSets.id, features.featureSetId));
   const [run] = await deps.db.select({ codeVersion: runs.codeVersion }).from(runs).where(eq(runs.id, ctx.runId));
+  const [version] = await deps.db.select({ metrics: modelVersions.metrics }).from(modelVersions).where(eq(modelVersions.id, trained.modelVersionId));
   return renderModelCard({
     pipeline: ctx.pipeline,
     description: spec.description,
     version: trained.version,
     runId: ctx.runId,
-    algorithm: spec.model.algorithm,
+    algorithm: trained.algorithm ?? spec.model.algorithm,
     params: trained.params,
     seed: spec.seed,
     task: test.task.kind,
@@ -155,6 +156,7 @@ async function modelCard(
     specHash: ctx.specHash,
     codeVersion: run?.codeVersion,
     topFeatures,
+    search: (version?.metrics as { search?: SearchTrial[] } | null)?.search,
   });
 }
 

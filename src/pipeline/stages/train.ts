@@ -1,16 +1,19 @@
 /**
- * Train: optional hyperparameter search (each trial an activity of its own, scored on a holdout carved from
- * the training rows — the test split stays untouched for evaluation), then the final fit with the winning
- * params, registered once per run as a model version. A spec whose model is an ONNX file fits nothing: the
+ * Train: optional hyperparameter search or model selection (each trial an activity of its own, scored on a
+ * holdout or by k-fold cross-validation inside the training rows — the test split stays untouched for
+ * evaluation), then the final fit of the winning algorithm and params on the whole training split, registered
+ * once per run as a model version. A spec whose model is an ONNX file fits nothing: the
  * file is registered as the run's version (registerOnnxModel, also what a Python train step's result goes
  * through), with the same artifact, drift profile and lineage a fitted model gets.
  */
-import { holdoutSplit } from '../../ml/holdout';
-import { matrix, type Matrix } from '../../ml/matrix';
-import { higherIsBetter, isMetricName, scoreMetric, type MetricName } from '../../ml/metrics';
+import { crossValidate, validationFolds } from '../../ml/crossValidation';
+import type { Matrix } from '../../ml/matrix';
+import { higherIsBetter, isMetricName, type MetricName } from '../../ml/metrics';
 import type { Algorithm, ParamValues } from '../../ml/params';
 import { createRng } from '../../ml/random';
 import { expandSearch, pickBest } from '../../ml/search';
+import { expandSelection, type Candidate } from '../../ml/selection';
+import type { CvSpec } from '../../ml/spec';
 import { FitError, fitInThread } from '../../ml/thread/fitInThread';
 import type { Task } from '../../ml/task';
 import { registerVersion } from '../../registry/registry';
@@ -25,7 +28,7 @@ import { deserializeFeatures } from '../../features';
 import type { Model } from '../../ml/model';
 import { bindOnnx, OnnxMismatchError, type OnnxHints } from '../../ml/onnx/binding';
 import { OnnxModel } from '../../ml/onnx/model';
-import { isOnnxSpec, type OnnxModelSpec } from '../../ml/onnx/spec';
+import { isOnnxSpec, isSelectionSpec, searchMetricOf, type OnnxModelSpec } from '../../ml/onnx/spec';
 import { OnnxFormatError, readSignature } from '../../ml/onnx/signature';
 import { serializeModel } from '../../ml/serialize';
 import { uploadedHash } from '../onnxModel';
@@ -34,44 +37,68 @@ import { loadRawRows } from '../rawRows';
 import { loadSpec } from '../specStore';
 import { runStep } from '../stepRunner';
 
-const TRIAL_HOLDOUT = 0.2;
-
-export async function planTrials(deps: StageDeps, ctx: StepContext): Promise<ParamValues[]> {
+export async function planTrials(deps: StageDeps, ctx: StepContext): Promise<Candidate[]> {
   const spec = await loadSpec(deps.store, ctx.specHash);
-  return isOnnxSpec(spec.model) ? [] : expandSearch(spec.model, spec.seed);
+  if (isOnnxSpec(spec.model)) return [];
+  if (isSelectionSpec(spec.model)) return expandSelection(spec.model, spec.seed);
+  const algorithm = spec.model.algorithm;
+  return expandSearch(spec.model, spec.seed).map((params) => ({ algorithm, params }));
 }
 
-export async function trainTrial(deps: StageDeps, ctx: StepContext, features: FeaturesResult, params: ParamValues, index: number): Promise<TrialResult> {
+/**
+ * Scores one candidate: one fit on the holdout's training part, or one per fold, each scored on the rows it did
+ * not see. `candidate` may be a bare params object: what planTrials returned for runs planned before model
+ * selection existed, which a worker of this version may still be asked to continue.
+ */
+export async function trainTrial(deps: StageDeps, ctx: StepContext, features: FeaturesResult, candidate: Candidate | ParamValues, index: number): Promise<TrialResult> {
   const spec = await loadSpec(deps.store, ctx.specHash);
   if (isOnnxSpec(spec.model)) throw new BadInputError('model: an ONNX model is registered as it is; it has no hyperparameter search to run');
+  const c = isCandidate(candidate) ? candidate : { algorithm: spec.model.algorithm as Algorithm, params: { ...spec.model.params, ...candidate } };
   const design = decodeDesign(await deps.store.get(features.trainHash));
   const metric = searchMetric(spec, design.task);
-  const rng = createRng(spec.seed);
   const strata = design.task.kind === 'regression' ? undefined : design.y;
-  const split = holdoutSplit(design.X.rows, TRIAL_HOLDOUT, rng, strata);
-  const fitPart = subset(design, split.train);
-  const valPart = subset(design, split.validation);
-  const { model } = await fit(deps, spec, { algorithm: spec.model.algorithm, params: { ...spec.model.params, ...params } }, fitPart.X, fitPart.y, design.task, `trial ${index + 1}`);
-  const score = scoreMetric(metric, valPart.y, model.predict(valPart.X));
-  return { params: params as Record<string, unknown>, score, metric };
+  const folds = (() => {
+    try {
+      return validationFolds(design.X.rows, cvOf(spec), createRng(spec.seed), strata);
+    } catch (err) {
+      throw new BadInputError(`${isSelectionSpec(spec.model) ? 'model.cv' : 'model.search.cv'}: ${(err as Error).message}`);
+    }
+  })();
+  const { score, foldScores } = await crossValidate(design.X, design.y, folds, metric, async (X, y, f) => {
+    const label = `trial ${index + 1} (${c.algorithm})${folds.length > 1 ? ` fold ${f + 1}/${folds.length}` : ''}`;
+    return (await fit(deps, spec, c, X, y, design.task, label)).model;
+  });
+  return { algorithm: c.algorithm, params: c.params as Record<string, unknown>, score, metric, ...(folds.length > 1 ? { foldScores } : {}) };
+}
+
+function isCandidate(x: Candidate | ParamValues): x is Candidate {
+  return typeof (x as { algorithm?: unknown }).algorithm === 'string' && typeof (x as { params?: unknown }).params === 'object';
+}
+
+function cvOf(spec: PipelineSpec): CvSpec | undefined {
+  return isSelectionSpec(spec.model) ? spec.model.cv : spec.model.search?.cv;
 }
 
 export async function trainStage(deps: StageDeps, ctx: StepContext, features: FeaturesResult, trials: TrialResult[] | null, trialCount: number): Promise<TrainResult> {
   const spec = await loadSpec(deps.store, ctx.specHash);
   if (isOnnxSpec(spec.model)) return trainOnnx(deps, ctx, features, spec.model, spec.seed);
-  const algorithm = spec.model.algorithm;
+  let algorithm = spec.model.algorithm as Algorithm;
   let params: Record<string, unknown> = { ...spec.model.params };
   if (trials && trials.length) {
     const metric = trials[0].metric as MetricName;
     const best = pickBest(trials, (t) => t.score, higherIsBetter(metric) ? 'higher' : 'lower');
-    params = { ...params, ...best.item.params };
+    // A trial recorded before model selection names no algorithm: it is the spec's own.
+    if (best.item.algorithm) algorithm = best.item.algorithm as Algorithm;
+    params = isSelectionSpec(spec.model) ? { ...best.item.params } : { ...params, ...best.item.params };
+  } else if (isSelectionSpec(spec.model)) {
+    throw new BadInputError('model.candidates: a selection needs its trials scored before the final fit; none were given');
   }
   // A reproduction's output names no version: it must never be a cache hit for a run that registers one.
   const key = hashOf('train', features.trainHash, algorithm, params, spec.seed, ...(ctx.reproduce ? ['reproduce'] : []));
   return runStep<TrainResult>(deps.db, ctx, 'train', key, async () => {
     const design = decodeDesign(await deps.store.get(features.trainHash));
     const { artifact, model } = await fit(deps, spec, { algorithm, params: params as ParamValues }, design.X, design.y, design.task, 'train', design.featureNames);
-    const metrics = trials ? { search: trials.map((t) => ({ params: t.params, [t.metric]: t.score })) } : null;
+    const metrics = trials ? { search: trials.map((t) => ({ ...(t.algorithm ? { algorithm: t.algorithm } : {}), params: t.params, [t.metric]: t.score, ...(t.foldScores ? { folds: t.foldScores } : {}) })) } : null;
     return registerModel(deps, ctx, features, design, { model, artifact: JSON.stringify(artifact), params, seed: spec.seed, metrics, trials: trialCount });
   });
 }
@@ -87,7 +114,7 @@ async function registerModel(
   const ref = await deps.store.put(m.artifact);
   await indexArtifact(deps.db, ref, 'model', 'application/json');
   // `bosun reproduce` compares the artifact's sha256 with the recorded one: no version, no lineage, no profile.
-  if (ctx.reproduce) return { modelVersionId: -1, modelName: ctx.pipeline, version: -1, artifactHash: ref.hash, params: m.params, trials: m.trials };
+  if (ctx.reproduce) return { modelVersionId: -1, modelName: ctx.pipeline, version: -1, artifactHash: ref.hash, algorithm: m.model.algorithm, params: m.params, trials: m.trials };
   deps.progress?.({ stage: 'train', step: 'reference profile' });
   const profile = await deps.store.put(JSON.stringify(await profileOf(deps, features, design, m.model)));
   await indexArtifact(deps.db, profile, 'drift_profile', 'application/json');
@@ -104,7 +131,7 @@ async function registerModel(
   });
   await link(deps.db, ['feature_set', features.featureSetId], ['model_version', version.id], 'trained_on');
   await link(deps.db, ['run', ctx.runId], ['model_version', version.id], 'produced');
-  return { modelVersionId: version.id, modelName: ctx.pipeline, version: version.version, artifactHash: ref.hash, params: m.params, trials: m.trials };
+  return { modelVersionId: version.id, modelName: ctx.pipeline, version: version.version, artifactHash: ref.hash, algorithm: m.model.algorithm, params: m.params, trials: m.trials };
 }
 
 /** An ONNX file already in the artifact store, and what its producer says about it. */
@@ -187,18 +214,7 @@ async function profileOf(deps: StageDeps, features: FeaturesResult, design: Desi
 }
 
 function searchMetric(spec: PipelineSpec, task: Task): MetricName {
-  const m = spec.model.search?.metric ?? spec.evaluation.primaryMetric ?? (task.kind === 'regression' ? 'rmse' : task.kind === 'binary' ? 'roc_auc' : 'log_loss');
-  if (!isMetricName(m)) throw new BadInputError(`model.search.metric: unknown metric "${m}"`);
+  const m = searchMetricOf(spec.model) ?? spec.evaluation.primaryMetric ?? (task.kind === 'regression' ? 'rmse' : task.kind === 'binary' ? 'roc_auc' : 'log_loss');
+  if (!isMetricName(m)) throw new BadInputError(`${isSelectionSpec(spec.model) ? 'model.metric' : 'model.search.metric'}: unknown metric "${m}"`);
   return m;
-}
-
-function subset(d: Design, rows: Int32Array): { X: Matrix; y: Float64Array } {
-  const cols = d.X.cols;
-  const X = new Float64Array(rows.length * cols);
-  const y = new Float64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    X.set(d.X.data.subarray(rows[i] * cols, rows[i] * cols + cols), i * cols);
-    y[i] = d.y[rows[i]];
-  }
-  return { X: matrix(rows.length, cols, X), y };
 }

@@ -2,6 +2,7 @@
  * Validate: the spec's expectations (and sensible defaults) against the ingested table. Errors stop the run
  * with the readable report and are not retried; warnings are recorded and shown.
  */
+import { searchMetricOf } from '../../ml/onnx/spec';
 import { and, desc, eq, ne } from 'drizzle-orm';
 import { decodeTable } from '../../data/codec';
 import type { Schema } from '../../data/schema';
@@ -22,7 +23,7 @@ export async function validateStage(deps: StageDeps, ctx: StepContext, ingested:
   const spec = await loadSpec(deps.store, ctx.specHash);
   const previous = await previousSchema(deps, ingested.datasetVersionId);
   // The metrics named are checked against the task here, so they are part of the key.
-  const metricsNamed = [spec.evaluation.metrics ?? [], spec.evaluation.primaryMetric ?? null, (spec.evaluation.gates ?? []).map((g) => g.metric), spec.model.search?.metric ?? null];
+  const metricsNamed = [spec.evaluation.metrics ?? [], spec.evaluation.primaryMetric ?? null, (spec.evaluation.gates ?? []).map((g) => g.metric), searchMetricOf(spec.model) ?? null];
   const key = hashOf('validate', ingested.tableHash, spec.validation ?? {}, spec.target, spec.task ?? null, spec.positiveClass ?? null, metricsNamed, previous);
   return runStep<ValidateResult>(deps.db, ctx, 'validate', key, async () => {
     const table = decodeTable(await deps.store.get(ingested.tableHash));
