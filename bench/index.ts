@@ -11,6 +11,7 @@ import { runFeatureStoreBench } from './featureStore';
 import { runIngestBench } from './ingest';
 import { runOnnxBench } from './onnx';
 import { runOrchestrationBench } from './orchestration';
+import { runSelectionParity } from './parity/selection';
 import { runServingBench } from './serving';
 import { minutesArg, printSoak, runSoakBench } from './soak';
 import { printTraining, runTrainingBench } from './training';
@@ -192,7 +193,7 @@ if (want('training')) {
     row: `training: logistic regression fit, ${t.trainRows / 1e3}k × ${t.cols}`,
     // The thread start is paid once per process before any fit (as scikit-learn's import): shown, not timed.
     bosun: `${fit(t.bosun.lr)}${t.threadStartSeconds !== undefined ? `; thread start ${f(t.threadStartSeconds, 2)} s once, untimed` : ''}`,
-    reference: sk ? `${fit(sk.lr)} (scikit-learn lbfgs; ${load})` : `scikit-learn unavailable: ${t.sklearnNote}`,
+    reference: sk ? `${fit(sk.lr)} (scikit-learn lbfgs, BLAS ${sk.blasThreads ?? '?'} threads; ${load})` : `scikit-learn unavailable: ${t.sklearnNote}`,
     ratio: lrRatio ? `${f(lrRatio, 2)}×` : '-',
     target: '≤ 1× time',
     met: lrRatio ? lrRatio <= 1 : null,
@@ -226,6 +227,21 @@ if (want('training')) {
     target: '≤ 3×',
     met: t.bosun.peakRssMb / t.rawNumericMb <= 3,
   });
+}
+
+if (want('selection')) {
+  // The pipeline `bosun init` writes, against the better of scikit-learn's LogisticRegression and HistGradientBoosting.
+  for (const r of await runSelectionParity()) {
+    const linear = r.references.logistic ?? r.references.linear;
+    rows.push({
+      row: `bosun init's model on ${r.dataset} (held-out ${r.metric})`,
+      bosun: `${f(r.bosun, 4)} (${r.winner})`,
+      reference: `sklearn LR ${f(linear, 4)}, HGB ${f(r.references.hgb, 4)}`,
+      ratio: r.metric === 'rmse' ? `${f(r.bosun / Math.min(linear, r.references.hgb), 3)}×` : `${f(r.bosun - Math.max(linear, r.references.hgb), 4)}`,
+      target: r.tolerance,
+      met: r.ok,
+    });
+  }
 }
 
 if (wanted.has('soak')) {

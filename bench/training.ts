@@ -58,7 +58,7 @@ export interface TrainingBenchResult {
   trainRows: number;
   cols: number;
   bosun: { lr: FitFigures; gbdt: FitFigures; gbdtThreads: number; peakRssMb: number; gbdtOneThread?: FitFigures };
-  sklearn?: { lr: FitFigures; gbdt: FitFigures; peakRssMb: number; threads: number };
+  sklearn?: { lr: FitFigures; gbdt: FitFigures; peakRssMb: number; threads: number; blasThreads?: number };
   sklearnNote?: string;
   /** rows × 20 numeric columns × 8 bytes. */
   rawNumericMb: number;
@@ -106,9 +106,10 @@ export async function runTrainingBench(opts: { oneThread?: boolean } = {}): Prom
       const o = JSON.parse(run.stdout) as Record<string, { seconds: number; cpu_seconds: number; auc: number; iterations: number }> & {
         peak_rss_mb: number;
         threads: number;
+        blas_threads?: number;
       };
       const fig = (k: string): FitFigures => ({ seconds: o[k].seconds, cpuSeconds: o[k].cpu_seconds, auc: o[k].auc, iterations: o[k].iterations });
-      result.sklearn = { lr: fig('lr'), gbdt: fig('gbdt'), peakRssMb: o.peak_rss_mb, threads: o.threads };
+      result.sklearn = { lr: fig('lr'), gbdt: fig('gbdt'), peakRssMb: o.peak_rss_mb, threads: o.threads, blasThreads: o.blas_threads };
     }
   }
   result.loadAfter = os.loadavg();
