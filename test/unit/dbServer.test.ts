@@ -14,7 +14,7 @@ describe('serveEmbeddedDb', () => {
     await pglite.waitReady;
     port = await freePort();
     server = await serveEmbeddedDb(pglite, port, 'right-password');
-  });
+  }, 60_000); // PGlite compiles its WebAssembly first: seconds on a busy 2-core machine
   afterAll(async () => {
     await server?.stop();
     await pglite?.close();
