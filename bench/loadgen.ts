@@ -7,6 +7,7 @@
  * It only understands what the benchmark's servers send (a status line, headers with Content-Length, a body);
  * anything else counts as an error.
  */
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 
@@ -195,4 +196,17 @@ export async function closedLoad(t: LoadTarget, clients: number, ms: number): Pr
 /** Nearest-rank percentile of ascending latencies (p in 0..100): the figure every serving row reports. */
 export function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Sends `request` to a benchmark server's child process and resolves with the `field` of its answer. */
+export function ask<T>(child: ChildProcess, request: object, field: string): Promise<T> {
+  return new Promise((resolve) => {
+    const onMessage = (m: Record<string, T>) => {
+      if (!(field in m)) return;
+      child.off('message', onMessage);
+      resolve(m[field]);
+    };
+    child.on('message', onMessage);
+    child.send(request);
+  });
 }

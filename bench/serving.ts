@@ -42,7 +42,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { closedLoad, pacedLoad, percentile, type LoadTarget } from './loadgen';
+import { ask, closedLoad, pacedLoad, percentile, type LoadTarget } from './loadgen';
 
 const DATA = fileURLToPath(new URL('../data/breast_cancer.csv', import.meta.url));
 const TARGET = 'diagnosis';
@@ -333,22 +333,11 @@ async function spawnServer(kind: Kind, env: NodeJS.ProcessEnv = process.env): Pr
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`the ${kind} benchmark server exited with code ${code} before listening`)));
   });
-  /** Sends `request` to the server process and resolves with the `field` of its answer. */
-  const ask = <T>(request: object, field: string): Promise<T> =>
-    new Promise((resolve) => {
-      const onMessage = (m: Record<string, T>) => {
-        if (!(field in m)) return;
-        child.off('message', onMessage);
-        resolve(m[field]);
-      };
-      child.on('message', onMessage);
-      child.send(request);
-    });
   return {
     kind,
     port,
-    cpuMs: () => ask<number>({ cpu: true }, 'cpuMs'),
-    drainedLog: () => ask<{ dropped: number; written: number }>({ drain: true }, 'drained'),
+    cpuMs: () => ask<number>(child, { cpu: true }, 'cpuMs'),
+    drainedLog: () => ask<{ dropped: number; written: number }>(child, { drain: true }, 'drained'),
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.send({ stop: true });

@@ -17,12 +17,12 @@
  *
  *     npm run bench -- soak [--minutes N]      or      npx tsx bench/soak.ts [--minutes N]
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { closedLoad, pacedLoad, percentile, type LoadTarget } from './loadgen';
+import { ask, closedLoad, pacedLoad, percentile, type LoadTarget } from './loadgen';
 
 export interface SoakMinute {
   minute: number;
@@ -111,17 +111,6 @@ async function serveChild(): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // Load side (this process)
 
-function ask<T>(child: ChildProcess, request: object, field: string): Promise<T> {
-  return new Promise((resolve) => {
-    const onMessage = (m: Record<string, T>) => {
-      if (!(field in m)) return;
-      child.off('message', onMessage);
-      resolve(m[field]);
-    };
-    child.on('message', onMessage);
-    child.send(request);
-  });
-}
 
 
 const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);

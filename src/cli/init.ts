@@ -43,7 +43,8 @@ export async function initCommand(o: InitOptions, warn: (message: string) => voi
   const task = resolveTask({ target: o.target }, table);
   const source = path.relative(path.dirname(out), file) || path.basename(file);
   const primary = task.kind === 'regression' ? 'rmse' : task.kind === 'binary' ? 'roc_auc' : 'accuracy';
-  const searchMetric = initModelSection(task.kind).metric;
+  const modelSection = initModelSection(task.kind);
+  const searchMetric = modelSection.metric;
   const importPath = path.relative(path.dirname(out), path.resolve(import.meta.dirname, '../pipeline/spec')).replace(/\\/g, '/');
   const text = `// Written by \`bosun init --from ${o.from} --target ${o.target}\`. Edit freely: it is plain TypeScript.
 import { definePipeline } from '${importPath.startsWith('.') ? importPath : `./${importPath}`}';
@@ -61,7 +62,7 @@ export default definePipeline({
   // (5-fold cross-validation inside the training split below ${AUTO_CV_MAX_ROWS} rows, a 20% holdout above: cv 'auto'),
   // then refits the winner on the whole training split. The test split is only for evaluation.
   // For one fixed model instead: model: { algorithm: 'gbdt', params: { maxIter: 100 } }.
-  model: ${renderModel(initModelSection(task.kind))},
+  model: ${renderModel(modelSection)},
   evaluation: { primaryMetric: '${primary}' },
   // Who may approve promotion to production, and how many approvals it takes.
   approval: { required: 1, fourEyes: false },

@@ -2,7 +2,7 @@
  * The rows a search scores each candidate on, all inside the training split (the test split is the
  * evaluation's): one holdout, or k folds (see CvSpec in spec.ts).
  */
-import { holdoutSplit, type Holdout } from './holdout';
+import { holdoutSplit, rowsByClass, type Holdout } from './holdout';
 import { matrix, type Matrix } from './matrix';
 import { scoreMetric, type MetricName } from './metrics';
 import type { Model } from './model';
@@ -33,12 +33,7 @@ export function validationFolds(n: number, cv: CvSpec | undefined, rng: Rng, str
     const perm = rng.permutation(n);
     for (let i = 0; i < n; i++) fold[perm[i]] = i % k;
   } else {
-    const groups = new Map<number, number[]>();
-    for (let i = 0; i < n; i++) {
-      const g = groups.get(strata[i]);
-      if (g) g.push(i);
-      else groups.set(strata[i], [i]);
-    }
+    const groups = rowsByClass(strata, n);
     // Continue the deal across classes, so small classes do not all land in fold 0 and the fold sizes differ by at most one.
     let next = 0;
     for (const key of [...groups.keys()].sort((a, b) => a - b)) {

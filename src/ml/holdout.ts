@@ -25,12 +25,7 @@ export function holdoutSplit(n: number, fraction: number, rng: Rng, strata?: Flo
     const perm = rng.permutation(n);
     for (let i = 0; i < nValidation; i++) isValidation[perm[i]] = 1;
   } else {
-    const groups = new Map<number, number[]>();
-    for (let i = 0; i < n; i++) {
-      const g = groups.get(strata[i]);
-      if (g) g.push(i);
-      else groups.set(strata[i], [i]);
-    }
+    const groups = rowsByClass(strata, n);
     const keys = [...groups.keys()].sort((a, b) => a - b);
     // Largest-remainder apportionment: per-class counts that add up exactly to nValidation.
     const alloc = keys.map((key) => (groups.get(key)!.length * nValidation) / n);
@@ -52,4 +47,15 @@ export function holdoutSplit(n: number, fraction: number, rng: Rng, strata?: Flo
     else train[t++] = i;
   }
   return { train, validation };
+}
+
+/** The row indices of each class among the first n rows of `strata`, in row order. */
+export function rowsByClass(strata: Float64Array, n: number): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const g = groups.get(strata[i]);
+    if (g) g.push(i);
+    else groups.set(strata[i], [i]);
+  }
+  return groups;
 }

@@ -1,6 +1,7 @@
 /** A model card (Markdown): what the model is, what it was trained on, how it did, where it came from. */
 import { renderCheck } from '../contract/checks';
 import type { Check } from '../contract/types';
+import { higherIsBetter, isMetricName } from '../ml/metrics';
 
 export interface ModelCardInput {
   pipeline: string;
@@ -41,7 +42,7 @@ function searchSection(trials: SearchTrial[] | undefined, algorithm: string): st
   if (!trials?.length) return '';
   const metric = Object.keys(trials[0]).find((k) => k !== 'algorithm' && k !== 'params' && k !== 'folds');
   if (!metric) return '';
-  const lowerIsBetter = ['rmse', 'mae', 'log_loss', 'brier'].includes(metric);
+  const lowerIsBetter = isMetricName(metric) && !higherIsBetter(metric);
   const score = (t: SearchTrial) => (typeof t[metric] === 'number' ? (t[metric] as number) : NaN);
   const ranked = trials
     .map((t, i) => ({ t, i }))
