@@ -16,6 +16,7 @@ import type { FloatColumn, Table } from '../src/data/table';
 import { assessDrift } from '../src/drift/policy';
 import { assembleDriftProfile, profileNumeric } from '../src/drift/profile';
 import { DriftAccumulator } from '../src/drift/window';
+import { benchPython } from './pyenv';
 
 const REF_STREAM = 0x5eed0001;
 const CUR_STREAM = 0x5eed0002;
@@ -24,7 +25,7 @@ export interface DriftBenchOptions {
   rows?: number;
   cols?: number;
   batchRows?: number;
-  /** Run the SciPy comparison (needs python3 with scipy). Default true. */
+  /** Run the SciPy comparison (from the bench venv, bench/pyenv.ts). Default true. */
   scipy?: boolean;
 }
 
@@ -82,9 +83,12 @@ function fillColumn(out: Float64Array, start: number, col: number, stream: numbe
 
 function runScipy(rows: number, cols: number): { seconds: number; cpuSeconds: number; peakRssMb: number; statistics: number[] } | string {
   const script = fileURLToPath(new URL('./drift_scipy.py', import.meta.url));
-  const res = spawnSync('python3', [script, String(rows), String(cols)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  // The bench's own venv (bench/pyenv.ts), as the other references use: not whatever python3 is on PATH.
+  const py = benchPython();
+  if (py.python === null) return `SciPy comparison skipped: ${py.why}`;
+  const res = spawnSync(py.python, [script, String(rows), String(cols)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (res.error || res.status !== 0) {
-    return `SciPy comparison skipped: ${res.error?.message ?? res.stderr.trim().split('\n').pop()} (needs python3 with numpy and scipy: pip install scipy numpy)`;
+    return `SciPy comparison failed: ${res.error?.message ?? res.stderr.trim().split('\n').pop()}`;
   }
   return JSON.parse(res.stdout);
 }

@@ -13,6 +13,7 @@ import { serveMetrics } from '../src/metrics/metricsServer';
 import { countPendingApprovals, createPipelineMetrics } from '../src/metrics/pipelineMetrics';
 import { reconcileRuns } from '../src/pipeline/reconcile';
 import { loadStepRegistry } from '../src/pipeline/userSteps/registry';
+import { closeFitThreads, prewarmFitThread } from '../src/ml/thread/fitInThread';
 import { createPipelineWorker } from './createWorker';
 
 export type WorkerQueue = 'pipeline' | 'training';
@@ -26,6 +27,8 @@ export interface QueueWorker {
   taskQueue: string;
   worker: Worker;
   connection: NativeConnection;
+  /** It runs the fits (train, trainTrial): the training queue's worker, or the pipeline one without a training queue. */
+  fits: boolean;
 }
 
 /**
@@ -44,12 +47,12 @@ export async function createQueueWorkers(o: { config: Config; deps: ActivityDeps
   const out: QueueWorker[] = [];
   try {
     if (queues.includes('pipeline')) {
-      out.push({ queue: 'pipeline', taskQueue: t.taskQueue, ...(await createPipelineWorker({ ...base, taskQueue: t.taskQueue, activities, bundle: o.bundle })) });
+      out.push({ queue: 'pipeline', taskQueue: t.taskQueue, fits: !trainingQueue, ...(await createPipelineWorker({ ...base, taskQueue: t.taskQueue, activities, bundle: o.bundle })) });
     }
     if (queues.includes('training') && trainingQueue) {
       const only = Object.fromEntries(TRAINING_ACTIVITIES.map((name) => [name, activities[name]]));
       // One fit at a time per worker: a fit already uses BOSUN_TRAIN_THREADS threads; scale out with more workers.
-      out.push({ queue: 'training', taskQueue: trainingQueue, ...(await createPipelineWorker({ ...base, taskQueue: trainingQueue, activities: only, workflows: false, maxConcurrentActivityTaskExecutions: 2 })) });
+      out.push({ queue: 'training', taskQueue: trainingQueue, fits: true, ...(await createPipelineWorker({ ...base, taskQueue: trainingQueue, activities: only, workflows: false, maxConcurrentActivityTaskExecutions: 2 })) });
     }
   } catch (err) {
     await Promise.all(out.map((w) => w.connection.close()));
@@ -78,6 +81,9 @@ export async function startPipelineWorker(o: { config: Config; app: Pick<AppDeps
     await metricsServer.close();
     throw err;
   });
+  // A worker that polls the queue fits run on starts the training thread now, so no fit pays its start-up
+  // (~0.3 s of loading Bosun's modules); a thread that fails to start is retried, and reported, by the first fit.
+  if (workers.some((w) => w.fits)) void prewarmFitThread();
   const reconcile = () =>
     reconcileRuns(app.db, client)
       .then((changed) => changed.forEach((c) => console.log(`bosun worker: run ${c.runId} ended in Temporal as ${c.to}${c.error ? ` (${c.error})` : ''}; runs table updated`)))
@@ -89,7 +95,7 @@ export async function startPipelineWorker(o: { config: Config; app: Pick<AppDeps
   const stopAll = () => workers.forEach((w) => w.worker.getState() === 'RUNNING' && w.worker.shutdown());
   const running = Promise.all(workers.map((w) => w.worker.run().finally(stopAll))).finally(() => {
     clearInterval(reconciler);
-    return Promise.all([...workers.map((w) => w.connection.close()), metricsServer.close()]);
+    return Promise.all([...workers.map((w) => w.connection.close()), metricsServer.close(), closeFitThreads()]);
   });
   return {
     metricsUrl: metricsServer.url,

@@ -9,6 +9,7 @@ import { fitModel } from '../model';
 import { serializeModel } from '../serialize';
 import type { FitRequest, FitMessage } from './protocol';
 import { TrainThreads } from './trainThreads';
+import { warmFitKernels } from './warmKernels';
 
 const post = (m: FitMessage) => parentPort!.postMessage(m);
 
@@ -35,6 +36,13 @@ parentPort!.on('message', (req: FitRequest) => {
   }
 });
 // A thread kept warm for fitting starts its helper threads now, so that no fit waits for one to load.
-if ((workerData as { warmHelpers?: boolean } | null)?.warmHelpers) TrainThreads.prewarm(os.availableParallelism());
+if ((workerData as { warmHelpers?: boolean } | null)?.warmHelpers) {
+  TrainThreads.prewarm(os.availableParallelism());
+  try {
+    warmFitKernels(os.availableParallelism());
+  } catch {
+    // Only a warm-up: the first real fit runs (and reports) whatever went wrong here.
+  }
+}
 // Modules loaded, listener on: a thread started ahead of its first fit (prewarmFitThread) waits for this.
 post({ kind: 'ready' });
