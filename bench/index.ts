@@ -145,7 +145,7 @@ if (want('drift')) {
   rows.push({
     row: `drift: ${d.rows / 1e6}M rows × ${d.cols} columns`,
     bosun: `${f(d.seconds, 2)} s, ${f(d.peakRssMb, 0)} MB peak`,
-    reference: d.scipySeconds ? `${f(d.scipySeconds, 2)} s, ${f(d.scipyPeakRssMb ?? 0, 0)} MB (SciPy ks_2samp per column)` : (d.scipyNote ?? 'SciPy not measured'),
+    reference: d.scipySeconds ? `${f(d.scipySeconds, 2)} s, ${f(d.scipyPeakRssMb ?? 0, 0)} MB (SciPy ks_2samp per column)` : d.scipyNote ?? 'SciPy not measured',
     ratio: speedup ? `${f(speedup, 1)}× faster` : '-',
     target: '≤ 10 s',
     met: d.seconds <= 10,

@@ -10,10 +10,10 @@ import { createActivities, type ActivityDeps } from '../activities';
 import type { AppDeps } from '../src/app';
 import type { Config } from '../src/config';
 import { serveMetrics } from '../src/metrics/metricsServer';
+import { closeFitThreads, prewarmFitThread } from '../src/ml/thread/fitInThread';
 import { countPendingApprovals, createPipelineMetrics } from '../src/metrics/pipelineMetrics';
 import { reconcileRuns } from '../src/pipeline/reconcile';
 import { loadStepRegistry } from '../src/pipeline/userSteps/registry';
-import { closeFitThreads, prewarmFitThread } from '../src/ml/thread/fitInThread';
 import { createPipelineWorker } from './createWorker';
 
 export type WorkerQueue = 'pipeline' | 'training';
@@ -82,7 +82,8 @@ export async function startPipelineWorker(o: { config: Config; app: Pick<AppDeps
     throw err;
   });
   // A worker that polls the queue fits run on starts the training thread now, so no fit pays its start-up
-  // (~0.3 s of loading Bosun's modules); a thread that fails to start is retried, and reported, by the first fit.
+  // (~0.5-1 s: Bosun's modules, the helper threads, one small warm-up fit); a thread that fails to start is
+  // retried, and reported, by the first fit. One thread per process: stopping closes it for every worker here.
   if (workers.some((w) => w.fits)) void prewarmFitThread();
   const reconcile = () =>
     reconcileRuns(app.db, client)
