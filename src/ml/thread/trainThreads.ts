@@ -14,8 +14,9 @@ import os from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { featureCosts, featureGroups, histogramLength, type HistogramLayout } from '../tree/histogram';
 import type { HistogramBuilder } from '../tree/grower';
-import { addLeafValues, binomialGradients, placeChunk, splitChunk, squaredGradients, type PartitionArrays, type SplitRule } from '../tree/kernels.js';
+import { addLeafValues, binomialGradients, placeChunk, squaredGradients, type Kernels, type PartitionArrays, type SplitRule } from '../tree/kernels.js';
 import type { BinMapper as Mapper } from '../tree/binning';
+import type { KernelArena, KernelMemory } from '../tree/wasmKernels.js';
 
 /** Plain JavaScript: a helper starts without the TypeScript loader (~9 MB of RSS instead of ~45 MB). */
 const HELPER = new URL('./trainWorker.mjs', import.meta.url);
@@ -23,7 +24,8 @@ const HELPER = new URL('./trainWorker.mjs', import.meta.url);
 /** What a helper is asked to do (trainWorker.mjs); each op works on the helper's feature group or chunk. */
 export type HelperCommand =
   | { op: 'bin'; X: Float64Array; cols: number; rows: Int32Array | null; mapper: Mapper; out: Uint8Array; firstFeature: number; endFeature: number }
-  | { op: 'attach'; arrays: PartitionArrays; layout: HistogramLayout; target: Float64Array; firstFeature: number; endFeature: number }
+  /** memory: the fit's kernel arena (the arrays are views into it), so the helper runs the WebAssembly loops. */
+  | { op: 'attach'; arrays: PartitionArrays; layout: HistogramLayout; target: Float64Array; firstFeature: number; endFeature: number; memory: KernelMemory | null }
   | { op: 'hist'; start: number; end: number; hasHess: boolean; rowsInOrder: boolean }
   | { op: 'split'; rule: SplitRule; cs: number; ce: number }
   | { op: 'place'; hasHess: boolean; cs: number; ce: number; nLeft: number; leftDest: number; rightDest: number }
@@ -121,6 +123,7 @@ export class TrainThreads implements HistogramBuilder {
   private bounds: Int32Array;
   private fillOwn: ((start: number, end: number, hasHess: boolean, rowsInOrder: boolean) => void) | null = null;
   private arrays: PartitionArrays | null = null;
+  private kernels: Kernels | null = null;
 
   private constructor(
     private readonly helpers: Helper[],
@@ -192,18 +195,23 @@ export class TrainThreads implements HistogramBuilder {
   attach(
     arrays: PartitionArrays,
     layout: HistogramLayout,
+    arena: KernelArena | null,
+    /** The caller's kernels (over the arena, if any) for its own share of partitions. */
+    kernels: Kernels,
     own: (hist: Float64Array, start: number, end: number, hasHess: boolean, rowsInOrder: boolean, firstFeature: number, endFeature: number) => void,
   ): void {
     // Histogram work per feature is known now (two-bin features cost less): balance the groups by it.
     this.bounds = featureGroups(this.nFeatures, this.helpers.length + 1, featureCosts(layout));
-    this.target = new Float64Array(new SharedArrayBuffer(histogramLength(layout) * 8));
+    this.target = arena ? arena.float64(histogramLength(layout)) : new Float64Array(new SharedArrayBuffer(histogramLength(layout) * 8));
+    const memory = arena ? arena.memory : null;
     const target = this.target;
     const { binned, nRows, sampleIdx, orderedGrad, orderedHess, scratchIdx, scratchGrad, scratchHess } = arrays;
     this.arrays = { binned, nRows, sampleIdx, orderedGrad, orderedHess, scratchIdx, scratchGrad, scratchHess };
     this.run(
-      (k) => ({ op: 'attach', arrays: this.arrays!, layout, target, firstFeature: this.bounds[k], endFeature: this.bounds[k + 1] }),
+      (k) => ({ op: 'attach', arrays: this.arrays!, layout, target, firstFeature: this.bounds[k], endFeature: this.bounds[k + 1], memory }),
       () => {},
     );
+    this.kernels = kernels;
     this.fillOwn = (start, end, hasHess, rowsInOrder) => own(target, start, end, hasHess, rowsInOrder, this.bounds[0], this.bounds[1]);
   }
 
@@ -218,7 +226,7 @@ export class TrainThreads implements HistogramBuilder {
     const nLeft = new Array<number>(T);
     this.run(
       (k) => ({ op: 'split', rule, cs: cut(k), ce: cut(k + 1) }),
-      () => (nLeft[0] = splitChunk(a, rule, cut(0), cut(1))),
+      () => (nLeft[0] = this.kernels!.splitChunk(a, rule, cut(0), cut(1))),
     );
     this.helpers.forEach((h, i) => (nLeft[i + 1] = Atomics.load(h.ctrl, RESULT)));
     const totalLeft = nLeft.reduce((x, y) => x + y, 0);

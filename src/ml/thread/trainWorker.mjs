@@ -3,7 +3,8 @@
 // the thread starts without a TypeScript loader; its loop blocks the thread, so it reacts to nothing but
 // commands; between fits it sleeps as a spare (see trainThreads.ts) until its thread ends.
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { addLeafValues, binomialGradients, binRows, buildHistogram, logisticBlock, placeChunk, splitChunk, squaredGradients } from '../tree/kernels.js';
+import { addLeafValues, binomialGradients, binRows, buildHistogram, jsKernels, logisticBlock, placeChunk, squaredGradients } from '../tree/kernels.js';
+import { wasmKernels } from '../tree/wasmKernels.js';
 
 const { ctrl, port, slots } = workerData;
 const { SEQ, DONE, STATE, RESULT, READY, FAILED } = slots;
@@ -16,15 +17,15 @@ function execute(c) {
       binRows({ rows: c.X.length / c.cols, cols: c.cols, data: c.X }, c.rows, c.mapper, c.out, c.firstFeature, c.endFeature);
       return;
     case 'attach':
-      attached = c;
+      attached = { ...c, kernels: c.memory ? wasmKernels(c.memory) : jsKernels };
       return;
     case 'hist': {
-      const { arrays: a, layout, target, firstFeature, endFeature } = attached;
-      buildHistogram(target, layout, a.binned, a.nRows, a.sampleIdx, c.start, c.end, a.orderedGrad, c.hasHess ? a.orderedHess : null, firstFeature, endFeature, c.rowsInOrder);
+      const { arrays: a, layout, target, firstFeature, endFeature, kernels } = attached;
+      buildHistogram(target, layout, a.binned, a.nRows, a.sampleIdx, c.start, c.end, a.orderedGrad, c.hasHess ? a.orderedHess : null, firstFeature, endFeature, c.rowsInOrder, kernels.loops);
       return;
     }
     case 'split':
-      Atomics.store(ctrl, RESULT, splitChunk(attached.arrays, c.rule, c.cs, c.ce));
+      Atomics.store(ctrl, RESULT, attached.kernels.splitChunk(attached.arrays, c.rule, c.cs, c.ce));
       return;
     case 'place':
       placeChunk(attached.arrays, c.hasHess, c.cs, c.ce, c.nLeft, c.leftDest, c.rightDest);

@@ -58,12 +58,25 @@ export function fitBinMapper(X: Matrix, rows: Int32Array | null, maxBins: number
         const v = column[i];
         if (v === v) column[k++] = v;
       }
-      const t = featureThresholds(column.subarray(0, k).sort(), maxBins);
+      const values = column.subarray(0, k);
+      // A column with few distinct values (one-hot, small integers) gets the same thresholds from its
+      // distinct values alone, without sorting the whole sample (a sort is ~25 ms per 200k values).
+      const t = featureThresholds(fewDistinct(values, maxBins) ?? values.sort(), maxBins);
       thresholds.push(t);
       nBinsNonMissing[f] = t.length + 1;
     }
   }
   return { thresholds, nBinsNonMissing };
+}
+
+/** The distinct values of `values`, sorted, when there are at most `limit`; otherwise null. */
+function fewDistinct(values: Float64Array, limit: number): Float64Array | null {
+  const seen = new Set<number>();
+  for (let i = 0; i < values.length; i++) {
+    seen.add(values[i]);
+    if (seen.size > limit) return null;
+  }
+  return Float64Array.from(seen).sort();
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Tree } from './tree';
 import { buildHistogram, histogramLength, subtractHistogram, type HistogramLayout } from './histogram';
-import type { SplitRule } from './kernels.js';
+import { jsKernels, placeChunk, type Kernels, type SplitRule } from './kernels.js';
+import { wasmKernels, type KernelArena } from './wasmKernels.js';
 import { emptySplit, findBestSplit, nodeValue, type SplitConstraints, type SplitInfo } from './split';
 
 export interface GrowerParams {
@@ -57,6 +58,8 @@ export class GrowerContext {
   private readonly histLength: number;
   /** Set by the caller to build histograms with threads; null builds them here. */
   builder: HistogramBuilder | null = null;
+  /** This thread's histogram and partition kernels: WebAssembly over the arena when there is one, else JavaScript. */
+  readonly kernels: Kernels;
 
   constructor(
     /** Column-major bins of the training rows (see binRows); in shared memory when threads help. */
@@ -67,18 +70,26 @@ export class GrowerContext {
     readonly hasMissing: Uint8Array,
     /** Raw-value bin thresholds, to turn bin splits into numeric thresholds for prediction. */
     readonly thresholds: Float64Array[],
+    /**
+     * Where the loops' arrays live for the WebAssembly loops (`binned` must already be in it); null: plain
+     * shared memory and the JavaScript loops.
+     */
+    readonly arena: KernelArena | null = null,
   ) {
-    this.sampleIdx = sharedInt32(nRows);
-    this.orderedGrad = sharedFloat32(nRows);
-    this.orderedHess = sharedFloat32(nRows);
-    this.scratchIdx = sharedInt32(nRows);
-    this.scratchGrad = sharedFloat32(nRows);
-    this.scratchHess = sharedFloat32(nRows);
+    const int32 = arena ? (n: number) => arena.int32(n) : sharedInt32;
+    const float32 = arena ? (n: number) => arena.float32(n) : sharedFloat32;
+    this.sampleIdx = int32(nRows);
+    this.orderedGrad = float32(nRows);
+    this.orderedHess = float32(nRows);
+    this.scratchIdx = int32(nRows);
+    this.scratchGrad = float32(nRows);
+    this.scratchHess = float32(nRows);
     this.histLength = histogramLength(layout);
+    this.kernels = arena ? wasmKernels(arena.memory) : jsKernels;
   }
 
   acquireHistogram(): Float64Array {
-    return this.histPool.pop() ?? new Float64Array(this.histLength);
+    return this.histPool.pop() ?? (this.arena ? this.arena.float64(this.histLength) : new Float64Array(this.histLength));
   }
 
   releaseHistogram(h: Float64Array | null): void {
@@ -104,7 +115,7 @@ export class GrowerContext {
       hist.set(this.builder.target);
     } else {
       const { sampleIdx, orderedGrad, orderedHess, layout } = this;
-      buildHistogram(hist, layout, this.binned, this.nRows, sampleIdx, node.start, node.end, orderedGrad, hasHess ? orderedHess : null, 0, layout.nFeatures, rowsInOrder);
+      buildHistogram(hist, layout, this.binned, this.nRows, sampleIdx, node.start, node.end, orderedGrad, hasHess ? orderedHess : null, 0, layout.nFeatures, rowsInOrder, this.kernels.loops);
     }
     return hist;
   }
@@ -115,29 +126,10 @@ export class GrowerContext {
     if (this.builder && node.end - node.start >= PARALLEL_PARTITION_MIN_ROWS) {
       return this.builder.partition(node.start, node.end, { feature, bin, missingBin, missingLeft, hasHess });
     }
-    const { sampleIdx, orderedGrad, orderedHess, scratchIdx, scratchGrad, scratchHess, binned, nRows } = this;
-    const col = feature * nRows;
-    let l = node.start;
-    let r = 0;
-    for (let i = node.start; i < node.end; i++) {
-      const s = sampleIdx[i];
-      const b = binned[col + s];
-      if (b === missingBin ? missingLeft : b <= bin) {
-        sampleIdx[l] = s;
-        orderedGrad[l] = orderedGrad[i];
-        if (hasHess) orderedHess[l] = orderedHess[i];
-        l++;
-      } else {
-        scratchIdx[r] = s;
-        scratchGrad[r] = orderedGrad[i];
-        if (hasHess) scratchHess[r] = orderedHess[i];
-        r++;
-      }
-    }
-    sampleIdx.set(scratchIdx.subarray(0, r), l);
-    orderedGrad.set(scratchGrad.subarray(0, r), l);
-    if (hasHess) orderedHess.set(scratchHess.subarray(0, r), l);
-    return l - node.start;
+    // One chunk of the threads' two-phase partition (kernels.d.ts): the same rows in the same places.
+    const nLeft = this.kernels.splitChunk(this, { feature, bin, missingBin, missingLeft, hasHess }, node.start, node.end);
+    placeChunk(this, hasHess, node.start, node.end, nLeft, node.start, node.start + nLeft);
+    return nLeft;
   }
 }
 

@@ -10,7 +10,24 @@ import type { Matrix } from '../matrix';
  * doubles as the hessian sum (squared error), saving a third of the work. rowsInOrder: the caller
  * guarantees sampleIdx[i] === i over start..end (the root), so the loops skip the row index.
  */
-export declare function buildHistogram(hist: Float64Array, layout: HistogramLayout, binned: Uint8Array, nRows: number, sampleIdx: Int32Array, start: number, end: number, g: Float32Array, hess: Float32Array | null, firstFeature?: number, endFeature?: number, rowsInOrder?: boolean): void;
+export declare function buildHistogram(hist: Float64Array, layout: HistogramLayout, binned: Uint8Array, nRows: number, sampleIdx: Int32Array, start: number, end: number, g: Float32Array, hess: Float32Array | null, firstFeature?: number, endFeature?: number, rowsInOrder?: boolean, loops?: HistogramLoops): void;
+/** One histogram loop: features fs[j..j+width) (width from its name: 8, 4 or 1) over rows start..end. */
+export type HistogramLoop = (hist: Float64Array, binned: Uint8Array, nRows: number, offsets: Int32Array, fs: number[], j: number, sampleIdx: Int32Array, start: number, end: number, g: Float32Array, h: Float32Array | null) => void;
+/** The loops buildHistogram runs, by name (the JavaScript ones here, the WebAssembly ones in wasmKernels.js). */
+export type HistogramLoops = Record<
+  | 'accumulate8' | 'accumulate8Root' | 'accumulate8Constant' | 'accumulate8RootConstant'
+  | 'accumulate4' | 'accumulate4Root' | 'accumulate4Constant' | 'accumulate4RootConstant'
+  | 'accumulate1' | 'accumulate1Constant'
+  | 'twoBin4' | 'twoBin4Root' | 'twoBin4Constant' | 'twoBin4RootConstant',
+  HistogramLoop
+>;
+export declare const jsHistogramLoops: HistogramLoops;
+/** The kernels a thread runs a fit with: these JavaScript ones, or WebAssembly's (wasmKernels.js). */
+export interface Kernels {
+  loops: HistogramLoops;
+  splitChunk: typeof splitChunk;
+}
+export declare const jsKernels: Kernels;
 /**
  * Splits features 0..nFeatures into `parts` contiguous groups (bounds[k]..bounds[k+1]), one per thread:
  * by feature, never by row, so no sum is ever split between threads. Balanced by `weights` (each

@@ -12,7 +12,7 @@
 // its rows in row order whatever the grouping, so any split of the features between threads gives
 // bit-identical histograms. Binning reads X in row order (X is row-major) and counts thresholds below a value with a
 // branch-free binary search (~3.5x faster than the branching one on random values).
-function buildHistogram(hist, layout, binned, nRows, sampleIdx, start, end, g, hess, firstFeature = 0, endFeature = layout.nFeatures, rowsInOrder = false) {
+function buildHistogram(hist, layout, binned, nRows, sampleIdx, start, end, g, hess, firstFeature = 0, endFeature = layout.nFeatures, rowsInOrder = false, loops = jsHistogramLoops) {
   const { offsets, binary } = layout;
   hist.fill(0, offsets[firstFeature] * 3, offsets[endFeature] * 3);
   const general = [];
@@ -22,21 +22,21 @@ function buildHistogram(hist, layout, binned, nRows, sampleIdx, start, end, g, h
   while (two.length % 4 !== 0) general.push(two.pop());
   const root = rowsInOrder;
   for (let j = 0; j < two.length; j += 4) {
-    if (hess) (root ? twoBin4Root : twoBin4)(hist, binned, nRows, offsets, two, j, sampleIdx, start, end, g, hess);
-    else (root ? twoBin4RootConstant : twoBin4Constant)(hist, binned, nRows, offsets, two, j, sampleIdx, start, end, g);
+    if (hess) (root ? loops.twoBin4Root : loops.twoBin4)(hist, binned, nRows, offsets, two, j, sampleIdx, start, end, g, hess);
+    else (root ? loops.twoBin4RootConstant : loops.twoBin4Constant)(hist, binned, nRows, offsets, two, j, sampleIdx, start, end, g, null);
   }
   let j = 0;
   for (; j + 8 <= general.length; j += 8) {
-    if (hess) (root ? accumulate8Root : accumulate8)(hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g, hess);
-    else (root ? accumulate8RootConstant : accumulate8Constant)(hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g);
+    if (hess) (root ? loops.accumulate8Root : loops.accumulate8)(hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g, hess);
+    else (root ? loops.accumulate8RootConstant : loops.accumulate8Constant)(hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g, null);
   }
   for (; j + 4 <= general.length; j += 4) {
-    if (hess) (root ? accumulate4Root : accumulate4)(hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g, hess);
-    else (root ? accumulate4RootConstant : accumulate4Constant)(hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g);
+    if (hess) (root ? loops.accumulate4Root : loops.accumulate4)(hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g, hess);
+    else (root ? loops.accumulate4RootConstant : loops.accumulate4Constant)(hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g, null);
   }
   for (; j < general.length; j++) {
-    if (hess) accumulate1(hist, binned, nRows, offsets, general[j], sampleIdx, start, end, g, hess);
-    else accumulate1Constant(hist, binned, nRows, offsets, general[j], sampleIdx, start, end, g);
+    if (hess) loops.accumulate1(hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g, hess);
+    else loops.accumulate1Constant(hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g, null);
   }
 }
 // Contiguous feature groups for `parts` threads, balanced by each feature's cost (`weights`, default 1),
@@ -55,7 +55,8 @@ function featureGroups(nFeatures, parts, weights = null) {
   bounds[parts] = nFeatures;
   return bounds;
 }
-function accumulate1(hist, binned, nRows, offsets, f, sampleIdx, start, end, g, h) {
+function accumulate1(hist, binned, nRows, offsets, fs, j, sampleIdx, start, end, g, h) {
+  const f = fs[j];
   const col = f * nRows;
   const base = offsets[f] * 3;
   for (let i = start; i < end; i++) {
@@ -65,7 +66,8 @@ function accumulate1(hist, binned, nRows, offsets, f, sampleIdx, start, end, g, 
     hist[b + 2] += 1;
   }
 }
-function accumulate1Constant(hist, binned, nRows, offsets, f, sampleIdx, start, end, g) {
+function accumulate1Constant(hist, binned, nRows, offsets, fs, j, sampleIdx, start, end, g) {
+  const f = fs[j];
   const col = f * nRows;
   const base = offsets[f] * 3;
   for (let i = start; i < end; i++) {
@@ -563,6 +565,13 @@ function twoBinStore(hist, o, G, H, n, g1, h1, n1) {
   hist[o + 4] = h1;
   hist[o + 5] = n1;
 }
+// The loops buildHistogram runs, by name; wasmKernels.js has the same set in WebAssembly.
+const jsHistogramLoops = {
+  accumulate8, accumulate8Root, accumulate8Constant, accumulate8RootConstant,
+  accumulate4, accumulate4Root, accumulate4Constant, accumulate4RootConstant,
+  accumulate1, accumulate1Constant,
+  twoBin4, twoBin4Root, twoBin4Constant, twoBin4RootConstant,
+};
 function binRows(X, rows, mapper, out = new Uint8Array((rows ? rows.length : X.rows) * X.cols), firstFeature = 0, endFeature = X.cols) {
   const n = rows ? rows.length : X.rows;
   const p = X.cols;
@@ -621,6 +630,7 @@ function placeChunk(a, hasHess, cs, ce, nLeft, leftDest, rightDest) {
 // Per-row boosting steps, here so helper threads can run them on chunks of rows (each row is computed
 // alone, so any chunking gives the same numbers). Binary log loss: gradient p - y, hessian p(1 - p), with
 // one exp(-|r|) for both branches of the stable sigmoid.
+const jsKernels = { loops: jsHistogramLoops, splitChunk };
 function binomialGradients(y, raw, g, h, start, end) {
   for (let i = start; i < end; i++) {
     const r = raw[i];
@@ -649,6 +659,8 @@ export {
   binRows,
   buildHistogram,
   featureGroups,
+  jsHistogramLoops,
+  jsKernels,
   placeChunk,
   splitChunk,
   squaredGradients

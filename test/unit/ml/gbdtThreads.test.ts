@@ -52,6 +52,19 @@ describe('gbdt on several threads', () => {
     }, 60_000);
   }
 
+  for (const { name, task, label } of cases) {
+    it(`grows bit-identical trees with the WebAssembly and the JavaScript kernels (${name}, 1 and 2 threads)`, () => {
+      const { X, score } = data(true, 20_000, 13);
+      const y = Float64Array.from(score, label);
+      const params = resolveParams('gbdt', { maxIter: 6, maxLeafNodes: 15, earlyStopping: false });
+      for (const threads of [1, 2]) {
+        const wasm = fitGbdt(X, y, task, params, { seed: 3, threads });
+        const js = fitGbdt(X, y, task, params, { seed: 3, threads, wasm: false });
+        expectSameModel(wasm, js, X);
+      }
+    }, 60_000);
+  }
+
   it('partitions big nodes across threads to the same rows (60k rows, so nodes pass the parallel threshold)', () => {
     const { X, score } = data(true, 60_000, 6);
     const y = Float64Array.from(score, (s) => (s > 0.5 ? 1 : 0));

@@ -1,0 +1,165 @@
+// Generates src/ml/tree/kernels.wasm, the WebAssembly (SIMD) versions of GBDT's hottest loops: histogram
+// building and the partition of a node's rows (its first phase, splitChunk). The loops are unrolled over features, so they are written
+// by this generator rather than by hand; each mirrors a loop of kernels.js operation for operation (the
+// same additions in the same order), so the two give bit-identical histograms and partitions.
+//
+//     node scripts/build-kernels-wasm.mjs          writes src/ml/tree/kernels.wasm
+//     node scripts/build-kernels-wasm.mjs --wat    prints the WebAssembly text instead
+//
+// The .wasm is committed, so neither installing nor running Bosun needs this script or wabt (a dev
+// dependency); test/unit/ml/wasmKernels.test.ts fails if the committed file differs from what this writes.
+//
+// Memory: one shared memory imported as env.mem (see src/ml/tree/wasmKernels.js). Every pointer argument
+// is a byte address in it. Histogram entries are (gradient f64, hessian f64, count f64), 24 bytes, so one
+// f64x2 addition updates a bin's gradient and hessian sums together.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const range = (n) => Array.from({ length: n }, (_, k) => k);
+
+/** Address of element $i of a 4-byte array at $p. */
+const at4 = (p) => `(i32.add (local.get $${p}) (i32.shl (local.get $i) (i32.const 2)))`;
+
+/** The pair (g[i], h[i]) as f64x2; without hessians (constant), (g[i], 0) so the hessian sums stay 0. */
+function loadPair(hess) {
+  const g = `(f64.promote_f32 (f32.load ${at4('g')}))`;
+  const h = hess ? `(f64.promote_f32 (f32.load ${at4('h')}))` : '(f64.const 0)';
+  return `(local.set $v (f64x2.replace_lane 1 (f64x2.splat ${g}) ${h}))`;
+}
+
+/** This row's index: sampleIdx[i], or i itself at the root (rows in order). */
+function loadRow(root) {
+  return root ? '(local.set $s (local.get $i))' : `(local.set $s (i32.load ${at4('idx')}))`;
+}
+
+const featureParams = (K) => range(K).map((k) => `(param $c${k} i32) (param $o${k} i32)`).join(' ');
+const rowParams = '(param $idx i32) (param $start i32) (param $end i32) (param $g i32) (param $h i32)';
+
+/**
+ * accumulate{K}{Root}{Constant} of kernels.js: K general features per pass over the rows. Feature k's bins
+ * start at $ck, its histogram at $ok; each row adds (g, h) and 1 to the entry of its bin.
+ */
+function accumulate(K, root, hess) {
+  const name = `accumulate${K}${root ? 'Root' : ''}${hess ? '' : 'Constant'}`;
+  const perFeature = range(K).map(
+    (k) => `
+      (local.set $b (i32.add (local.get $o${k}) (i32.mul (i32.load8_u (i32.add (local.get $c${k}) (local.get $s))) (i32.const 24))))
+      (v128.store (local.get $b) (f64x2.add (v128.load (local.get $b)) (local.get $v)))
+      (f64.store offset=16 (local.get $b) (f64.add (f64.load offset=16 (local.get $b)) (f64.const 1)))`,
+  );
+  return `
+  (func (export "${name}") ${featureParams(K)} ${rowParams}
+    (local $i i32) (local $s i32) (local $b i32) (local $v v128)
+    (local.set $i (local.get $start))
+    (if (i32.ge_u (local.get $i) (local.get $end)) (then (return)))
+    (loop $rows
+      ${loadRow(root)}
+      ${loadPair(hess)}${perFeature.join('')}
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $rows (i32.lt_u (local.get $i) (local.get $end)))))`;
+}
+
+/**
+ * twoBin4{Root}{Constant} of kernels.js: four two-bin features per pass. Bin 1's sums stay in registers
+ * (b * (g, h) is (g, h) or 0: the exact row-order sum); bin 0 is the pass's total minus bin 1.
+ */
+function twoBin4(root, hess) {
+  const name = `twoBin4${root ? 'Root' : ''}${hess ? '' : 'Constant'}`;
+  const perFeature = range(4).map(
+    (k) => `
+      (local.set $b (i32.load8_u (i32.add (local.get $c${k}) (local.get $s))))
+      (local.set $a${k} (f64x2.add (local.get $a${k}) (f64x2.mul (local.get $v) (f64x2.splat (f64.convert_i32_u (local.get $b))))))
+      (local.set $n${k} (i32.add (local.get $n${k}) (local.get $b)))`,
+  );
+  const store = range(4).map(
+    (k) => `
+    (v128.store (local.get $o${k}) (f64x2.sub (local.get $total) (local.get $a${k})))
+    (f64.store offset=16 (local.get $o${k}) (f64.convert_i32_u (i32.sub (local.get $n) (local.get $n${k}))))
+    (v128.store offset=24 (local.get $o${k}) (local.get $a${k}))
+    (f64.store offset=40 (local.get $o${k}) (f64.convert_i32_u (local.get $n${k})))`,
+  );
+  return `
+  (func (export "${name}") ${featureParams(4)} ${rowParams}
+    (local $i i32) (local $s i32) (local $b i32) (local $n i32) (local $v v128) (local $total v128)
+    ${range(4).map((k) => `(local $a${k} v128) (local $n${k} i32)`).join(' ')}
+    (local.set $n (i32.sub (local.get $end) (local.get $start)))
+    (local.set $i (local.get $start))
+    (if (i32.lt_u (local.get $i) (local.get $end)) (then
+      (loop $rows
+        ${loadRow(root)}
+        ${loadPair(hess)}
+        (local.set $total (f64x2.add (local.get $total) (local.get $v)))${perFeature.join('')}
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $rows (i32.lt_u (local.get $i) (local.get $end))))))${store.join('')})`;
+}
+
+/**
+ * splitChunk of kernels.js, branch-free: rows of [cs, ce) going left are written to scratch from cs up,
+ * those going right from ce - 1 down; returns how many went left. Gradients are copied as their bits.
+ */
+function splitChunk(hess) {
+  const name = `splitChunk${hess ? '' : 'Constant'}`;
+  const copy = (from, to) => `(i32.store (i32.add (local.get $${to}) (local.get $o4)) (i32.load ${at4(from)}))`;
+  return `
+  (func (export "${name}") (param $col i32) (param $bin i32) (param $missingBin i32) (param $missingLeft i32)
+        (param $idx i32) (param $g i32) (param $h i32) (param $sIdx i32) (param $sG i32) (param $sH i32)
+        (param $cs i32) (param $ce i32) (result i32)
+    (local $i i32) (local $s i32) (local $b i32) (local $left i32) (local $l i32) (local $r i32) (local $o4 i32)
+    (local.set $l (local.get $cs))
+    (local.set $r (i32.sub (local.get $ce) (i32.const 1)))
+    (local.set $i (local.get $cs))
+    (if (i32.lt_u (local.get $i) (local.get $ce)) (then
+      (loop $rows
+        (local.set $s (i32.load ${at4('idx')}))
+        (local.set $b (i32.load8_u (i32.add (local.get $col) (local.get $s))))
+        (local.set $left (select (local.get $missingLeft) (i32.le_u (local.get $b) (local.get $bin))
+          (i32.eq (local.get $b) (local.get $missingBin))))
+        (local.set $o4 (i32.shl (select (local.get $l) (local.get $r) (local.get $left)) (i32.const 2)))
+        (i32.store (i32.add (local.get $sIdx) (local.get $o4)) (local.get $s))
+        ${copy('g', 'sG')}${hess ? `
+        ${copy('h', 'sH')}` : ''}
+        (local.set $l (i32.add (local.get $l) (local.get $left)))
+        (local.set $r (i32.sub (local.get $r) (i32.xor (local.get $left) (i32.const 1))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $rows (i32.lt_u (local.get $i) (local.get $ce))))))
+    (i32.sub (local.get $l) (local.get $cs)))`;
+}
+
+export function kernelsWat() {
+  const funcs = [];
+  for (const root of [false, true]) {
+    for (const hess of [true, false]) {
+      // One feature a pass only for leftovers; at the root those use the gather loop (sampleIdx is the identity).
+      for (const K of root ? [8, 4] : [8, 4, 1]) funcs.push(accumulate(K, root, hess));
+      funcs.push(twoBin4(root, hess));
+    }
+  }
+  for (const hess of [true, false]) funcs.push(splitChunk(hess));
+  return `;; Generated by scripts/build-kernels-wasm.mjs: edit that, not this.
+(module
+  (import "env" "mem" (memory 1 65536 shared))${funcs.join('\n')})
+`;
+}
+
+/** The module's bytes, assembled by wabt (a dev dependency: only this script and its test need it). */
+export async function kernelsWasm() {
+  const { default: init } = await import('wabt');
+  const wabt = await init();
+  const module = wabt.parseWat('kernels.wat', kernelsWat(), { simd: true, threads: true });
+  try {
+    return Buffer.from(module.toBinary({}).buffer);
+  } finally {
+    module.destroy();
+  }
+}
+
+export const WASM_PATH = fileURLToPath(new URL('../src/ml/tree/kernels.wasm', import.meta.url));
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (process.argv[2] === '--wat') process.stdout.write(kernelsWat());
+  else {
+    const bytes = await kernelsWasm();
+    writeFileSync(WASM_PATH, bytes);
+    console.log(`wrote ${WASM_PATH} (${bytes.length} bytes)`);
+  }
+}
