@@ -14,7 +14,7 @@ import os from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { featureCosts, featureGroups, histogramLength, type HistogramLayout } from '../tree/histogram';
 import type { HistogramBuilder } from '../tree/grower';
-import { addLeafValues, binomialGradients, placeChunk, squaredGradients, type Kernels, type PartitionArrays, type SplitRule } from '../tree/kernels.js';
+import { addLeafValues, binomialGradients, squaredGradients, type Kernels, type PartitionArrays, type SplitRule } from '../tree/kernels.js';
 import type { BinMapper as Mapper } from '../tree/binning';
 import type { KernelArena, KernelMemory } from '../tree/wasmKernels.js';
 
@@ -242,7 +242,7 @@ export class TrainThreads implements HistogramBuilder {
     }
     this.run(
       (k) => ({ op: 'place', hasHess: rule.hasHess, cs: cut(k), ce: cut(k + 1), nLeft: nLeft[k], leftDest: leftDest[k], rightDest: rightDest[k] }),
-      () => placeChunk(a, rule.hasHess, cut(0), cut(1), nLeft[0], leftDest[0], rightDest[0]),
+      () => this.kernels!.placeChunk(a, rule.hasHess, cut(0), cut(1), nLeft[0], leftDest[0], rightDest[0]),
     );
     return totalLeft;
   }

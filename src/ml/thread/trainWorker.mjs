@@ -3,7 +3,7 @@
 // the thread starts without a TypeScript loader; its loop blocks the thread, so it reacts to nothing but
 // commands; between fits it sleeps as a spare (see trainThreads.ts) until its thread ends.
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { addLeafValues, binomialGradients, binRows, buildHistogram, jsKernels, logisticBlock, placeChunk, squaredGradients } from '../tree/kernels.js';
+import { addLeafValues, binomialGradients, binRows, buildHistogram, jsKernels, logisticBlock, squaredGradients } from '../tree/kernels.js';
 import { wasmKernels } from '../tree/wasmKernels.js';
 
 const { ctrl, port, slots } = workerData;
@@ -28,7 +28,7 @@ function execute(c) {
       Atomics.store(ctrl, RESULT, attached.kernels.splitChunk(attached.arrays, c.rule, c.cs, c.ce));
       return;
     case 'place':
-      placeChunk(attached.arrays, c.hasHess, c.cs, c.ce, c.nLeft, c.leftDest, c.rightDest);
+      attached.kernels.placeChunk(attached.arrays, c.hasHess, c.cs, c.ce, c.nLeft, c.leftDest, c.rightDest);
       return;
     case 'gradients':
       if (c.kernel === 'binomial') binomialGradients(c.y, c.raw, c.g, c.h, c.cs, c.ce);

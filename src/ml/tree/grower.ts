@@ -1,6 +1,6 @@
 import type { Tree } from './tree';
 import { buildHistogram, histogramLength, subtractHistogram, type HistogramLayout } from './histogram';
-import { jsKernels, placeChunk, type Kernels, type SplitRule } from './kernels.js';
+import { jsKernels, type Kernels, type SplitRule } from './kernels.js';
 import { wasmKernels, type KernelArena } from './wasmKernels.js';
 import { emptySplit, findBestSplit, nodeValue, type SplitConstraints, type SplitInfo } from './split';
 
@@ -132,7 +132,7 @@ export class GrowerContext {
     }
     // One chunk of the threads' two-phase partition (kernels.d.ts): the same rows in the same places.
     const nLeft = this.kernels.splitChunk(this, { feature, bin, missingBin, missingLeft, hasHess }, node.start, node.end);
-    placeChunk(this, hasHess, node.start, node.end, nLeft, node.start, node.start + nLeft);
+    this.kernels.placeChunk(this, hasHess, node.start, node.end, nLeft, node.start, node.start + nLeft);
     return nLeft;
   }
 }

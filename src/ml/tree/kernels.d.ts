@@ -26,6 +26,7 @@ export declare const jsHistogramLoops: HistogramLoops;
 export interface Kernels {
   loops: HistogramLoops;
   splitChunk: typeof splitChunk;
+  placeChunk: typeof placeChunk;
 }
 export declare const jsKernels: Kernels;
 /**

@@ -630,7 +630,7 @@ function placeChunk(a, hasHess, cs, ce, nLeft, leftDest, rightDest) {
 // Per-row boosting steps, here so helper threads can run them on chunks of rows (each row is computed
 // alone, so any chunking gives the same numbers). Binary log loss: gradient p - y, hessian p(1 - p), with
 // one exp(-|r|) for both branches of the stable sigmoid.
-const jsKernels = { loops: jsHistogramLoops, splitChunk };
+const jsKernels = { loops: jsHistogramLoops, splitChunk, placeChunk };
 function binomialGradients(y, raw, g, h, start, end) {
   for (let i = start; i < end; i++) {
     const r = raw[i];

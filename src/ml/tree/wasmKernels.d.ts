@@ -18,5 +18,5 @@ export declare class KernelArena {
   float64(n: number): Float64Array;
 }
 
-/** buildHistogram's loops and splitChunk in WebAssembly over `memory`; every array given them must be a view into it. */
+/** buildHistogram's loops, splitChunk and placeChunk in WebAssembly over `memory`; every array given them must be a view into it. */
 export declare function wasmKernels(memory: KernelMemory): Kernels;

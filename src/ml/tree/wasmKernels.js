@@ -71,7 +71,7 @@ class KernelArena {
 
 /**
  * The kernels over `memory`, with the same names and arguments as the JavaScript ones (kernels.js): the
- * histogram loops of buildHistogram, and splitChunk. Every array they are given must be a view into `memory`.
+ * histogram loops of buildHistogram, splitChunk and placeChunk. Every array they are given must be a view into `memory`.
  */
 function wasmKernels(memory) {
   const x = new WebAssembly.Instance(kernelsModule(), { env: { mem: memory } }).exports;
@@ -102,7 +102,7 @@ function wasmKernels(memory) {
     fn(col(binned, nRows, fs[j]), bin(hist, offsets, fs[j]), sampleIdx.byteOffset, start, end, g.byteOffset, h ? h.byteOffset : 0);
   const loops = {};
   for (const name of Object.keys(x)) {
-    if (name.startsWith('splitChunk')) continue;
+    if (name.startsWith('splitChunk') || name === 'placeChunk') continue;
     const wrap = name.startsWith('accumulate8') ? loop8 : name.startsWith('accumulate1') ? loop1 : loop4;
     loops[name] = wrap(x[name]);
   }
@@ -113,7 +113,13 @@ function wasmKernels(memory) {
       a.sampleIdx.byteOffset, a.orderedGrad.byteOffset, a.orderedHess.byteOffset,
       a.scratchIdx.byteOffset, a.scratchGrad.byteOffset, a.scratchHess.byteOffset, cs, ce,
     );
-  return { loops, splitChunk };
+  const placeChunk = (a, hasHess, cs, ce, nLeft, leftDest, rightDest) =>
+    x.placeChunk(
+      a.sampleIdx.byteOffset, a.orderedGrad.byteOffset, a.orderedHess.byteOffset,
+      a.scratchIdx.byteOffset, a.scratchGrad.byteOffset, a.scratchHess.byteOffset,
+      hasHess ? 1 : 0, cs, ce, nLeft, leftDest, rightDest,
+    );
+  return { loops, splitChunk, placeChunk };
 }
 
 export { KernelArena, wasmKernels };

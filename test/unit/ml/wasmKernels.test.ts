@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { kernelsWasm, WASM_PATH } from '../../../scripts/build-kernels-wasm.mjs';
 import { histogramLayout, histogramLength } from '../../../src/ml/tree/histogram';
-import { buildHistogram, jsKernels, placeChunk, type PartitionArrays } from '../../../src/ml/tree/kernels.js';
+import { buildHistogram, jsKernels, type PartitionArrays } from '../../../src/ml/tree/kernels.js';
 import { KernelArena, wasmKernels } from '../../../src/ml/tree/wasmKernels.js';
 import { createRng } from '../../../src/ml/random';
 
@@ -73,14 +73,14 @@ describe('WebAssembly GBDT kernels', () => {
   }
 
   for (const hasHess of [true, false]) {
-    it(`split a chunk of rows exactly as the JavaScript splitChunk (${hasHess ? 'hessians' : 'constant hessian'})`, () => {
+    it(`partition a chunk of rows exactly as the JavaScript splitChunk and placeChunk (${hasHess ? 'hessians' : 'constant hessian'})`, () => {
       const results = [jsKernels, null].map((kernels) => {
         const { arena, layout, a, rows } = fixture(4000, 4, 1);
         const k = kernels ?? wasmKernels(arena.memory);
         // Feature 0 has NaN (its missing bin): NaN rows go left with those at bins <= 10.
         const rule = { feature: 0, bin: 10, missingBin: layout.nBinsNonMissing[0], missingLeft: true, hasHess };
         const nLeft = k.splitChunk(a, rule, 10, rows);
-        placeChunk(a, hasHess, 10, rows, nLeft, 10, 10 + nLeft);
+        k.placeChunk(a, hasHess, 10, rows, nLeft, 10, 10 + nLeft);
         return { nLeft, idx: Array.from(a.sampleIdx), g: Array.from(a.orderedGrad), h: Array.from(a.orderedHess) };
       });
       expect(results[0].nLeft).toBeGreaterThan(0);
