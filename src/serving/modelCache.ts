@@ -8,7 +8,7 @@
  * version (a version that fails to load leaves the previous one answering, and is retried with backoff).
  */
 import type { Db } from '../db/client';
-import { getRouting, servedModels, type ModelVersion } from '../registry/registry';
+import { servedRoutings, type ModelVersion } from '../registry/registry';
 import type { ArtifactStore } from '../storage';
 import { publicMessage } from './errors';
 import { loadServedVersion, type ServedVersion } from './servedVersion';
@@ -125,8 +125,7 @@ export class ModelCache {
   private async poll(): Promise<void> {
     let routings;
     try {
-      const names = await servedModels(this.o.db);
-      routings = await Promise.all(names.map((name) => getRouting(this.o.db, name)));
+      routings = await servedRoutings(this.o.db);
     } catch (err) {
       const repeated = this.lastPollError?.message === (err as Error).message;
       this.lastPollError = err as Error;

@@ -2,8 +2,8 @@
  * The prediction log: every scored instance (and every instance a model failed to score) goes to `prediction_log`,
  * where drift checks and canary verification read it and labels join it by request id.
  *
- * A response never waits for the database: records go into a bounded in-memory ring and a timer writes them in
- * batches. When the database is slower than the traffic the ring fills, and then the oldest records are dropped and
+ * A response never waits for the database: records are encoded as the rows they will be written as and go into a
+ * bounded ring of bytes off the JavaScript heap (RowRing), and a timer writes them in batches. When the database is slower than the traffic the ring fills, and then the oldest records are dropped and
  * counted (a metric), because blocking or failing predictions to save a log line would be the worse trade. A batch
  * whose write fails goes back in front of newer records while there is room, and is retried on the next flush.
  * `close()` stops the timer and writes what is left.
@@ -17,6 +17,7 @@ import { sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { predictionLog } from '../db/schema';
+import { RowRing } from './rowRing';
 
 export interface PredictionRecord {
   modelName: string;
@@ -47,12 +48,53 @@ export interface PredictionRecord {
   at: number;
 }
 
-export type PredictionWriter = (records: readonly PredictionRecord[]) => Promise<void>;
+/** One queued row as written: `prediction_log`'s column names (see RowEncoder). */
+export interface LoggedRow {
+  model_name: string;
+  model_version: number;
+  request_id: string;
+  features: unknown;
+  output: unknown;
+  error: string | null;
+  shadow: boolean;
+  latency_ms: number;
+  created_at: string;
+}
+
+/** A batch of rows for one write, each already its JSON text (see RowEncoder). */
+export class LogBatch {
+  constructor(readonly rows: readonly string[]) {}
+
+  get length(): number {
+    return this.rows.length;
+  }
+
+  /** What json_to_recordset reads: the rows as one JSON array. */
+  json(): string {
+    return `[${this.rows.join(',')}]`;
+  }
+
+  /** The rows decoded (tests, and the feedback route's scan of what is queued). */
+  records(): LoggedRow[] {
+    return this.rows.map((r) => JSON.parse(r) as LoggedRow);
+  }
+
+  get requestIds(): string[] {
+    return this.records().map((r) => r.request_id);
+  }
+}
+
+export type PredictionWriter = (batch: LogBatch) => Promise<void>;
 
 export interface PredictionLogOptions {
   write: PredictionWriter;
   /** Records held at most; beyond it the oldest are dropped. Default 10 000. */
   capacity?: number;
+  /**
+   * Bytes of encoded records held at most (off the JavaScript heap, see RowRing); beyond it the oldest are dropped.
+   * Default 16 MiB (~16 000 records of a 30-feature model). A single record larger than this is dropped and counted.
+   */
+  bytes?: number;
   /**
    * Time between flushes. Default 200 ms: frequent small writes load the database evenly instead of in a burst
    * every second, and a crash loses less.
@@ -71,89 +113,92 @@ export interface PredictionLogOptions {
   onRecovered?: (failedWrites: number, droppedMeanwhile: number) => void;
 }
 
+export const DEFAULT_LOG_BYTES = 16 * 1024 * 1024;
+
 export class PredictionLog {
-  private readonly ring: (PredictionRecord | undefined)[];
-  private head = 0;
-  private size = 0;
+  /** Records as encoded rows, off the heap: nothing queued there is copied by the garbage collector. */
+  private readonly ring: RowRing;
+  /**
+   * Rows of failed writes, older than everything in the ring, written first by the next flush. On the heap: they
+   * exist only while the database is failing, when latency is not the concern.
+   */
+  private held: string[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private closed = false;
   /** Failed writes since the last successful one, and `dropped` when the first of them failed. */
   private failedWrites = 0;
   private droppedBeforeOutage = 0;
-  /** The batch being written: out of the ring and not yet committed, so neither queued nor in the table. */
-  private inFlight: readonly PredictionRecord[] = [];
+  /** The batch being written: out of the queue and not yet committed, so neither queued nor in the table. */
+  private inFlight: readonly string[] = [];
   /** Totals since start, for tests and /readyz. */
   dropped = 0;
   written = 0;
   readonly capacity: number;
   private readonly flushMs: number;
   private readonly batchSize: number;
+  private readonly encoder = new RowEncoder();
 
   constructor(private readonly o: PredictionLogOptions) {
     this.capacity = o.capacity ?? 10_000;
     this.flushMs = o.flushMs ?? 200;
     this.batchSize = o.batchSize ?? 25;
-    if (!(this.capacity >= 1)) throw new Error(`prediction log capacity must be at least 1, got ${this.capacity}`);
-    this.ring = new Array(this.capacity);
+    this.ring = new RowRing(this.capacity, o.bytes ?? DEFAULT_LOG_BYTES);
+  }
+
+  private get queued(): number {
+    return this.held.length + this.ring.size;
   }
 
   /** Records waiting to be written: queued, or in the batch being written (which a failure puts back). */
   get depth(): number {
-    return this.size + this.inFlight.length;
+    return this.queued + this.inFlight.length;
   }
 
-  /** Adds a record; never blocks, never throws. When full, the oldest record makes room. */
+  /**
+   * Adds a record; never blocks, never throws. When full, the oldest record makes room. The record is encoded now,
+   * so nothing of it (its instance text, its request's scores) stays on the heap.
+   */
   push(record: PredictionRecord): void {
-    if (this.size === this.capacity) {
-      this.ring[this.head] = record;
-      this.head = (this.head + 1) % this.capacity;
+    if (this.queued === this.capacity) {
+      // Full: the oldest goes, and the held rows of failed writes are the oldest.
+      if (this.held.length > 0) this.held.shift();
+      else this.ring.take(1);
       this.drop(1);
-      return;
     }
-    this.ring[(this.head + this.size) % this.capacity] = record;
-    this.size++;
+    const dropped = this.ring.push(record.modelName, this.encoder.row(record));
+    if (dropped !== 0) this.drop(dropped < 0 ? 1 : dropped);
   }
 
   /**
    * Request ids of `modelName` queued or being written, not yet committed (a label may arrive before its
-   * prediction's row does). A scan of the ring: for the feedback route, not the hot path. Whatever is not in this set
-   * was committed before the call, so a query started after it finds the rest.
+   * prediction's row does). A scan that decodes the queued rows: for the feedback route, not the hot path. Whatever
+   * is not in this set was committed before the call, so a query started after it finds the rest.
    */
   queuedRequestIds(modelName: string): Set<string> {
     const ids = new Set<string>();
-    for (const r of this.inFlight) if (r.modelName === modelName) ids.add(r.requestId);
-    for (let i = 0; i < this.size; i++) {
-      const r = this.ring[(this.head + i) % this.capacity]!;
-      if (r.modelName === modelName) ids.add(r.requestId);
+    for (const rows of [this.inFlight, this.held, this.ring.rowsOf(modelName)]) {
+      for (const r of new LogBatch(rows).records()) if (r.model_name === modelName) ids.add(r.request_id);
     }
     return ids;
   }
 
   /** Removes and returns up to `max` of the oldest records. */
-  take(max = this.size): PredictionRecord[] {
-    const n = Math.min(max, this.size);
-    const out = new Array<PredictionRecord>(n);
-    for (let i = 0; i < n; i++) {
-      out[i] = this.ring[this.head]!;
-      this.ring[this.head] = undefined;
-      this.head = (this.head + 1) % this.capacity;
-    }
-    this.size -= n;
-    return out;
+  take(max = this.queued): LogBatch {
+    const fromHeld = Math.min(max, this.held.length);
+    const rows = this.held.slice(0, fromHeld);
+    this.held = this.held.slice(fromHeld);
+    if (rows.length < max) rows.push(...this.ring.take(max - rows.length));
+    return new LogBatch(rows);
   }
 
-  /** Puts records back in front (they are older than everything queued); what does not fit is dropped. */
-  private requeue(records: readonly PredictionRecord[]): void {
-    const room = this.capacity - this.size;
-    const keep = Math.min(room, records.length);
-    if (records.length > keep) this.drop(records.length - keep);
+  /** Puts rows back in front (they are older than everything queued); what does not fit is dropped. */
+  private requeue(rows: readonly string[]): void {
+    const room = this.capacity - this.queued;
+    const keep = Math.min(room, rows.length);
+    if (rows.length > keep) this.drop(rows.length - keep);
     // The newest of the failed batch are kept: the oldest are the first to go, as with push.
-    for (let i = records.length - 1; i >= records.length - keep; i--) {
-      this.head = (this.head - 1 + this.capacity) % this.capacity;
-      this.ring[this.head] = records[i];
-      this.size++;
-    }
+    this.held = rows.slice(rows.length - keep).concat(this.held);
   }
 
   private drop(n: number): void {
@@ -179,48 +224,48 @@ export class PredictionLog {
    */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
-    if (this.size === 0) return;
+    if (this.queued === 0) return;
     this.flushing = this.writeQueued().finally(() => (this.flushing = null));
     return this.flushing;
   }
 
   private async writeQueued(): Promise<void> {
-    let remaining = this.size;
-    for (let first = true; remaining > 0 && this.size > 0; first = false) {
+    let remaining = this.queued;
+    for (let first = true; remaining > 0 && this.queued > 0; first = false) {
       if (!first) await new Promise((resolve) => setImmediate(resolve));
       const batch = this.take(Math.min(this.batchSize, remaining));
       remaining -= batch.length;
-      this.inFlight = batch;
+      this.inFlight = batch.rows;
       try {
         await this.o.write(batch);
         this.wrote(batch.length);
       } catch (err) {
         if (!isDataError(err)) {
           this.failed(err as Error);
-          this.requeue(batch);
+          this.requeue(batch.rows);
           return;
         }
         this.o.onWriteError?.(err as Error, true);
         // The database refused a value (say a NUL character in a category): write the records one by one so a
         // single bad one is dropped instead of blocking the log forever.
-        await this.writeOneByOne(batch);
+        await this.writeOneByOne(batch.rows);
       } finally {
         this.inFlight = [];
       }
     }
   }
 
-  private async writeOneByOne(batch: readonly PredictionRecord[]): Promise<void> {
-    for (const [i, record] of batch.entries()) {
-      this.inFlight = batch.slice(i);
+  private async writeOneByOne(rows: readonly string[]): Promise<void> {
+    for (let i = 0; i < rows.length; i++) {
+      this.inFlight = rows.slice(i);
       try {
-        await this.o.write([record]);
+        await this.o.write(new LogBatch([rows[i]]));
         this.wrote(1);
       } catch (err) {
         if (isDataError(err)) this.drop(1);
         else {
           this.failed(err as Error);
-          this.requeue(batch.slice(i));
+          this.requeue(rows.slice(i));
           return;
         }
       }
@@ -251,7 +296,7 @@ export class PredictionLog {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.flush();
-    if (this.size > 0) this.drop(this.take().length);
+    if (this.queued > 0) this.drop(this.take().length);
   }
 }
 
@@ -309,34 +354,34 @@ export function dbPredictionWriter(db: Db): PredictionWriter {
   ];
   const names = sql.join(columns.map(([c]) => sql.identifier(c.name)), sql`, `);
   const recordType = sql.raw(columns.map(([c, type]) => `"${c.name}" ${type}`).join(', '));
-  return async (records) => {
-    await db.execute(sql`insert into ${t} (${names}) select ${names} from json_to_recordset(${batchJson(records)}::json) as r(${recordType})`);
+  return async (batch) => {
+    await db.execute(sql`insert into ${t} (${names}) select ${names} from json_to_recordset(${batch.json()}::json) as r(${recordType})`);
   };
 }
 
-/** The batch as the JSON array json_to_recordset reads, one object per record with the table's column names. */
-export function batchJson(records: readonly PredictionRecord[]): string {
-  let json = '[';
-  // Records of one request share its model and creation time: their JSON is made once.
-  let lastModel = '';
-  let modelJson = '';
-  let lastAt = NaN;
-  let atJson = '';
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i];
-    if (r.modelName !== lastModel) {
-      lastModel = r.modelName;
-      modelJson = JSON.stringify(r.modelName);
+/**
+ * Encodes records as the rows json_to_recordset reads: one object per record with the table's column names.
+ * Records of one request share its model and creation time, so their JSON is made once and reused.
+ */
+export class RowEncoder {
+  private lastModel = '';
+  private modelJson = '';
+  private lastAt = NaN;
+  private atJson = '';
+
+  row(r: PredictionRecord): string {
+    if (r.modelName !== this.lastModel) {
+      this.lastModel = r.modelName;
+      this.modelJson = JSON.stringify(r.modelName);
     }
-    if (r.at !== lastAt) {
-      lastAt = r.at;
-      atJson = new Date(r.at).toISOString();
+    if (r.at !== this.lastAt) {
+      this.lastAt = r.at;
+      this.atJson = new Date(r.at).toISOString();
     }
-    json +=
-      (i ? ',' : '') +
-      `{"model_name":${modelJson},"model_version":${r.modelVersion},"request_id":${JSON.stringify(r.requestId)},` +
+    return (
+      `{"model_name":${this.modelJson},"model_version":${r.modelVersion},"request_id":${JSON.stringify(r.requestId)},` +
       `"features":${r.features || '{}'},"output":${outputJson(r)},"error":${r.error === null ? 'null' : JSON.stringify(r.error)},` +
-      `"shadow":${r.shadow},"latency_ms":${Number.isFinite(r.latencyMs) ? r.latencyMs : 0},"created_at":"${atJson}"}`;
+      `"shadow":${r.shadow},"latency_ms":${Number.isFinite(r.latencyMs) ? r.latencyMs : 0},"created_at":"${this.atJson}"}`
+    );
   }
-  return json + ']';
 }

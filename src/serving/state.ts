@@ -13,7 +13,7 @@ import type { ArtifactStore } from '../storage';
 import { publicMessage, type Limits } from './errors';
 import { METRIC_NAMES, ServingMetrics } from './metrics';
 import { ModelCache } from './modelCache';
-import { dbPredictionWriter, logBatchSizeFor, PredictionLog, type PredictionWriter } from './predictionLog';
+import { DEFAULT_LOG_BYTES, dbPredictionWriter, logBatchSizeFor, PredictionLog, type PredictionWriter } from './predictionLog';
 
 export interface ServingState {
   cache: ModelCache;
@@ -47,6 +47,8 @@ export function createServingState(o: ServingStateOptions, limits: Limits, logge
   const log = new PredictionLog({
     write: o.logWriter ?? dbPredictionWriter(o.db),
     capacity: o.logCapacity,
+    // Room for the largest record a request can carry (an instance is at most the body limit), several times over.
+    bytes: Math.max(DEFAULT_LOG_BYTES, 4 * limits.bodyLimit),
     flushMs: o.logFlushMs,
     batchSize: o.logBatchSize ?? logBatchSizeFor(o.config.database.kind),
     onDropped: (n) => metrics.logDropped.inc(n),

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../src/db/client';
 import { modelAliases, modelVersions } from '../../src/db/schema';
-import { getAlias, promote, registerVersion, rollback } from '../../src/registry/registry';
+import { getAlias, promote, registerVersion, rollback, servedRoutings, startVerification } from '../../src/registry/registry';
 import { approve } from './support/registryFixtures';
 import { createTestDatabase } from './support/stack';
 
@@ -55,5 +55,20 @@ describe('model registry on PostgreSQL', () => {
     const [v2] = await h.db.select().from(modelVersions).where(and(eq(modelVersions.modelName, 'm3'), eq(modelVersions.version, 2)));
     expect(v2.status).toBe('archived');
     await expect(promote(h.db, 'm3', 9)).rejects.toThrow('model "m3" has no version 9; see `bosun models list m3`');
+  });
+
+  it('reads the routing of every served model in one poll: production, and the newest canary or shadow beside it', async () => {
+    for (const run of ['s1', 's2', 's3']) await approve(h.db, await version('m4', run));
+    await promote(h.db, 'm4', 1);
+    await startVerification(h.db, 'm4', 2, { strategy: 'shadow', trafficPercent: 0, runId: 's2' });
+    // A newer candidate supersedes the shadow: the canary is the challenger now.
+    await startVerification(h.db, 'm4', 3, { strategy: 'canary', trafficPercent: 10, runId: 's3' });
+    await approve(h.db, await version('m5', 't1'));
+    await promote(h.db, 'm5', 1);
+    const routings = new Map((await servedRoutings(h.db)).map((r) => [r.modelName, r]));
+    expect(routings.get('m4')).toMatchObject({ production: { version: 1 }, challenger: { version: { version: 3 }, strategy: 'canary', trafficPercent: 10 } });
+    expect(routings.get('m5')).toMatchObject({ production: { version: 1 }, challenger: null });
+    // No production alias, nothing to serve: m1 was registered but never promoted.
+    expect(routings.has('m1')).toBe(false);
   });
 });

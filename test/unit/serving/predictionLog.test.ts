@@ -25,22 +25,22 @@ describe('PredictionLog', () => {
     expect(log.depth).toBe(3);
     expect(log.dropped).toBe(2);
     expect(reported).toBe(2);
-    expect(log.take().map((r) => r.requestId)).toEqual(['r2', 'r3', 'r4']);
+    expect(log.take().requestIds).toEqual(['r2', 'r3', 'r4']);
     expect(log.depth).toBe(0);
   });
 
   it('keeps order across wrap-around of the ring', () => {
     const log = new PredictionLog({ write: async () => {}, capacity: 4 });
     for (let i = 0; i < 3; i++) log.push(rec(i));
-    expect(log.take(2).map((r) => r.requestId)).toEqual(['r0', 'r1']);
+    expect(log.take(2).requestIds).toEqual(['r0', 'r1']);
     for (let i = 3; i < 9; i++) log.push(rec(i));
-    expect(log.take().map((r) => r.requestId)).toEqual(['r5', 'r6', 'r7', 'r8']);
+    expect(log.take().requestIds).toEqual(['r5', 'r6', 'r7', 'r8']);
     expect(log.dropped).toBe(3);
   });
 
   it('writes in batches on flush and on close', async () => {
     const batches: string[][] = [];
-    const log = new PredictionLog({ write: async (rs) => void batches.push(rs.map((r) => r.requestId)), capacity: 100, batchSize: 4 });
+    const log = new PredictionLog({ write: async (rs) => void batches.push(rs.requestIds), capacity: 100, batchSize: 4 });
     for (let i = 0; i < 10; i++) log.push(rec(i));
     await log.flush();
     expect(batches.map((b) => b.length)).toEqual([4, 4, 2]);
@@ -71,7 +71,7 @@ describe('PredictionLog', () => {
     const log = new PredictionLog({
       write: async (rs) => {
         if (fail) throw new Error('connection refused');
-        written.push(...rs.map((r) => r.requestId));
+        written.push(...rs.requestIds);
       },
       capacity: 10,
       onWriteError: (e) => errors.push(e.message),
@@ -98,15 +98,15 @@ describe('PredictionLog', () => {
     release();
     await flushing;
     expect(log.dropped).toBe(3);
-    expect(log.take().map((r) => r.requestId)).toEqual(['r3', 'r4', 'r5', 'r6']);
+    expect(log.take().requestIds).toEqual(['r3', 'r4', 'r5', 'r6']);
   });
 
   it('writes records one by one after the database refused a value, dropping only the bad one', async () => {
     const written: string[] = [];
     const log = new PredictionLog({
       write: async (rs) => {
-        if (rs.some((r) => r.requestId === 'r1')) throw Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' });
-        written.push(...rs.map((r) => r.requestId));
+        if (rs.requestIds.includes('r1')) throw Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' });
+        written.push(...rs.requestIds);
       },
       capacity: 10,
     });
@@ -175,5 +175,18 @@ describe('PredictionLog', () => {
     const log = new PredictionLog({ write: async () => {}, capacity: 3 });
     for (let i = 0; i < 4; i++) log.push(rec(i, { modelName: i === 2 ? 'other' : 'm' }));
     expect([...log.queuedRequestIds('m')]).toEqual(['r1', 'r3']);
+  });
+});
+
+describe('PredictionLog memory', () => {
+  it('holds records as encoded rows off the heap and drops the oldest when its bytes are full', async () => {
+    const big = (i: number) => rec(i, { features: JSON.stringify({ pad: 'x'.repeat(300), i }) });
+    const log = new PredictionLog({ write: async () => {}, capacity: 100, bytes: 2048 });
+    for (let i = 0; i < 20; i++) log.push(big(i));
+    // ~400 bytes a row: five fit in 2048 bytes, the older fifteen were dropped and counted.
+    expect(log.depth).toBeLessThanOrEqual(5);
+    expect(log.dropped + log.depth).toBe(20);
+    const rows = log.take().records();
+    expect(rows.at(-1)).toMatchObject({ model_name: 'm', request_id: 'r19', features: { i: 19 }, output: 19, shadow: false });
   });
 });
