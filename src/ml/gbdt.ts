@@ -141,6 +141,7 @@ function boost(
   s.pool?.ready();
   // Bins in shared memory, so helper threads read them in place: in the kernel arena (WebAssembly loops)
   // when the fit fits in wasm32's 4 GiB, with the grower's row arrays and histograms beside them.
+  // Its first size: the bins, six row arrays (KernelArena grows for more histograms than the 64 estimated).
   const arena = opts.wasm === false ? null : KernelArena.create(nTrain * p + 6 * 4 * nTrain + 64 * p * 256 * 24);
   const binnedTrain = arena ? arena.uint8(nTrain * p) : new Uint8Array(new SharedArrayBuffer(nTrain * p));
   const pool = s.pool && s.pool.threads > 1 ? s.pool : null;

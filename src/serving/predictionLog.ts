@@ -188,7 +188,8 @@ export class PredictionLog {
     const fromHeld = Math.min(max, this.held.length);
     const rows = this.held.slice(0, fromHeld);
     this.held = this.held.slice(fromHeld);
-    if (rows.length < max) rows.push(...this.ring.take(max - rows.length));
+    // A loop, not push(...): a close() with a large configured capacity takes more rows than a call has arguments.
+    if (rows.length < max) for (const row of this.ring.take(max - rows.length)) rows.push(row);
     return new LogBatch(rows);
   }
 
