@@ -20,12 +20,23 @@ const range = (n) => Array.from({ length: n }, (_, k) => k);
 /** Address of element $i of a 4-byte array at $p. */
 const at4 = (p) => `(i32.add (local.get $${p}) (i32.shl (local.get $i) (i32.const 2)))`;
 
-/** The pair (g[i], h[i]) as f64x2; without hessians (constant), (g[i], 0) so the hessian sums stay 0. */
-function loadPair(hess) {
+/**
+ * The pair (g[i], h[i]) as f64x2. hessians 'constant': (g[i], 0), so the hessian sums stay 0; 'derived': h
+ * from g as kernels.js's derivedHessians does it, |g|(1 - |g|) rounded to float32.
+ */
+function loadPair(hessians) {
   const g = `(f64.promote_f32 (f32.load ${at4('g')}))`;
-  const h = hess ? `(f64.promote_f32 (f32.load ${at4('h')}))` : '(f64.const 0)';
+  if (hessians === 'derived') {
+    return `(local.set $gi ${g})
+      (local.set $a (f64.abs (local.get $gi)))
+      (local.set $v (f64x2.replace_lane 1 (f64x2.splat (local.get $gi))
+        (f64.promote_f32 (f32.demote_f64 (f64.mul (local.get $a) (f64.sub (f64.const 1) (local.get $a)))))))`;
+  }
+  const h = hessians === 'array' ? `(f64.promote_f32 (f32.load ${at4('h')}))` : '(f64.const 0)';
   return `(local.set $v (f64x2.replace_lane 1 (f64x2.splat ${g}) ${h}))`;
 }
+
+const SUFFIX = { array: '', constant: 'Constant', derived: 'Derived' };
 
 /** This row's index: sampleIdx[i], or i itself at the root (rows in order). */
 function loadRow(root) {
@@ -39,8 +50,8 @@ const rowParams = '(param $idx i32) (param $start i32) (param $end i32) (param $
  * accumulate{K}{Root}{Constant} of kernels.js: K general features per pass over the rows. Feature k's bins
  * start at $ck, its histogram at $ok; each row adds (g, h) and 1 to the entry of its bin.
  */
-function accumulate(K, root, hess) {
-  const name = `accumulate${K}${root ? 'Root' : ''}${hess ? '' : 'Constant'}`;
+function accumulate(K, root, hessians) {
+  const name = `accumulate${K}${root ? 'Root' : ''}${SUFFIX[hessians]}`;
   const perFeature = range(K).map(
     (k) => `
       (local.set $b (i32.add (local.get $o${k}) (i32.mul (i32.load8_u (i32.add (local.get $c${k}) (local.get $s))) (i32.const 24))))
@@ -49,12 +60,12 @@ function accumulate(K, root, hess) {
   );
   return `
   (func (export "${name}") ${featureParams(K)} ${rowParams}
-    (local $i i32) (local $s i32) (local $b i32) (local $v v128)
+    (local $i i32) (local $s i32) (local $b i32) (local $v v128) (local $a f64) (local $gi f64)
     (local.set $i (local.get $start))
     (if (i32.ge_u (local.get $i) (local.get $end)) (then (return)))
     (loop $rows
       ${loadRow(root)}
-      ${loadPair(hess)}${perFeature.join('')}
+      ${loadPair(hessians)}${perFeature.join('')}
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $rows (i32.lt_u (local.get $i) (local.get $end)))))`;
 }
@@ -63,8 +74,8 @@ function accumulate(K, root, hess) {
  * twoBin4{Root}{Constant} of kernels.js: four two-bin features per pass. Bin 1's sums stay in registers
  * (b * (g, h) is (g, h) or 0: the exact row-order sum); bin 0 is the pass's total minus bin 1.
  */
-function twoBin4(root, hess) {
-  const name = `twoBin4${root ? 'Root' : ''}${hess ? '' : 'Constant'}`;
+function twoBin4(root, hessians) {
+  const name = `twoBin4${root ? 'Root' : ''}${SUFFIX[hessians]}`;
   const perFeature = range(4).map(
     (k) => `
       (local.set $b (i32.load8_u (i32.add (local.get $c${k}) (local.get $s))))
@@ -80,14 +91,14 @@ function twoBin4(root, hess) {
   );
   return `
   (func (export "${name}") ${featureParams(4)} ${rowParams}
-    (local $i i32) (local $s i32) (local $b i32) (local $n i32) (local $v v128) (local $total v128)
+    (local $i i32) (local $s i32) (local $b i32) (local $n i32) (local $v v128) (local $total v128) (local $a f64) (local $gi f64)
     ${range(4).map((k) => `(local $a${k} v128) (local $n${k} i32)`).join(' ')}
     (local.set $n (i32.sub (local.get $end) (local.get $start)))
     (local.set $i (local.get $start))
     (if (i32.lt_u (local.get $i) (local.get $end)) (then
       (loop $rows
         ${loadRow(root)}
-        ${loadPair(hess)}
+        ${loadPair(hessians)}
         (local.set $total (f64x2.add (local.get $total) (local.get $v)))${perFeature.join('')}
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $rows (i32.lt_u (local.get $i) (local.get $end))))))${store.join('')})`;
@@ -166,10 +177,10 @@ const PLACE_CHUNK = `
 export function kernelsWat() {
   const funcs = [];
   for (const root of [false, true]) {
-    for (const hess of [true, false]) {
+    for (const hessians of ['array', 'constant', 'derived']) {
       // One feature a pass only for leftovers; at the root those use the gather loop (sampleIdx is the identity).
-      for (const K of root ? [8, 4] : [8, 4, 1]) funcs.push(accumulate(K, root, hess));
-      funcs.push(twoBin4(root, hess));
+      for (const K of root ? [8, 4] : [8, 4, 1]) funcs.push(accumulate(K, root, hessians));
+      funcs.push(twoBin4(root, hessians));
     }
   }
   for (const hess of [true, false]) funcs.push(splitChunk(hess));

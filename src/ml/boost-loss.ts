@@ -11,6 +11,11 @@ export interface BoostingLoss {
   readonly nTreesPerIteration: number;
   /** Hessian identically 1: histograms can skip it. */
   readonly constantHessian: boolean;
+  /**
+   * Binary log loss: the hessian follows from the gradient (kernels.js FROM_GRADIENT), so a fit keeps no
+   * hessian array and `gradients` fills none when given none.
+   */
+  readonly hessianFromGradient?: boolean;
   /** One tree per iteration whose gradients kernels.js computes row by row (so threads can share them). */
   readonly rowKernel?: 'binomial' | 'squared';
   /** The best constant raw prediction (the model before any tree). */
@@ -55,6 +60,7 @@ const squaredError: BoostingLoss = {
 const binomial: BoostingLoss = {
   nTreesPerIteration: 1,
   constantHessian: false,
+  hessianFromGradient: true,
   rowKernel: 'binomial',
   baseline(y) {
     let s = 0;
@@ -63,7 +69,7 @@ const binomial: BoostingLoss = {
     return Float64Array.of(Math.log(p / (1 - p)));
   },
   gradients(y, raw, grad, hess) {
-    binomialGradients(y, raw, grad[0], hess[0], 0, y.length);
+    binomialGradients(y, raw, grad[0], hess[0] ?? null, 0, y.length);
   },
   loss(y, raw) {
     let s = 0;

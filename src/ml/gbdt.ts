@@ -10,6 +10,7 @@ import { holdoutSplit } from './holdout';
 import { boostingLoss, softmaxRow, type BoostingLoss } from './boost-loss';
 import { binRows, fitBinMapper } from './tree/binning';
 import { buildHistogram, histogramLayout } from './tree/histogram';
+import { FROM_GRADIENT, hessiansOf } from './tree/kernels.js';
 import { TrainThreads, trainThreads } from './thread/trainThreads';
 import { GrowerContext, growTree } from './tree/grower';
 import { KernelArena } from './tree/wasmKernels.js';
@@ -158,10 +159,12 @@ function boost(
     hasMissing[f] = col.includes(missingBin[f]) ? 1 : 0;
   }
   const layout = histogramLayout(missingBin, hasMissing);
-  const ctx = new GrowerContext(binnedTrain, nTrain, layout, hasMissing, mapper.thresholds, arena);
+  // Binary log loss derives its hessians from the gradients: no hessian arrays to fill or move.
+  const derived = K === 1 && loss.hessianFromGradient === true;
+  const ctx = new GrowerContext(binnedTrain, nTrain, layout, hasMissing, mapper.thresholds, arena, !loss.constantHessian && !derived);
   if (pool) {
-    pool.attach(ctx, layout, arena, ctx.kernels, (hist, start, end, hasHess, rowsInOrder, f0, f1) =>
-      buildHistogram(hist, layout, binnedTrain, nTrain, ctx.sampleIdx, start, end, ctx.orderedGrad, hasHess ? ctx.orderedHess : null, f0, f1, rowsInOrder, ctx.kernels.loops),
+    pool.attach(ctx, layout, arena, ctx.kernels, (hist, start, end, hessians, rowsInOrder, f0, f1) =>
+      buildHistogram(hist, layout, binnedTrain, nTrain, ctx.sampleIdx, start, end, ctx.orderedGrad, hessiansOf(hessians, ctx.orderedHess), f0, f1, rowsInOrder, ctx.kernels.loops),
     );
     ctx.builder = pool;
   }
@@ -188,7 +191,7 @@ function boost(
   // iteration's gradients, so those need arrays of their own.
   const grad = K === 1 ? [ctx.orderedGrad] : Array.from({ length: K }, () => new Float32Array(nTrain));
   const noHess = new Float32Array(0);
-  const hess = loss.constantHessian ? [noHess] : K === 1 ? [ctx.orderedHess] : Array.from({ length: K }, () => new Float32Array(nTrain));
+  const hess = loss.constantHessian ? [noHess] : derived ? [] : K === 1 ? [ctx.orderedHess] : Array.from({ length: K }, () => new Float32Array(nTrain));
 
   const trees: Tree[] = [];
   const info: GbdtFitInfo = { nIter: 0, earlyStopped: false, trainLoss: [], validationLoss: [], threads: pool ? pool.threads : 1 };
@@ -199,10 +202,10 @@ function boost(
 
   for (let iteration = 0; iteration < params.maxIter; iteration++) {
     // All K trees of an iteration fit the gradients at the iteration's start, as in sklearn.
-    if (rowThreads) rowThreads.gradients(loss.rowKernel!, yRows, raw, ctx.orderedGrad, ctx.orderedHess);
+    if (rowThreads) rowThreads.gradients(loss.rowKernel!, yRows, raw, ctx.orderedGrad, derived ? null : ctx.orderedHess);
     else loss.gradients(yTrain, raw, grad, hess);
     for (let k = 0; k < K; k++) {
-      const grown = growTree(ctx, grad[k], loss.constantHessian ? null : hess[k], growerParams);
+      const grown = growTree(ctx, grad[k], derived ? FROM_GRADIENT : loss.constantHessian ? null : hess[k], growerParams);
       trees.push(grown.tree);
       if (rowThreads) rowThreads.addLeafValues(raw, ctx.sampleIdx, grown.leafStart, grown.leafEnd, grown.leafValue);
       else addLeafValues(raw, ctx.sampleIdx, grown.leafStart, grown.leafEnd, grown.leafValue, K, k);

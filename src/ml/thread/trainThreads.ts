@@ -14,7 +14,7 @@ import os from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { featureCosts, featureGroups, histogramLength, type HistogramLayout } from '../tree/histogram';
 import type { HistogramBuilder } from '../tree/grower';
-import { addLeafValues, binomialGradients, squaredGradients, type Kernels, type PartitionArrays, type SplitRule } from '../tree/kernels.js';
+import { addLeafValues, binomialGradients, squaredGradients, type HessianKind, type Kernels, type PartitionArrays, type SplitRule } from '../tree/kernels.js';
 import type { BinMapper as Mapper } from '../tree/binning';
 import type { KernelArena, KernelMemory } from '../tree/wasmKernels.js';
 
@@ -26,10 +26,10 @@ export type HelperCommand =
   | { op: 'bin'; X: Float64Array; cols: number; rows: Int32Array | null; mapper: Mapper; out: Uint8Array; firstFeature: number; endFeature: number }
   /** memory: the fit's kernel arena (the arrays are views into it), so the helper runs the WebAssembly loops. */
   | { op: 'attach'; arrays: PartitionArrays; layout: HistogramLayout; target: Float64Array; firstFeature: number; endFeature: number; memory: KernelMemory | null }
-  | { op: 'hist'; start: number; end: number; hasHess: boolean; rowsInOrder: boolean }
+  | { op: 'hist'; start: number; end: number; hessians: HessianKind; rowsInOrder: boolean }
   | { op: 'split'; rule: SplitRule; cs: number; ce: number }
   | { op: 'place'; hasHess: boolean; cs: number; ce: number; nLeft: number; leftDest: number; rightDest: number }
-  | { op: 'gradients'; kernel: 'binomial' | 'squared'; y: Float64Array; raw: Float64Array; g: Float32Array; h: Float32Array; cs: number; ce: number }
+  | { op: 'gradients'; kernel: 'binomial' | 'squared'; y: Float64Array; raw: Float64Array; g: Float32Array; h: Float32Array | null; cs: number; ce: number }
   | { op: 'leaves'; raw: Float64Array; idx: Int32Array; leafStart: Int32Array; leafEnd: Int32Array; leafValue: Float64Array; cs: number; ce: number }
   /** The fit is over: drop the attached arrays, so a helper kept for the next fit holds no memory. */
   | { op: 'release' }
@@ -121,7 +121,7 @@ export class TrainThreads implements HistogramBuilder {
   /** The histogram `fill` writes (shared: each thread fills its features' slots). */
   target: Float64Array = new Float64Array(0);
   private bounds: Int32Array;
-  private fillOwn: ((start: number, end: number, hasHess: boolean, rowsInOrder: boolean) => void) | null = null;
+  private fillOwn: ((start: number, end: number, hessians: HessianKind, rowsInOrder: boolean) => void) | null = null;
   private arrays: PartitionArrays | null = null;
   private kernels: Kernels | null = null;
 
@@ -198,7 +198,7 @@ export class TrainThreads implements HistogramBuilder {
     arena: KernelArena | null,
     /** The caller's kernels (over the arena, if any) for its own share of partitions. */
     kernels: Kernels,
-    own: (hist: Float64Array, start: number, end: number, hasHess: boolean, rowsInOrder: boolean, firstFeature: number, endFeature: number) => void,
+    own: (hist: Float64Array, start: number, end: number, hessians: HessianKind, rowsInOrder: boolean, firstFeature: number, endFeature: number) => void,
   ): void {
     // Histogram work per feature is known now (two-bin features cost less): balance the groups by it.
     this.bounds = featureGroups(this.nFeatures, this.helpers.length + 1, featureCosts(layout));
@@ -212,11 +212,11 @@ export class TrainThreads implements HistogramBuilder {
       () => {},
     );
     this.kernels = kernels;
-    this.fillOwn = (start, end, hasHess, rowsInOrder) => own(target, start, end, hasHess, rowsInOrder, this.bounds[0], this.bounds[1]);
+    this.fillOwn = (start, end, hessians, rowsInOrder) => own(target, start, end, hessians, rowsInOrder, this.bounds[0], this.bounds[1]);
   }
 
-  fill(start: number, end: number, hasHess: boolean, rowsInOrder: boolean): void {
-    this.run(() => ({ op: 'hist', start, end, hasHess, rowsInOrder }), () => this.fillOwn!(start, end, hasHess, rowsInOrder));
+  fill(start: number, end: number, hessians: HessianKind, rowsInOrder: boolean): void {
+    this.run(() => ({ op: 'hist', start, end, hessians, rowsInOrder }), () => this.fillOwn!(start, end, hessians, rowsInOrder));
   }
 
   partition(start: number, end: number, rule: SplitRule): number {
@@ -248,7 +248,7 @@ export class TrainThreads implements HistogramBuilder {
   }
 
   /** Gradients (and hessians) of rows 0..n, in row chunks across the threads (arrays in shared memory). */
-  gradients(kernel: 'binomial' | 'squared', y: Float64Array, raw: Float64Array, g: Float32Array, h: Float32Array): void {
+  gradients(kernel: 'binomial' | 'squared', y: Float64Array, raw: Float64Array, g: Float32Array, h: Float32Array | null): void {
     const cut = this.rowCuts(y.length);
     this.run(
       (k) => ({ op: 'gradients', kernel, y, raw, g, h, cs: cut(k), ce: cut(k + 1) }),

@@ -3,7 +3,7 @@
 // the thread starts without a TypeScript loader; its loop blocks the thread, so it reacts to nothing but
 // commands; between fits it sleeps as a spare (see trainThreads.ts) until its thread ends.
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { addLeafValues, binomialGradients, binRows, buildHistogram, jsKernels, logisticBlock, squaredGradients } from '../tree/kernels.js';
+import { addLeafValues, binomialGradients, binRows, buildHistogram, hessiansOf, jsKernels, logisticBlock, squaredGradients } from '../tree/kernels.js';
 import { wasmKernels } from '../tree/wasmKernels.js';
 
 const { ctrl, port, slots } = workerData;
@@ -21,7 +21,7 @@ function execute(c) {
       return;
     case 'hist': {
       const { arrays: a, layout, target, firstFeature, endFeature, kernels } = attached;
-      buildHistogram(target, layout, a.binned, a.nRows, a.sampleIdx, c.start, c.end, a.orderedGrad, c.hasHess ? a.orderedHess : null, firstFeature, endFeature, c.rowsInOrder, kernels.loops);
+      buildHistogram(target, layout, a.binned, a.nRows, a.sampleIdx, c.start, c.end, a.orderedGrad, hessiansOf(c.hessians, a.orderedHess), firstFeature, endFeature, c.rowsInOrder, kernels.loops);
       return;
     }
     case 'split':

@@ -1,6 +1,6 @@
 import type { Tree } from './tree';
 import { buildHistogram, histogramLength, subtractHistogram, type HistogramLayout } from './histogram';
-import { jsKernels, type Kernels, type SplitRule } from './kernels.js';
+import { FROM_GRADIENT, hessiansOf, jsKernels, type HessianKind, type Hessians, type Kernels, type SplitRule } from './kernels.js';
 import { wasmKernels, type KernelArena } from './wasmKernels.js';
 import { emptySplit, findBestSplit, nodeValue, type SplitConstraints, type SplitInfo } from './split';
 
@@ -18,12 +18,12 @@ const MIN_HESSIAN_TO_SPLIT = 1e-3;
 
 /**
  * Builds the histograms of one boosting run's nodes, possibly with helper threads (src/ml/thread/histThreads):
- * fill(start, end, hasHess) writes the histogram of rows sampleIdx[start..end) into `target`.
+ * fill(start, end, hessians) writes the histogram of rows sampleIdx[start..end) into `target`.
  */
 export interface HistogramBuilder {
   readonly target: Float64Array;
   /** rowsInOrder: sampleIdx is the identity over start..end (the root), see buildHistogram. */
-  fill(start: number, end: number, hasHess: boolean, rowsInOrder: boolean): void;
+  fill(start: number, end: number, hessians: HessianKind, rowsInOrder: boolean): void;
   /** Stable partition of rows start..end across threads (see partition.ts); returns how many went left. */
   partition(start: number, end: number, rule: SplitRule): number;
 }
@@ -79,15 +79,17 @@ export class GrowerContext {
      * shared memory and the JavaScript loops.
      */
     readonly arena: KernelArena | null = null,
+    /** False when no tree of the fit has a hessian array (constant or derived): orderedHess and scratchHess stay empty. */
+    hessianArrays = true,
   ) {
     const int32 = arena ? (n: number) => arena.int32(n) : sharedInt32;
     const float32 = arena ? (n: number) => arena.float32(n) : sharedFloat32;
     this.sampleIdx = int32(nRows);
     this.orderedGrad = float32(nRows);
-    this.orderedHess = float32(nRows);
+    this.orderedHess = float32(hessianArrays ? nRows : 0);
     this.scratchIdx = int32(nRows);
     this.scratchGrad = float32(nRows);
-    this.scratchHess = float32(nRows);
+    this.scratchHess = float32(hessianArrays ? nRows : 0);
     this.histLength = histogramLength(layout);
     this.kernels = arena ? wasmKernels(arena.memory) : jsKernels;
   }
@@ -110,16 +112,16 @@ export class GrowerContext {
   }
 
   /** Histogram of the node's rows (ctx.reset first for a new tree). */
-  histogramOf(node: { id: number; start: number; end: number }, hasHess: boolean): Float64Array {
+  histogramOf(node: { id: number; start: number; end: number }, hessians: HessianKind): Float64Array {
     const hist = this.acquireHistogram();
     // The root's rows are in order (reset), and only the root's.
     const rowsInOrder = node.id === 0;
     if (this.builder && node.end - node.start >= PARALLEL_HISTOGRAM_MIN_ROWS) {
-      this.builder.fill(node.start, node.end, hasHess, rowsInOrder);
+      this.builder.fill(node.start, node.end, hessians, rowsInOrder);
       hist.set(this.builder.target);
     } else {
       const { sampleIdx, orderedGrad, orderedHess, layout } = this;
-      buildHistogram(hist, layout, this.binned, this.nRows, sampleIdx, node.start, node.end, orderedGrad, hasHess ? orderedHess : null, 0, layout.nFeatures, rowsInOrder, this.kernels.loops);
+      buildHistogram(hist, layout, this.binned, this.nRows, sampleIdx, node.start, node.end, orderedGrad, hessiansOf(hessians, orderedHess), 0, layout.nFeatures, rowsInOrder, this.kernels.loops);
     }
     return hist;
   }
@@ -166,13 +168,16 @@ export interface GrownTree {
 export function growTree(
   ctx: GrowerContext,
   grad: Float32Array,
-  hess: Float32Array | null,
+  /** null: every hessian is 1; FROM_GRADIENT: binary log loss's, derived from the gradients. */
+  hess: Hessians,
   params: GrowerParams,
 ): GrownTree {
   const n = ctx.nRows;
   const { hasMissing, thresholds, layout } = ctx;
-  const hasHess = hess !== null;
-  ctx.reset(grad, hess);
+  const kind: HessianKind = hess === null ? 'constant' : hess === FROM_GRADIENT ? FROM_GRADIENT : 'array';
+  // Only a hessian array moves with the rows in a partition.
+  const hasHess = kind === 'array';
+  ctx.reset(grad, hess instanceof Float32Array ? hess : null);
   const constraints: SplitConstraints = {
     minSamplesLeaf: params.minSamplesLeaf,
     minHessianToSplit: MIN_HESSIAN_TO_SPLIT,
@@ -220,13 +225,19 @@ export function growTree(
   let sumGrad = 0;
   let sumHess = 0;
   for (let i = 0; i < n; i++) sumGrad += grad[i];
-  if (hess) for (let i = 0; i < n; i++) sumHess += hess[i];
-  else sumHess = n;
+  if (hess instanceof Float32Array) for (let i = 0; i < n; i++) sumHess += hess[i];
+  else if (hess === FROM_GRADIENT) {
+    // The same float32 values the histograms add (kernels.js derivedHessians).
+    for (let i = 0; i < n; i++) {
+      const a = Math.abs(grad[i]);
+      sumHess += Math.fround(a * (1 - a));
+    }
+  } else sumHess = n;
   const root = newNode(0, n, 0, sumGrad, sumHess);
   if (n < 2 * params.minSamplesLeaf || sumHess < MIN_HESSIAN_TO_SPLIT) {
     makeLeaf(root);
   } else {
-    root.hist = ctx.histogramOf(root, hasHess);
+    root.hist = ctx.histogramOf(root, kind);
     tryOpen(root);
   }
 
@@ -276,7 +287,7 @@ export function growTree(
       continue;
     }
     const [small, large] = nLeft < node.end - mid ? [l, r] : [r, l];
-    small.hist = ctx.histogramOf(small, hasHess);
+    small.hist = ctx.histogramOf(small, kind);
     subtractHistogram(node.hist!, small.hist);
     large.hist = node.hist;
     node.hist = null;

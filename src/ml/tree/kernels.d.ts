@@ -10,17 +10,33 @@ import type { Matrix } from '../matrix';
  * doubles as the hessian sum (squared error), saving a third of the work. rowsInOrder: the caller
  * guarantees sampleIdx[i] === i over start..end (the root), so the loops skip the row index.
  */
-export declare function buildHistogram(hist: Float64Array, layout: HistogramLayout, binned: Uint8Array, nRows: number, sampleIdx: Int32Array, start: number, end: number, g: Float32Array, hess: Float32Array | null, firstFeature?: number, endFeature?: number, rowsInOrder?: boolean, loops?: HistogramLoops): void;
+export declare function buildHistogram(hist: Float64Array, layout: HistogramLayout, binned: Uint8Array, nRows: number, sampleIdx: Int32Array, start: number, end: number, g: Float32Array, hess: Hessians, firstFeature?: number, endFeature?: number, rowsInOrder?: boolean, loops?: HistogramLoops): void;
+/**
+ * The hessian of binary log loss from its gradient (y in {0, 1}: p(1 - p) = |g|(1 - |g|), rounded to
+ * float32): no hessian array to fill, nor to move with every partition.
+ */
+export declare const FROM_GRADIENT: 'fromGradient';
+/** A fit's hessians: an array (ordered like the gradients), null when all are 1, or derived from the gradients. */
+export type Hessians = Float32Array | null | typeof FROM_GRADIENT;
+/** How a tree's hessians come, as threads are told: the ordered array, all 1, or derived from the gradients. */
+export type HessianKind = 'array' | 'constant' | typeof FROM_GRADIENT;
+/** The Hessians buildHistogram takes for a kind. */
+export declare function hessiansOf(kind: HessianKind, orderedHess: Float32Array): Hessians;
 /** One histogram loop: features fs[j..j+width) (width from its name: 8, 4 or 1) over rows start..end. */
 export type HistogramLoop = (hist: Float64Array, binned: Uint8Array, nRows: number, offsets: Int32Array, fs: number[], j: number, sampleIdx: Int32Array, start: number, end: number, g: Float32Array, h: Float32Array | null) => void;
-/** The loops buildHistogram runs, by name (the JavaScript ones here, the WebAssembly ones in wasmKernels.js). */
+/**
+ * The loops buildHistogram runs, by name (the JavaScript ones here, the WebAssembly ones in wasmKernels.js).
+ * Only WebAssembly has the "Derived" ones (hessians from gradients); without them buildHistogram derives the
+ * hessians into an array first.
+ */
 export type HistogramLoops = Record<
   | 'accumulate8' | 'accumulate8Root' | 'accumulate8Constant' | 'accumulate8RootConstant'
   | 'accumulate4' | 'accumulate4Root' | 'accumulate4Constant' | 'accumulate4RootConstant'
   | 'accumulate1' | 'accumulate1Constant'
   | 'twoBin4' | 'twoBin4Root' | 'twoBin4Constant' | 'twoBin4RootConstant',
   HistogramLoop
->;
+> &
+  Partial<Record<'accumulate8Derived' | 'accumulate8RootDerived' | 'accumulate4Derived' | 'accumulate4RootDerived' | 'accumulate1Derived' | 'twoBin4Derived' | 'twoBin4RootDerived', HistogramLoop>>;
 export declare const jsHistogramLoops: HistogramLoops;
 /** The kernels a thread runs a fit with: these JavaScript ones, or WebAssembly's (wasmKernels.js). */
 export interface Kernels {
@@ -77,7 +93,7 @@ export declare function placeChunk(a: PartitionArrays, hasHess: boolean, cs: num
  * weights, then the intercept at w[p]): adds the gradient into out[0..p], returns the loss sum.
  */
 /** Binary log-loss gradients and hessians of rows [start, end) (the arithmetic of boost-loss.ts's binomial). */
-export declare function binomialGradients(y: Float64Array, raw: Float64Array, g: Float32Array, h: Float32Array, start: number, end: number): void;
+export declare function binomialGradients(y: Float64Array, raw: Float64Array, g: Float32Array, h: Float32Array | null, start: number, end: number): void;
 /** Squared-error gradients raw - y of rows [start, end). */
 export declare function squaredGradients(y: Float64Array, raw: Float64Array, g: Float32Array, start: number, end: number): void;
 /** raw[idx[i]] += the value of the leaf (a range leafStart..leafEnd of positions) holding position i, for i in [cs, ce). */

@@ -20,24 +20,42 @@ function buildHistogram(hist, layout, binned, nRows, sampleIdx, start, end, g, h
   for (let f = firstFeature; f < endFeature; f++) (binary && binary[f] === 1 ? two : general).push(f);
   // Two-bin features go four to a pass; a remainder of 1-3 joins the general loops.
   while (two.length % 4 !== 0) general.push(two.pop());
-  const root = rowsInOrder;
-  for (let j = 0; j < two.length; j += 4) {
-    if (hess) (root ? loops.twoBin4Root : loops.twoBin4)(hist, binned, nRows, offsets, two, j, sampleIdx, start, end, g, hess);
-    else (root ? loops.twoBin4RootConstant : loops.twoBin4Constant)(hist, binned, nRows, offsets, two, j, sampleIdx, start, end, g, null);
+  // Loop names: accumulate8, accumulate8Root, accumulate8Constant, accumulate8RootDerived, ... (see jsHistogramLoops).
+  let h = hess;
+  let kind = hess === null ? 'Constant' : hess === FROM_GRADIENT ? 'Derived' : '';
+  if (kind === 'Derived') {
+    if (loops.accumulate8Derived) h = null;
+    else {
+      // No loops that derive the hessian (the JavaScript set): the same values into an array, then the array loops.
+      h = derivedHessians(g, start, end);
+      kind = '';
+    }
   }
+  const root = rowsInOrder ? 'Root' : '';
+  for (let j = 0; j < two.length; j += 4) loops[`twoBin4${root}${kind}`](hist, binned, nRows, offsets, two, j, sampleIdx, start, end, g, h);
   let j = 0;
-  for (; j + 8 <= general.length; j += 8) {
-    if (hess) (root ? loops.accumulate8Root : loops.accumulate8)(hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g, hess);
-    else (root ? loops.accumulate8RootConstant : loops.accumulate8Constant)(hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g, null);
+  for (; j + 8 <= general.length; j += 8) loops[`accumulate8${root}${kind}`](hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g, h);
+  for (; j + 4 <= general.length; j += 4) loops[`accumulate4${root}${kind}`](hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g, h);
+  // One feature a pass only for leftovers: the gather loop serves the root too (sampleIdx is then the identity).
+  for (; j < general.length; j++) loops[`accumulate1${kind}`](hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g, h);
+}
+// The hessian of binary log loss from its gradient: with y in {0, 1}, g = p - y gives |g| = p or 1 - p, so
+// p(1 - p) = |g|(1 - |g|), rounded to float32 as stored hessians are. Saves moving a hessian array with
+// every partition. The WebAssembly "Derived" loops compute exactly this per row.
+const FROM_GRADIENT = 'fromGradient';
+// What buildHistogram takes for a hessian kind ('array', 'constant' or FROM_GRADIENT), which threads pass around.
+function hessiansOf(kind, orderedHess) {
+  return kind === 'array' ? orderedHess : kind === 'constant' ? null : FROM_GRADIENT;
+}
+let derivedScratch = new Float32Array(0);
+function derivedHessians(g, start, end) {
+  if (derivedScratch.length < end) derivedScratch = new Float32Array(Math.max(end, 2 * derivedScratch.length));
+  const h = derivedScratch;
+  for (let i = start; i < end; i++) {
+    const a = Math.abs(g[i]);
+    h[i] = a * (1 - a);
   }
-  for (; j + 4 <= general.length; j += 4) {
-    if (hess) (root ? loops.accumulate4Root : loops.accumulate4)(hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g, hess);
-    else (root ? loops.accumulate4RootConstant : loops.accumulate4Constant)(hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g, null);
-  }
-  for (; j < general.length; j++) {
-    if (hess) loops.accumulate1(hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g, hess);
-    else loops.accumulate1Constant(hist, binned, nRows, offsets, general, j, sampleIdx, start, end, g, null);
-  }
+  return h;
 }
 // Contiguous feature groups for `parts` threads, balanced by each feature's cost (`weights`, default 1),
 // with bounds on multiples of 4 where the features allow, so each thread runs the 8- and 4-wide loops.
@@ -637,7 +655,8 @@ function binomialGradients(y, raw, g, h, start, end) {
     const e = Math.exp(r >= 0 ? -r : r);
     const p = r >= 0 ? 1 / (1 + e) : e / (1 + e);
     g[i] = p - y[i];
-    h[i] = p * (1 - p);
+    // h null: the hessian is derived from the gradient where it is needed (FROM_GRADIENT).
+    if (h !== null) h[i] = p * (1 - p);
   }
 }
 function squaredGradients(y, raw, g, start, end) {
@@ -657,6 +676,8 @@ export {
   addLeafValues,
   binomialGradients,
   binRows,
+  FROM_GRADIENT,
+  hessiansOf,
   buildHistogram,
   featureGroups,
   jsHistogramLoops,

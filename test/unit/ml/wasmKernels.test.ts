@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { kernelsWasm, WASM_PATH } from '../../../scripts/build-kernels-wasm.mjs';
 import { histogramLayout, histogramLength } from '../../../src/ml/tree/histogram';
-import { buildHistogram, jsKernels, type PartitionArrays } from '../../../src/ml/tree/kernels.js';
+import { buildHistogram, FROM_GRADIENT, hessiansOf, jsKernels, type PartitionArrays } from '../../../src/ml/tree/kernels.js';
 import { KernelArena, wasmKernels } from '../../../src/ml/tree/wasmKernels.js';
 import { createRng } from '../../../src/ml/random';
 
@@ -43,19 +43,23 @@ describe('WebAssembly GBDT kernels', () => {
     expect(Buffer.compare(readFileSync(WASM_PATH), await kernelsWasm())).toBe(0);
   });
 
-  it('have every histogram loop the JavaScript kernels have', () => {
+  it('have every histogram loop the JavaScript kernels have, and the ones deriving hessians from gradients', () => {
     const { arena } = fixture(10, 1, 0);
-    expect(Object.keys(wasmKernels(arena.memory).loops).sort()).toEqual(Object.keys(jsKernels.loops).sort());
+    const wasm = Object.keys(wasmKernels(arena.memory).loops);
+    expect(wasm.filter((n) => !n.endsWith('Derived')).sort()).toEqual(Object.keys(jsKernels.loops).sort());
+    expect(wasm.filter((n) => n.endsWith('Derived')).sort()).toEqual(['accumulate1Derived', 'accumulate4Derived', 'accumulate4RootDerived', 'accumulate8Derived', 'accumulate8RootDerived', 'twoBin4Derived', 'twoBin4RootDerived']);
   });
 
   // 13 general features: one 8-wide pass, one 4-wide, one single; 6 two-bin: four in the two-bin loop, two general.
   for (const rowsInOrder of [false, true]) {
-    for (const withHess of [true, false]) {
-      it(`build bit-identical histograms to the JavaScript loops (${rowsInOrder ? 'root' : 'gathered rows'}, ${withHess ? 'hessians' : 'constant hessian'})`, () => {
+    for (const hessians of ['array', 'constant', FROM_GRADIENT] as const) {
+      it(`build bit-identical histograms to the JavaScript loops (${rowsInOrder ? 'root' : 'gathered rows'}, hessians: ${hessians})`, () => {
         const { arena, layout, a, rows, p } = fixture(5000, 13, 6);
         if (rowsInOrder) for (let i = 0; i < a.nRows; i++) a.sampleIdx[i] = i;
         const end = rowsInOrder ? a.nRows : rows;
-        const hess = withHess ? a.orderedHess : null;
+        // Gradients of binary log loss (p - y in (-1, 1)) for the derived hessians to mean something.
+        for (let i = 0; i < a.nRows; i++) a.orderedGrad[i] = Math.tanh(a.orderedGrad[i]);
+        const hess = hessiansOf(hessians, a.orderedHess);
         const wasm = arena.float64(histogramLength(layout));
         const js = new Float64Array(histogramLength(layout));
         // Start dirty: both must clear their feature range themselves.
