@@ -17,7 +17,7 @@ import { sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { predictionLog } from '../db/schema';
-import { RowRing } from './rowRing';
+import { RowBatch, RowRing } from './rowRing';
 
 export interface PredictionRecord {
   modelName: string;
@@ -61,17 +61,32 @@ export interface LoggedRow {
   created_at: string;
 }
 
-/** A batch of rows for one write, each already its JSON text (see RowEncoder). */
+/**
+ * A batch of rows for one write, each already its JSON text (see RowEncoder): straight from the ring's bytes on
+ * the usual path, or row texts kept from a failed write.
+ */
 export class LogBatch {
-  constructor(readonly rows: readonly string[]) {}
+  private texts: readonly string[] | null;
+  private readonly fromRing: RowBatch | null;
 
-  get length(): number {
-    return this.rows.length;
+  constructor(source: readonly string[] | RowBatch) {
+    this.texts = source instanceof RowBatch ? null : source;
+    this.fromRing = source instanceof RowBatch ? source : null;
   }
 
-  /** What json_to_recordset reads: the rows as one JSON array. */
+  get length(): number {
+    return this.texts ? this.texts.length : this.fromRing!.length;
+  }
+
+  /** What json_to_recordset reads: the rows as one JSON array (from the ring, one decode for the whole batch). */
   json(): string {
-    return `[${this.rows.join(',')}]`;
+    return this.texts ? `[${this.texts.join(',')}]` : this.fromRing!.json();
+  }
+
+  /** Each row's JSON text. */
+  get rows(): readonly string[] {
+    this.texts ??= this.fromRing!.rows();
+    return this.texts;
   }
 
   /** The rows decoded (tests, and the feedback route's scan of what is queued). */
@@ -130,7 +145,7 @@ export class PredictionLog {
   private failedWrites = 0;
   private droppedBeforeOutage = 0;
   /** The batch being written: out of the queue and not yet committed, so neither queued nor in the table. */
-  private inFlight: readonly string[] = [];
+  private inFlight: LogBatch | null = null;
   /** Totals since start, for tests and /readyz. */
   dropped = 0;
   written = 0;
@@ -152,7 +167,7 @@ export class PredictionLog {
 
   /** Records waiting to be written: queued, or in the batch being written (which a failure puts back). */
   get depth(): number {
-    return this.queued + this.inFlight.length;
+    return this.queued + (this.inFlight?.length ?? 0);
   }
 
   /**
@@ -177,7 +192,7 @@ export class PredictionLog {
    */
   queuedRequestIds(modelName: string): Set<string> {
     const ids = new Set<string>();
-    for (const rows of [this.inFlight, this.held, this.ring.rowsOf(modelName)]) {
+    for (const rows of [this.inFlight?.rows ?? [], this.held, this.ring.rowsOf(modelName)]) {
       for (const r of new LogBatch(rows).records()) if (r.model_name === modelName) ids.add(r.request_id);
     }
     return ids;
@@ -185,11 +200,13 @@ export class PredictionLog {
 
   /** Removes and returns up to `max` of the oldest records. */
   take(max = this.queued): LogBatch {
+    // The usual case: nothing held back from a failed write, the batch is the ring's bytes as they are.
+    if (this.held.length === 0) return new LogBatch(this.ring.take(max));
     const fromHeld = Math.min(max, this.held.length);
     const rows = this.held.slice(0, fromHeld);
     this.held = this.held.slice(fromHeld);
     // A loop, not push(...): a close() with a large configured capacity takes more rows than a call has arguments.
-    if (rows.length < max) for (const row of this.ring.take(max - rows.length)) rows.push(row);
+    if (rows.length < max) for (const row of this.ring.take(max - rows.length).rows()) rows.push(row);
     return new LogBatch(rows);
   }
 
@@ -236,7 +253,7 @@ export class PredictionLog {
       if (!first) await new Promise((resolve) => setImmediate(resolve));
       const batch = this.take(Math.min(this.batchSize, remaining));
       remaining -= batch.length;
-      this.inFlight = batch.rows;
+      this.inFlight = batch;
       try {
         await this.o.write(batch);
         this.wrote(batch.length);
@@ -251,14 +268,14 @@ export class PredictionLog {
         // single bad one is dropped instead of blocking the log forever.
         await this.writeOneByOne(batch.rows);
       } finally {
-        this.inFlight = [];
+        this.inFlight = null;
       }
     }
   }
 
   private async writeOneByOne(rows: readonly string[]): Promise<void> {
     for (let i = 0; i < rows.length; i++) {
-      this.inFlight = rows.slice(i);
+      this.inFlight = new LogBatch(rows.slice(i));
       try {
         await this.o.write(new LogBatch([rows[i]]));
         this.wrote(1);

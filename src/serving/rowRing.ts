@@ -40,10 +40,11 @@ export class RowRing {
 
   /**
    * Appends a row; returns how many of the oldest rows were dropped to make room, or -1 (nothing stored) when the
-   * row is larger than the whole buffer.
+   * row is larger than the whole buffer. Each row is stored with a comma after it, so that consecutive rows are
+   * already the inside of a JSON array (see take).
    */
   push(modelName: string, row: string): number {
-    const n = Buffer.byteLength(row);
+    const n = Buffer.byteLength(row) + 1;
     if (n > this.bytes) return -1;
     let dropped = 0;
     if (this.count === this.capacity) {
@@ -56,7 +57,8 @@ export class RowRing {
       dropped++;
       at = this.placeFor(n);
     }
-    this.slab.write(row, at, n, 'utf8');
+    this.slab.write(row, at, n - 1, 'utf8');
+    this.slab[at + n - 1] = 0x2c; // ','
     const slot = (this.head + this.count) % this.capacity;
     this.start[slot] = at;
     this.length[slot] = n;
@@ -66,17 +68,30 @@ export class RowRing {
     return dropped;
   }
 
-  /** Removes and returns up to `max` of the oldest rows, as text. */
-  take(max = this.count): string[] {
+  /**
+   * Removes up to `max` of the oldest rows and returns them as one batch: their bytes copied out in one piece
+   * (a memcpy, not a string per row), decoded only when the batch is written.
+   */
+  take(max = this.count): RowBatch {
     const n = Math.min(max, this.count);
-    const rows = new Array<string>(n);
-    for (let i = 0; i < n; i++) {
-      rows[i] = this.slab.toString('utf8', this.start[this.head], this.start[this.head] + this.length[this.head]);
-      this.head = (this.head + 1) % this.capacity;
+    const lengths = new Int32Array(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) total += lengths[i] = this.length[(this.head + i) % this.capacity];
+    const bytes = Buffer.allocUnsafe(total);
+    let at = 0;
+    // Rows sit in at most two runs (the ring wraps once): copy run by run.
+    for (let i = 0; i < n; ) {
+      const slot = (this.head + i) % this.capacity;
+      let end = this.start[slot] + this.length[slot];
+      let j = i + 1;
+      while (j < n && this.start[(this.head + j) % this.capacity] === end) end += this.length[(this.head + j++) % this.capacity];
+      at += this.slab.copy(bytes, at, this.start[slot], end);
+      i = j;
     }
+    this.head = (this.head + n) % this.capacity;
     this.count -= n;
     if (this.count === 0) this.tail = 0;
-    return rows;
+    return new RowBatch(bytes, lengths);
   }
 
   /** The queued rows of one model, as text, oldest first (a scan: for the feedback route, not the hot path). */
@@ -86,7 +101,7 @@ export class RowRing {
     if (m === undefined) return out;
     for (let i = 0; i < this.count; i++) {
       const slot = (this.head + i) % this.capacity;
-      if (this.model[slot] === m) out.push(this.slab.toString('utf8', this.start[slot], this.start[slot] + this.length[slot]));
+      if (this.model[slot] === m) out.push(this.slab.toString('utf8', this.start[slot], this.start[slot] + this.length[slot] - 1));
     }
     return out;
   }
@@ -118,5 +133,33 @@ export class RowRing {
       this.modelIndex.set(modelName, i);
     }
     return i;
+  }
+}
+
+/** Rows taken from a RowRing: their UTF-8 bytes, each followed by a comma, and each one's byte length. */
+export class RowBatch {
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly lengths: Int32Array,
+  ) {}
+
+  get length(): number {
+    return this.lengths.length;
+  }
+
+  /** The rows as one JSON array's text. */
+  json(): string {
+    return this.lengths.length === 0 ? '[]' : `[${this.bytes.toString('utf8', 0, this.bytes.length - 1)}]`;
+  }
+
+  /** Each row's text (for the slow paths: a failed write, the feedback scan, tests). */
+  rows(): string[] {
+    const out = new Array<string>(this.lengths.length);
+    let at = 0;
+    for (let i = 0; i < out.length; i++) {
+      out[i] = this.bytes.toString('utf8', at, at + this.lengths[i] - 1);
+      at += this.lengths[i];
+    }
+    return out;
   }
 }

@@ -14,10 +14,10 @@ describe('RowRing', () => {
       dropped += d;
       expected.push(row);
       expected.splice(0, d);
-      if (i % 7 === 0) expect(ring.take(2)).toEqual(expected.splice(0, 2));
+      if (i % 7 === 0) expect(ring.take(2).rows()).toEqual(expected.splice(0, 2));
     }
     expect(dropped).toBeGreaterThan(0);
-    expect(ring.take()).toEqual(expected);
+    expect(ring.take().rows()).toEqual(expected);
     expect(ring.size).toBe(0);
   });
 
@@ -27,7 +27,9 @@ describe('RowRing', () => {
     expect(ring.push('m', '"b"')).toBe(0);
     expect(ring.push('m', '"c"')).toBe(1);
     expect(ring.push('m', `"${'y'.repeat(2000)}"`)).toBe(-1);
-    expect(ring.take()).toEqual(['"b"', '"c"']);
+    const batch = ring.take();
+    expect(batch.rows()).toEqual(['"b"', '"c"']);
+    expect(batch.json()).toBe('["b","c"]');
   });
 
   it('stores multi-byte UTF-8 rows intact and lists one model’s rows', () => {
@@ -54,11 +56,14 @@ describe('RowRing', () => {
               model.push(op.push);
               model.splice(0, d);
             } else {
-              expect(ring.take(op.take)).toEqual(model.splice(0, op.take));
+              const batch = ring.take(op.take);
+              const want = model.splice(0, op.take);
+              expect(batch.rows()).toEqual(want);
+              expect(JSON.parse(batch.json())).toEqual(want.map((r) => JSON.parse(r)));
             }
             expect(ring.size).toBe(model.length);
           }
-          expect(ring.take()).toEqual(model);
+          expect(ring.take().rows()).toEqual(model);
         },
       ),
       { numRuns: 200 },
