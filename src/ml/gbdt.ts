@@ -163,7 +163,7 @@ function boost(
   const derived = K === 1 && loss.hessianFromGradient === true;
   const ctx = new GrowerContext(binnedTrain, nTrain, layout, hasMissing, mapper.thresholds, arena, !loss.constantHessian && !derived);
   if (pool) {
-    pool.attach(ctx, layout, arena, ctx.kernels, (hist, start, end, hessians, rowsInOrder, f0, f1) =>
+    pool.attach(ctx, layout, (hist, start, end, hessians, rowsInOrder, f0, f1) =>
       buildHistogram(hist, layout, binnedTrain, nTrain, ctx.sampleIdx, start, end, ctx.orderedGrad, hessiansOf(hessians, ctx.orderedHess), f0, f1, rowsInOrder, ctx.kernels.loops),
     );
     ctx.builder = pool;

@@ -178,7 +178,7 @@ export class PredictionLog {
     if (this.queued === this.capacity) {
       // Full: the oldest goes, and the held rows of failed writes are the oldest.
       if (this.held.length > 0) this.held.shift();
-      else this.ring.take(1);
+      else this.ring.dropOldest();
       this.drop(1);
     }
     const dropped = this.ring.push(record.modelName, this.encoder.row(record));
@@ -193,7 +193,10 @@ export class PredictionLog {
   queuedRequestIds(modelName: string): Set<string> {
     const ids = new Set<string>();
     for (const rows of [this.inFlight?.rows ?? [], this.held, this.ring.rowsOf(modelName)]) {
-      for (const r of new LogBatch(rows).records()) if (r.model_name === modelName) ids.add(r.request_id);
+      for (const text of rows) {
+        const r = JSON.parse(text) as LoggedRow;
+        if (r.model_name === modelName) ids.add(r.request_id);
+      }
     }
     return ids;
   }

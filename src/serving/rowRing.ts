@@ -106,7 +106,8 @@ export class RowRing {
     return out;
   }
 
-  private dropOldest(): void {
+  /** Drops the oldest row (the caller counts it). */
+  dropOldest(): void {
     this.head = (this.head + 1) % this.capacity;
     this.count--;
     if (this.count === 0) this.tail = 0;

@@ -193,15 +193,14 @@ export class TrainThreads implements HistogramBuilder {
 
   /** Hands the grower's shared arrays to the helpers; `fill` then builds histograms from them. */
   attach(
-    arrays: PartitionArrays,
+    /** The grower's arrays, the arena they live in (if any) and the caller's kernels over it, for its own share. */
+    arrays: PartitionArrays & { readonly arena: KernelArena | null; readonly kernels: Kernels },
     layout: HistogramLayout,
-    arena: KernelArena | null,
-    /** The caller's kernels (over the arena, if any) for its own share of partitions. */
-    kernels: Kernels,
     own: (hist: Float64Array, start: number, end: number, hessians: HessianKind, rowsInOrder: boolean, firstFeature: number, endFeature: number) => void,
   ): void {
     // Histogram work per feature is known now (two-bin features cost less): balance the groups by it.
     this.bounds = featureGroups(this.nFeatures, this.helpers.length + 1, featureCosts(layout));
+    const { arena } = arrays;
     this.target = arena ? arena.float64(histogramLength(layout)) : new Float64Array(new SharedArrayBuffer(histogramLength(layout) * 8));
     const memory = arena ? arena.memory : null;
     const target = this.target;
@@ -211,7 +210,7 @@ export class TrainThreads implements HistogramBuilder {
       (k) => ({ op: 'attach', arrays: this.arrays!, layout, target, firstFeature: this.bounds[k], endFeature: this.bounds[k + 1], memory }),
       () => {},
     );
-    this.kernels = kernels;
+    this.kernels = arrays.kernels;
     this.fillOwn = (start, end, hessians, rowsInOrder) => own(target, start, end, hessians, rowsInOrder, this.bounds[0], this.bounds[1]);
   }
 

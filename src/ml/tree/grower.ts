@@ -1,6 +1,6 @@
 import type { Tree } from './tree';
 import { buildHistogram, histogramLength, subtractHistogram, type HistogramLayout } from './histogram';
-import { FROM_GRADIENT, hessiansOf, jsKernels, type HessianKind, type Hessians, type Kernels, type SplitRule } from './kernels.js';
+import { derivedHessian, FROM_GRADIENT, hessiansOf, jsKernels, type HessianKind, type Hessians, type Kernels, type SplitRule } from './kernels.js';
 import { wasmKernels, type KernelArena } from './wasmKernels.js';
 import { emptySplit, findBestSplit, nodeValue, type SplitConstraints, type SplitInfo } from './split';
 
@@ -227,11 +227,7 @@ export function growTree(
   for (let i = 0; i < n; i++) sumGrad += grad[i];
   if (hess instanceof Float32Array) for (let i = 0; i < n; i++) sumHess += hess[i];
   else if (hess === FROM_GRADIENT) {
-    // The same float32 values the histograms add (kernels.js derivedHessians).
-    for (let i = 0; i < n; i++) {
-      const a = Math.abs(grad[i]);
-      sumHess += Math.fround(a * (1 - a));
-    }
+    for (let i = 0; i < n; i++) sumHess += derivedHessian(grad[i]);
   } else sumHess = n;
   const root = newNode(0, n, 0, sumGrad, sumHess);
   if (n < 2 * params.minSamplesLeaf || sumHess < MIN_HESSIAN_TO_SPLIT) {

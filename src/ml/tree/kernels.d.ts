@@ -16,6 +16,8 @@ export declare function buildHistogram(hist: Float64Array, layout: HistogramLayo
  * float32): no hessian array to fill, nor to move with every partition.
  */
 export declare const FROM_GRADIENT: 'fromGradient';
+/** One row's derived hessian, |g|(1 - |g|) rounded to float32: what the histograms add for FROM_GRADIENT. */
+export declare function derivedHessian(g: number): number;
 /** A fit's hessians: an array (ordered like the gradients), null when all are 1, or derived from the gradients. */
 export type Hessians = Float32Array | null | typeof FROM_GRADIENT;
 /** How a tree's hessians come, as threads are told: the ordered array, all 1, or derived from the gradients. */

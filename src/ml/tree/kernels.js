@@ -47,14 +47,15 @@ const FROM_GRADIENT = 'fromGradient';
 function hessiansOf(kind, orderedHess) {
   return kind === 'array' ? orderedHess : kind === 'constant' ? null : FROM_GRADIENT;
 }
+function derivedHessian(g) {
+  const a = Math.abs(g);
+  return Math.fround(a * (1 - a));
+}
 let derivedScratch = new Float32Array(0);
 function derivedHessians(g, start, end) {
   if (derivedScratch.length < end) derivedScratch = new Float32Array(Math.max(end, 2 * derivedScratch.length));
   const h = derivedScratch;
-  for (let i = start; i < end; i++) {
-    const a = Math.abs(g[i]);
-    h[i] = a * (1 - a);
-  }
+  for (let i = start; i < end; i++) h[i] = derivedHessian(g[i]);
   return h;
 }
 // Contiguous feature groups for `parts` threads, balanced by each feature's cost (`weights`, default 1),
@@ -590,6 +591,8 @@ const jsHistogramLoops = {
   accumulate1, accumulate1Constant,
   twoBin4, twoBin4Root, twoBin4Constant, twoBin4RootConstant,
 };
+// The kernels a fit runs with when there is no WebAssembly arena (see wasmKernels.js for the other set).
+const jsKernels = { loops: jsHistogramLoops, splitChunk, placeChunk };
 function binRows(X, rows, mapper, out = new Uint8Array((rows ? rows.length : X.rows) * X.cols), firstFeature = 0, endFeature = X.cols) {
   const n = rows ? rows.length : X.rows;
   const p = X.cols;
@@ -648,7 +651,6 @@ function placeChunk(a, hasHess, cs, ce, nLeft, leftDest, rightDest) {
 // Per-row boosting steps, here so helper threads can run them on chunks of rows (each row is computed
 // alone, so any chunking gives the same numbers). Binary log loss: gradient p - y, hessian p(1 - p), with
 // one exp(-|r|) for both branches of the stable sigmoid.
-const jsKernels = { loops: jsHistogramLoops, splitChunk, placeChunk };
 function binomialGradients(y, raw, g, h, start, end) {
   for (let i = start; i < end; i++) {
     const r = raw[i];
@@ -676,10 +678,11 @@ export {
   addLeafValues,
   binomialGradients,
   binRows,
+  buildHistogram,
+  derivedHessian,
+  featureGroups,
   FROM_GRADIENT,
   hessiansOf,
-  buildHistogram,
-  featureGroups,
   jsHistogramLoops,
   jsKernels,
   placeChunk,
