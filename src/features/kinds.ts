@@ -32,20 +32,24 @@ export interface KindOptions {
   value?: number | string;
 }
 
+/** The start of a problem's text; built only when there is one (serving checks every column of every batch). */
+function what(column: string, kind: ColumnType): string {
+  return `column "${column}" is ${article(kind)}`;
+}
+
 /** Why `op` cannot take a column of `kind`, or null when it can. */
 export function kindProblem(op: FeatureOp, column: string, kind: ColumnType, opts: KindOptions = {}): string | null {
-  const what = `column "${column}" is ${article(kind)}`;
   switch (op) {
     case 'drop':
       return null;
     case 'impute': {
       const strategy = opts.strategy ?? 'median';
       if ((strategy === 'mean' || strategy === 'median') && isCodedKind(kind)) {
-        return `${what}, so strategy ${strategy} cannot apply; use strategy: most_frequent or strategy: constant`;
+        return `${what(column, kind)}, so strategy ${strategy} cannot apply; use strategy: most_frequent or strategy: constant`;
       }
       if (strategy === 'constant') {
-        if (isCodedKind(kind) && typeof opts.value !== 'string') return `${what}, so value must be a string (got ${JSON.stringify(opts.value)})`;
-        if (!isCodedKind(kind) && typeof opts.value !== 'number') return `${what}, so value must be a number (got ${JSON.stringify(opts.value)})`;
+        if (isCodedKind(kind) && typeof opts.value !== 'string') return `${what(column, kind)}, so value must be a string (got ${JSON.stringify(opts.value)})`;
+        if (!isCodedKind(kind) && typeof opts.value !== 'number') return `${what(column, kind)}, so value must be a number (got ${JSON.stringify(opts.value)})`;
       }
       return null;
     }
@@ -56,17 +60,17 @@ export function kindProblem(op: FeatureOp, column: string, kind: ColumnType, opt
     case 'bucketize':
     case 'derive':
       if (isNumericKind(kind)) return null;
-      return `${what}, but ${op === 'derive' ? 'derive expressions need' : `${op} needs`} a numeric column; ${encodeAdvice(column, kind)}`;
+      return `${what(column, kind)}, but ${op === 'derive' ? 'derive expressions need' : `${op} needs`} a numeric column; ${encodeAdvice(column, kind)}`;
     case 'onehot':
       if (kind !== 'datetime') return null;
-      return `${what}; ${encodeAdvice(column, kind)}`;
+      return `${what(column, kind)}; ${encodeAdvice(column, kind)}`;
     case 'ordinal':
       if (isCodedKind(kind)) return null;
-      if (kind === 'datetime') return `${what}; ${encodeAdvice(column, kind)}`;
-      return `${what} and already numeric; ordinal encodes categories (use bucketize to bin numbers, or onehot to treat each value as a category)`;
+      if (kind === 'datetime') return `${what(column, kind)}; ${encodeAdvice(column, kind)}`;
+      return `${what(column, kind)} and already numeric; ordinal encodes categories (use bucketize to bin numbers, or onehot to treat each value as a category)`;
     case 'datetime':
       if (kind === 'datetime') return null;
-      return `${what}, but datetime needs a datetime column (epoch milliseconds); check how the data reader typed it`;
+      return `${what(column, kind)}, but datetime needs a datetime column (epoch milliseconds); check how the data reader typed it`;
   }
 }
 

@@ -2,9 +2,10 @@
  * The prediction log: every scored instance (and every instance a model failed to score) goes to `prediction_log`,
  * where drift checks and canary verification read it and labels join it by request id.
  *
- * A response never waits for the database: records are encoded as the rows they will be written as and go into a
- * bounded ring of bytes off the JavaScript heap (RowRing), and a timer writes them in batches. When the database is slower than the traffic the ring fills, and then the oldest records are dropped and
- * counted (a metric), because blocking or failing predictions to save a log line would be the worse trade. A batch
+ * A response never waits for the database: records are encoded as the rows they will be written as (lines of COPY
+ * text, logRows.ts) and go into a bounded ring of bytes off the JavaScript heap (RowRing), and a timer writes them in
+ * batches, one COPY each. When the database is slower than the traffic the ring fills, and then the oldest records
+ * are dropped and counted (a metric), because blocking or failing predictions to save a log line would be the worse trade. A batch
  * whose write fails goes back in front of newer records while there is room, and is retried on the next flush.
  * `close()` stops the timer and writes what is left.
  *
@@ -13,11 +14,11 @@
  * Every record is either written, still queued, or counted in `dropped` (also at close, when the last write fails):
  * none is lost silently. The first failure of an outage and its end are reported once each, not per retry.
  */
-import { sql } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
-import { predictionLog } from '../db/schema';
+import { copyStatement, parseRow, RowEncoder, type LoggedRow } from './logRows';
 import { RowBatch, RowRing } from './rowRing';
+
+export type { LoggedRow } from './logRows';
 
 export interface PredictionRecord {
   modelName: string;
@@ -48,22 +49,9 @@ export interface PredictionRecord {
   at: number;
 }
 
-/** One queued row as written: `prediction_log`'s column names (see RowEncoder). */
-export interface LoggedRow {
-  model_name: string;
-  model_version: number;
-  request_id: string;
-  features: unknown;
-  output: unknown;
-  error: string | null;
-  shadow: boolean;
-  latency_ms: number;
-  created_at: string;
-}
-
 /**
- * A batch of rows for one write, each already its JSON text (see RowEncoder): straight from the ring's bytes on
- * the usual path, or row texts kept from a failed write.
+ * A batch of rows for one write, each a line of COPY text (see logRows.ts): straight from the ring's bytes on the
+ * usual path, or row texts kept from a failed write.
  */
 export class LogBatch {
   private texts: readonly string[] | null;
@@ -78,12 +66,12 @@ export class LogBatch {
     return this.texts ? this.texts.length : this.fromRing!.length;
   }
 
-  /** What json_to_recordset reads: the rows as one JSON array (from the ring, one decode for the whole batch). */
-  json(): string {
-    return this.texts ? `[${this.texts.join(',')}]` : this.fromRing!.json();
+  /** What COPY reads: every row followed by a newline, as UTF-8 (from the ring, its bytes as they are). */
+  data(): Buffer {
+    return this.texts ? Buffer.from(this.texts.map((row) => `${row}\n`).join('')) : this.fromRing!.bytes;
   }
 
-  /** Each row's JSON text. */
+  /** Each row's text. */
   get rows(): readonly string[] {
     this.texts ??= this.fromRing!.rows();
     return this.texts;
@@ -91,7 +79,7 @@ export class LogBatch {
 
   /** The rows decoded (tests, and the feedback route's scan of what is queued). */
   records(): LoggedRow[] {
-    return this.rows.map((r) => JSON.parse(r) as LoggedRow);
+    return this.rows.map(parseRow);
   }
 
   get requestIds(): string[] {
@@ -99,7 +87,11 @@ export class LogBatch {
   }
 }
 
-export type PredictionWriter = (batch: LogBatch) => Promise<void>;
+/**
+ * Writes one batch; resolves once it is committed. A writer that holds something of its own (a thread, a connection)
+ * has `close`, which the log calls after its last write.
+ */
+export type PredictionWriter = ((batch: LogBatch) => Promise<void>) & { close?: () => Promise<void> };
 
 export interface PredictionLogOptions {
   write: PredictionWriter;
@@ -115,7 +107,7 @@ export interface PredictionLogOptions {
    * every second, and a crash loses less.
    */
   flushMs?: number;
-  /** Records per INSERT. Default 25; see logBatchSizeFor for the choice per database. */
+  /** Records per write (one COPY). Default 25; see logBatchSizeFor for the choice per database. */
   batchSize?: number;
   onDropped?: (count: number) => void;
   onWritten?: (count: number) => void;
@@ -181,7 +173,7 @@ export class PredictionLog {
       else this.ring.dropOldest();
       this.drop(1);
     }
-    const dropped = this.ring.push(record.modelName, this.encoder.row(record));
+    const dropped = this.ring.push(record.modelName, this.encoder.row(record, outputJson(record)));
     if (dropped !== 0) this.drop(dropped < 0 ? 1 : dropped);
   }
 
@@ -194,7 +186,7 @@ export class PredictionLog {
     const ids = new Set<string>();
     for (const rows of [this.inFlight?.rows ?? [], this.held, this.ring.rowsOf(modelName)]) {
       for (const text of rows) {
-        const r = JSON.parse(text) as LoggedRow;
+        const r = parseRow(text);
         if (r.model_name === modelName) ids.add(r.request_id);
       }
     }
@@ -318,15 +310,15 @@ export class PredictionLog {
     this.timer = null;
     await this.flush();
     if (this.queued > 0) this.drop(this.take().length);
+    await this.o.write.close?.();
   }
 }
 
 /**
- * Records per INSERT for a prediction log on `kind`. The embedded PGlite runs each write on the serving thread
- * itself, about 4 ms for 25 rows, so requests wait at most that long behind one (the flush yields to them between
- * batches). PostgreSQL does the work in its own process, and there the size sets what the serving thread pays per
- * round trip: measured with postgres.js, about 25 µs of serving CPU per row in batches of 25 and 8 µs in batches of
- * 500, while PostgreSQL's own cost per row stays the same.
+ * Records per write for a prediction log on `kind`. The embedded PGlite runs each COPY on the serving thread itself,
+ * about 2.5 ms for 25 rows of a 30-feature model, so requests wait at most that long behind one (the flush yields to
+ * them between batches). PostgreSQL does the work in its own process, and there the size sets what the serving
+ * thread pays per round trip (postgres.js's fixed cost per query), while PostgreSQL's own cost per row stays the same.
  */
 export function logBatchSizeFor(kind: 'pglite' | 'postgres'): number {
   return kind === 'pglite' ? 25 : 500;
@@ -352,57 +344,48 @@ export function outputOf(r: PredictionRecord): unknown {
 }
 
 /**
- * The writer for the `prediction_log` table. A batch travels as one JSON parameter unpacked by json_to_recordset:
- * the database reads one value instead of nine parameters per row, and the driver binds one parameter instead of
- * thousands (on the embedded PGlite, which runs on the serving process's own thread, this is 3x less CPU per row
- * than a multi-row VALUES insert). `features` and `output` are `json` columns (migration 0009): json_to_recordset
- * hands each row's value over as the text it was sent as, which PostgreSQL checks and stores, where jsonb parsed the
- * whole batch into a tree and built a binary value per row and column (on this bench's PostgreSQL, about 65 µs of
- * database CPU per row with jsonb, 50 µs with json). Column names come from the drizzle schema.
+ * The writer for the `prediction_log` table: each batch is one COPY of its rows (logRows.ts), from STDIN on PostgreSQL
+ * and from a blob on the embedded PGlite.
  */
 export function dbPredictionWriter(db: Db): PredictionWriter {
-  const t = predictionLog;
-  const columns: [PgColumn, string][] = [
-    [t.modelName, 'text'],
-    [t.modelVersion, 'integer'],
-    [t.requestId, 'text'],
-    [t.features, 'json'],
-    [t.output, 'json'],
-    [t.error, 'text'],
-    [t.shadow, 'boolean'],
-    [t.latencyMs, 'double precision'],
-    [t.createdAt, 'timestamptz'],
-  ];
-  const names = sql.join(columns.map(([c]) => sql.identifier(c.name)), sql`, `);
-  const recordType = sql.raw(columns.map(([c, type]) => `"${c.name}" ${type}`).join(', '));
-  return async (batch) => {
-    await db.execute(sql`insert into ${t} (${names}) select ${names} from json_to_recordset(${batch.json()}::json) as r(${recordType})`);
-  };
+  const client = (db as unknown as { $client: unknown }).$client;
+  if (isPglite(client)) {
+    const statement = copyStatement("'/dev/blob'");
+    return async (batch) => {
+      await client.query(statement, [], { blob: new Blob([batch.data()]) });
+    };
+  }
+  const pg = client as import('postgres').Sql;
+  const statement = copyStatement('stdin');
+  return (batch) => copyIn(pg, statement, batch.data());
 }
 
 /**
- * Encodes records as the rows json_to_recordset reads: one object per record with the table's column names.
- * Records of one request share its model and creation time, so their JSON is made once and reused.
+ * One COPY ... FROM STDIN of `data` through postgres.js. Its writable never settles when the server refuses the data
+ * or the connection drops after the data was sent (postgres.js issue #1173): the error only reaches the query's
+ * `reject`, which has already resolved with the stream. So the failure is taken from there.
  */
-export class RowEncoder {
-  private lastModel = '';
-  private modelJson = '';
-  private lastAt = NaN;
-  private atJson = '';
+async function copyIn(pg: import('postgres').Sql, statement: string, data: Buffer): Promise<void> {
+  const query = pg.unsafe(statement) as unknown as Promise<NodeJS.WritableStream> & { reject: (err: Error) => void; writable(): Promise<NodeJS.WritableStream> };
+  let failed: (err: Error) => void = () => {};
+  const failure = new Promise<never>((_, reject) => (failed = reject));
+  failure.catch(() => {}); // also rejected when the COPY fails before its stream exists: the await below reports it
+  const reject = query.reject;
+  query.reject = (err) => {
+    failed(err);
+    reject(err);
+  };
+  const stream = await query.writable();
+  await Promise.race([
+    failure,
+    new Promise<void>((resolve, reject) => {
+      stream.once('error', reject);
+      stream.once('finish', resolve);
+      stream.end(data);
+    }),
+  ]);
+}
 
-  row(r: PredictionRecord): string {
-    if (r.modelName !== this.lastModel) {
-      this.lastModel = r.modelName;
-      this.modelJson = JSON.stringify(r.modelName);
-    }
-    if (r.at !== this.lastAt) {
-      this.lastAt = r.at;
-      this.atJson = new Date(r.at).toISOString();
-    }
-    return (
-      `{"model_name":${this.modelJson},"model_version":${r.modelVersion},"request_id":${JSON.stringify(r.requestId)},` +
-      `"features":${r.features || '{}'},"output":${outputJson(r)},"error":${r.error === null ? 'null' : JSON.stringify(r.error)},` +
-      `"shadow":${r.shadow},"latency_ms":${Number.isFinite(r.latencyMs) ? r.latencyMs : 0},"created_at":"${this.atJson}"}`
-    );
-  }
+function isPglite(client: unknown): client is import('@electric-sql/pglite').PGlite {
+  return typeof client === 'object' && client !== null && 'waitReady' in client && typeof (client as { query?: unknown }).query === 'function';
 }

@@ -1,5 +1,5 @@
 /**
- * The prediction log's queue: rows already encoded as the JSON text they are written as, stored as UTF-8 in one
+ * The prediction log's queue: rows already encoded as the COPY text they are written as, stored as UTF-8 in one
  * off-heap buffer, oldest first, with room for `capacity` rows and `bytes` bytes; when either is full, the oldest
  * rows make room.
  *
@@ -40,8 +40,8 @@ export class RowRing {
 
   /**
    * Appends a row; returns how many of the oldest rows were dropped to make room, or -1 (nothing stored) when the
-   * row is larger than the whole buffer. Each row is stored with a comma after it, so that consecutive rows are
-   * already the inside of a JSON array (see take).
+   * row is larger than the whole buffer. Each row is stored with a newline after it, so that consecutive rows are
+   * already the data of one COPY (see take).
    */
   push(modelName: string, row: string): number {
     const n = Buffer.byteLength(row) + 1;
@@ -58,7 +58,7 @@ export class RowRing {
       at = this.placeFor(n);
     }
     this.slab.write(row, at, n - 1, 'utf8');
-    this.slab[at + n - 1] = 0x2c; // ','
+    this.slab[at + n - 1] = 0x0a; // '\n'
     const slot = (this.head + this.count) % this.capacity;
     this.start[slot] = at;
     this.length[slot] = n;
@@ -137,20 +137,16 @@ export class RowRing {
   }
 }
 
-/** Rows taken from a RowRing: their UTF-8 bytes, each followed by a comma, and each one's byte length. */
+/** Rows taken from a RowRing: their UTF-8 bytes, each followed by a newline, and each one's byte length. */
 export class RowBatch {
   constructor(
-    private readonly bytes: Buffer,
+    /** The rows' UTF-8 bytes, each followed by a newline. */
+    readonly bytes: Buffer,
     private readonly lengths: Int32Array,
   ) {}
 
   get length(): number {
     return this.lengths.length;
-  }
-
-  /** The rows as one JSON array's text. */
-  json(): string {
-    return this.lengths.length === 0 ? '[]' : `[${this.bytes.toString('utf8', 0, this.bytes.length - 1)}]`;
   }
 
   /** Each row's text (for the slow paths: a failed write, the feedback scan, tests). */

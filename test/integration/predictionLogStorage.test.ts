@@ -1,7 +1,8 @@
 /**
  * The prediction log's writer on both databases (PGlite and a real PostgreSQL): `features` and `output` are `json`
- * columns written through json_to_recordset (migration 0009), and every field a record carries comes back as it was
- * logged, including instance text cut out of a request body as the client sent it (spacing, escapes, unicode).
+ * columns (migration 0009) written by COPY (logRows.ts), and every field a record carries comes back as it was
+ * logged, including instance text cut out of a request body as the client sent it (spacing, newlines, escapes,
+ * unicode). A row the database refuses costs only itself, and never wedges the writer.
  */
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +54,27 @@ describe.each(backends)('prediction log storage on $name', (backend) => {
       const [raw] = rowsOf(await h.db.execute(sql`select features::text as f from prediction_log where request_id = 'req/1'`));
       expect(raw.f).toBe(texts[1]);
       expect((await h.db.select().from(predictionLog).where(eq(predictionLog.shadow, true))).map((r) => r.requestId)).toEqual(['req/1']);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('drops only a record the database refuses, writes the rest of its batch, and goes on writing', async () => {
+    const h: DbHandle = await backend.open();
+    try {
+      const rec = (requestId: string, error: string | null): PredictionRecord => ({ modelName: 'm', modelVersion: 1, requestId, features: '{"x":1}', output: {}, scores: null, row: 0, render: null, error, shadow: false, latencyMs: 1, at: Date.now() });
+      const refusals: string[] = [];
+      const log = new PredictionLog({ write: dbPredictionWriter(h.db), batchSize: 500, onWriteError: (err) => void refusals.push((err as { code?: string }).code ?? err.message) });
+      // A NUL character cannot be stored in a text column: the whole COPY is refused (SQLSTATE 22021 / 22P05).
+      for (const [id, error] of [['a', null], ['nul', 'bad \u0000 byte'], ['b', 'fine']] as const) log.push(rec(id, error));
+      await log.flush();
+      log.push(rec('c', null));
+      await log.close();
+      expect({ written: log.written, dropped: log.dropped }).toEqual({ written: 3, dropped: 1 });
+      expect(refusals).toHaveLength(1);
+      expect(refusals[0]).toMatch(/^22/);
+      const ids = (await h.db.select({ id: predictionLog.requestId }).from(predictionLog).orderBy(predictionLog.id)).map((r) => r.id);
+      expect(ids).toEqual(['a', 'b', 'c']);
     } finally {
       await h.close();
     }

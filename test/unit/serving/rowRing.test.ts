@@ -29,7 +29,7 @@ describe('RowRing', () => {
     expect(ring.push('m', `"${'y'.repeat(2000)}"`)).toBe(-1);
     const batch = ring.take();
     expect(batch.rows()).toEqual(['"b"', '"c"']);
-    expect(batch.json()).toBe('["b","c"]');
+    expect(batch.bytes.toString()).toBe('"b"\n"c"\n');
   });
 
   it('stores multi-byte UTF-8 rows intact and lists one model’s rows', () => {
@@ -59,7 +59,7 @@ describe('RowRing', () => {
               const batch = ring.take(op.take);
               const want = model.splice(0, op.take);
               expect(batch.rows()).toEqual(want);
-              expect(JSON.parse(batch.json())).toEqual(want.map((r) => JSON.parse(r)));
+              expect(batch.bytes.toString()).toBe(want.map((r) => `${r}\n`).join(''));
             }
             expect(ring.size).toBe(model.length);
           }
