@@ -14,9 +14,10 @@
  * body (the floor of node:http and of this client, an extra row); and FastAPI + scikit-learn on uvicorn
  * (serving_fastapi.py, the same model fitted by scikit-learn on the same rows, from the bench venv).
  *
- * Bosun runs three ways. `bosun (log to PostgreSQL)` is the production setup and the headline: the prediction log
- * goes to a throwaway PostgreSQL (Debian's binaries, as the integration tests use) in its own process, which shares
- * this machine's cores with the server and the client. `bosun (PGlite)` writes it into the in-process PGlite, as a
+ * Bosun runs three ways. `bosun (log to PostgreSQL)` is the production setup and the headline: the registry it polls
+ * and the prediction log it writes are on a throwaway PostgreSQL (Debian's binaries, as the integration tests use) in
+ * its own process, which shares this machine's cores with the server and the client, as `bosun serve` runs with
+ * DATABASE_URL set. `bosun (PGlite)` writes it into the in-process PGlite, as a
  * laptop running `bosun dev` does: the embedded database then runs every log write (a COPY) on the serving thread.
  * `bosun (hot path)` queues log records and discards them: the cost of answering a request itself.
  *
@@ -148,18 +149,17 @@ async function startBosun(logTo: 'pglite' | 'postgres' | 'discard'): Promise<Ben
 
   const home = mkdtempSync(path.join(os.tmpdir(), 'bosun-serving-bench-'));
   const store = new FsArtifactStore(path.join(home, 'artifacts'));
-  const handle = await openDb({ kind: 'pglite', dataDir: 'memory://' });
+  // 'postgres' is the production setup: registry and prediction log on a PostgreSQL server in its own process, as
+  // `bosun serve` runs with DATABASE_URL set. The others keep everything in an in-memory PGlite in this process.
+  const pgUrl = process.env.BOSUN_BENCH_PG_URL;
+  if (logTo === 'postgres' && !pgUrl) throw new Error('--serve bosun-pg needs BOSUN_BENCH_PG_URL (a PostgreSQL URL)');
+  const handle = await openDb(logTo === 'postgres' ? { kind: 'postgres', url: pgUrl! } : { kind: 'pglite', dataDir: 'memory://' });
   const db = handle.db;
   const { table, fitted, model } = await benchModel();
   await registerServedModel(db, store, { source: 'bench:breast_cancer.csv', rows: table.nrows, fitted, model, versions: [{ modelName: 'bench', runId: 'bench-run' }] });
 
-  const config = loadConfig({ BOSUN_HOME: home, HOME: process.env.HOME });
-  // 'postgres': the production setup — the log goes to a PostgreSQL server in its own process.
-  const { dbPredictionWriter, logBatchSizeFor } = await import('../src/serving/predictionLog');
-  const logDb = logTo === 'postgres' ? await openDb({ kind: 'postgres', url: process.env.BOSUN_BENCH_PG_URL! }) : null;
-  const logWriter = logTo === 'discard' ? async () => {} : logDb ? dbPredictionWriter(logDb.db) : undefined;
-  const logBatchSize = logTo === 'postgres' ? logBatchSizeFor('postgres') : undefined;
-  const app = buildServingApp({ db, store, config, logger: false, ...(logWriter ? { logWriter } : {}), ...(logBatchSize ? { logBatchSize } : {}) });
+  const config = loadConfig({ BOSUN_HOME: home, HOME: process.env.HOME, ...(logTo === 'postgres' ? { DATABASE_URL: pgUrl } : {}) });
+  const app = buildServingApp({ db, store, config, logger: false, ...(logTo === 'discard' ? { logWriter: async () => {} } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
   return {
@@ -171,7 +171,6 @@ async function startBosun(logTo: 'pglite' | 'postgres' | 'discard'): Promise<Ben
     async close() {
       await app.close();
       await handle.close();
-      await logDb?.close();
       rmSync(home, { recursive: true, force: true });
     },
   };

@@ -317,11 +317,13 @@ export class PredictionLog {
 /**
  * Records per write for a prediction log on `kind`. The embedded PGlite runs each COPY on the serving thread itself,
  * about 2.5 ms for 25 rows of a 30-feature model, so requests wait at most that long behind one (the flush yields to
- * them between batches). PostgreSQL does the work in its own process, and there the size sets what the serving
- * thread pays per round trip (postgres.js's fixed cost per query), while PostgreSQL's own cost per row stays the same.
+ * them between batches). PostgreSQL does the work in its own process; there each COPY is a statement and a commit
+ * with a fixed cost on both sides, so a flush writes everything it holds in one COPY up to 2 000 rows (~2.6 MB for
+ * 30 features): measured on the serving bench, batches of 2 500 reached 25-40% more requests/s than batches of 500,
+ * at the same latency.
  */
 export function logBatchSizeFor(kind: 'pglite' | 'postgres'): number {
-  return kind === 'pglite' ? 25 : 500;
+  return kind === 'pglite' ? 25 : 2000;
 }
 
 /** PostgreSQL refused the data itself (SQLSTATE class 22, or a NOT NULL violation): retrying cannot help. */

@@ -49,8 +49,8 @@ export function createServingState(o: ServingStateOptions, limits: Limits, logge
     capacity: o.logCapacity,
     // Room for the largest record a request can carry (an instance is at most the body limit), several times over.
     bytes: Math.max(DEFAULT_LOG_BYTES, 4 * limits.bodyLimit),
-    flushMs: o.logFlushMs ?? (process.env.X_FLUSH ? Number(process.env.X_FLUSH) : undefined),
-    batchSize: o.logBatchSize ?? (process.env.X_BATCH ? Number(process.env.X_BATCH) : logBatchSizeFor(o.config.database.kind)),
+    flushMs: o.logFlushMs,
+    batchSize: o.logBatchSize ?? logBatchSizeFor(o.config.database.kind),
     onDropped: (n) => metrics.logDropped.inc(n),
     onWritten: (n) => metrics.logWritten.inc(n),
     onWriteError: (err, first) => {

@@ -53,14 +53,14 @@ describe('PredictionLog', () => {
   it('writes small batches to the embedded PGlite (it runs on the serving thread) and large ones to PostgreSQL', async () => {
     const sizes = async (kind: 'pglite' | 'postgres') => {
       const batches: number[] = [];
-      const log = new PredictionLog({ write: async (rs) => void batches.push(rs.length), capacity: 2000, batchSize: logBatchSizeFor(kind) });
-      for (let i = 0; i < 1200; i++) log.push(rec(i));
+      const log = new PredictionLog({ write: async (rs) => void batches.push(rs.length), capacity: 5000, batchSize: logBatchSizeFor(kind) });
+      for (let i = 0; i < 4200; i++) log.push(rec(i));
       await log.flush();
       return batches;
     };
-    expect(await sizes('postgres')).toEqual([500, 500, 200]);
+    expect(await sizes('postgres')).toEqual([2000, 2000, 200]);
     const pglite = await sizes('pglite');
-    expect(pglite).toHaveLength(48);
+    expect(pglite).toHaveLength(168);
     expect(Math.max(...pglite)).toBe(25);
   });
 
