@@ -13,7 +13,7 @@ describe('prediction-log rows (COPY text)', () => {
         fc.jsonValue(),
         fc.constantFrom('', ' ', '\n', '\t', '\r\n'),
         fc.boolean(),
-        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.double({ min: 0, max: 1e6, noNaN: true }), // a latency: never negative
         (modelName, requestId, error, features, space, shadow, latencyMs) => {
           // Instance text as a client may send it: whitespace (newlines, tabs) between tokens, escapes inside strings.
           const featuresText = JSON.stringify({ v: features }, null, space === '' ? undefined : space);
