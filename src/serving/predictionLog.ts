@@ -5,8 +5,9 @@
  * A response never waits for the database: records are encoded as the rows they will be written as (lines of COPY
  * text, logRows.ts) and go into a bounded ring of bytes off the JavaScript heap (RowRing), and a timer writes them in
  * batches, one COPY each. When the database is slower than the traffic the ring fills, and then the oldest records
- * are dropped and counted (a metric), because blocking or failing predictions to save a log line would be the worse trade. A batch
- * whose write fails goes back in front of newer records while there is room, and is retried on the next flush.
+ * are dropped and counted (a metric), because blocking or failing predictions to save a log line would be the worse
+ * trade. A batch whose write fails goes back in front of newer records while there is room, and is retried on the
+ * next flush.
  * `close()` stops the timer and writes what is left.
  *
  * A database outage is the same case held longer: serving goes on, the ring keeps the newest `capacity` records, the
@@ -87,11 +88,8 @@ export class LogBatch {
   }
 }
 
-/**
- * Writes one batch; resolves once it is committed. A writer that holds something of its own (a thread, a connection)
- * has `close`, which the log calls after its last write.
- */
-export type PredictionWriter = ((batch: LogBatch) => Promise<void>) & { close?: () => Promise<void> };
+/** Writes one batch; resolves once it is committed. */
+export type PredictionWriter = (batch: LogBatch) => Promise<void>;
 
 export interface PredictionLogOptions {
   write: PredictionWriter;
@@ -310,7 +308,6 @@ export class PredictionLog {
     this.timer = null;
     await this.flush();
     if (this.queued > 0) this.drop(this.take().length);
-    await this.o.write.close?.();
   }
 }
 

@@ -70,7 +70,7 @@ export class RowRing {
 
   /**
    * Removes up to `max` of the oldest rows and returns them as one batch: their bytes copied out in one piece
-   * (a memcpy, not a string per row), decoded only when the batch is written.
+   * (a memcpy, not a string per row), which are the COPY data as they are.
    */
   take(max = this.count): RowBatch {
     const n = Math.min(max, this.count);
