@@ -17,8 +17,8 @@
  * Bosun runs three ways. `bosun (log to PostgreSQL)` is the production setup and the headline: the registry it polls
  * and the prediction log it writes are on a throwaway PostgreSQL (Debian's binaries, as the integration tests use) in
  * its own process, which shares this machine's cores with the server and the client, as `bosun serve` runs with
- * DATABASE_URL set. `bosun (PGlite)` writes it into the in-process PGlite, as a
- * laptop running `bosun dev` does: the embedded database then runs every log write (a COPY) on the serving thread.
+ * DATABASE_URL set. `bosun (PGlite)` keeps both in the in-process PGlite, as a laptop running `bosun dev` does: the
+ * embedded database then runs every log write (a COPY) on the serving thread.
  * `bosun (hot path)` queues log records and discards them: the cost of answering a request itself.
  *
  * Each server runs in a process of its own; the load comes from this process through a lean HTTP/1.1 client

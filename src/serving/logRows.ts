@@ -90,6 +90,15 @@ export class RowEncoder {
   }
 }
 
+/**
+ * A line's model and request id, without decoding the rest (its instance and output JSON): the feedback route scans
+ * every queued row for these two.
+ */
+export function rowKey(line: string): { modelName: string; requestId: string } {
+  const [model, , requestId] = line.split('\t', 3);
+  return { modelName: unescape(model), requestId: unescape(requestId) };
+}
+
 /** A line read back (without its newline). */
 export function parseRow(line: string): LoggedRow {
   const f = line.split('\t');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { copyStatement, parseRow, RowEncoder } from '../../../src/serving/logRows';
+import { copyStatement, parseRow, RowEncoder, rowKey } from '../../../src/serving/logRows';
 
 describe('prediction-log rows (COPY text)', () => {
   it('reads back every value it encodes, whatever the characters (property)', () => {
@@ -21,6 +21,7 @@ describe('prediction-log rows (COPY text)', () => {
           const line = new RowEncoder().row({ modelName, modelVersion: 7, requestId, features: featuresText, error, shadow, latencyMs, at }, JSON.stringify({ label: modelName }));
           expect(line).not.toMatch(/[\n\r]/);
           expect(line.split('\t')).toHaveLength(9);
+          expect(rowKey(line)).toEqual({ modelName, requestId });
           expect(parseRow(line)).toEqual({
             model_name: modelName,
             model_version: 7,
