@@ -1,7 +1,7 @@
 /**
  * Helper threads for GBDT training: binning and histogram building split by feature across threads that
- * share the data through SharedArrayBuffer typed arrays. The caller's thread does the first feature group
- * itself and blocks (Atomics.wait) until the helpers are done, so fitGbdt stays synchronous.
+ * share the data through SharedArrayBuffer typed arrays; partitions and per-row steps split by rows. The
+ * caller's thread takes part and blocks (Atomics.wait) until the work is done, so fitGbdt stays synchronous.
  *
  * Deterministic by construction: a feature's bins and histogram sums are computed by exactly one thread,
  * adding rows in the same order as a single thread would, so any thread count gives bit-identical trees.
@@ -9,28 +9,53 @@
  * Protocol per helper: a MessageChannel carries the command (the caller posts, the helper pulls it with
  * receiveMessageOnPort while blocked), and an Int32Array over a SharedArrayBuffer carries the wake-ups:
  * ctrl[SEQ] is the command counter, ctrl[DONE] the last command finished, ctrl[STATE] ready / failed.
+ * A tree's commands are cut into work units that whichever thread is free claims (see share), so the
+ * caller never waits for a helper that has not started on one.
  */
 import os from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { featureCosts, featureGroups, histogramLength, type HistogramLayout } from '../tree/histogram';
+import { featureGroups, featureUnits, histogramLength, type HistogramLayout } from '../tree/histogram';
 import type { HistogramBuilder } from '../tree/grower';
 import { addLeafValues, binomialGradients, squaredGradients, type HessianKind, type Kernels, type PartitionArrays, type SplitRule } from '../tree/kernels.js';
 import type { BinMapper as Mapper } from '../tree/binning';
 import type { KernelArena, KernelMemory } from '../tree/wasmKernels.js';
+import { claimUnit, FINISHED, finishUnit, MAX_UNITS, openUnits, unitStart } from './workUnits.js';
 
 /** Plain JavaScript: a helper starts without the TypeScript loader (~9 MB of RSS instead of ~45 MB). */
 const HELPER = new URL('./trainWorker.mjs', import.meta.url);
 
-/** What a helper is asked to do (trainWorker.mjs); each op works on the helper's feature group or chunk. */
+/** A command cut into work units (workUnits.js): its epoch for claiming, and how many units. */
+export interface Units {
+  epoch: number;
+  units: number;
+}
+
+/**
+ * What a helper is asked to do (trainWorker.mjs): 'bin' and 'logistic' work on the helper's own share; the
+ * tree's commands on the units it claims (row units of start..end, or feature units for 'hist').
+ */
 export type HelperCommand =
   | { op: 'bin'; X: Float64Array; cols: number; rows: Int32Array | null; mapper: Mapper; out: Uint8Array; firstFeature: number; endFeature: number }
-  /** memory: the fit's kernel arena (the arrays are views into it), so the helper runs the WebAssembly loops. */
-  | { op: 'attach'; arrays: PartitionArrays; layout: HistogramLayout; target: Float64Array; firstFeature: number; endFeature: number; memory: KernelMemory | null }
-  | { op: 'hist'; start: number; end: number; hessians: HessianKind; rowsInOrder: boolean }
-  | { op: 'split'; rule: SplitRule; cs: number; ce: number }
-  | { op: 'place'; hasHess: boolean; cs: number; ce: number; nLeft: number; leftDest: number; rightDest: number }
-  | { op: 'gradients'; kernel: 'binomial' | 'squared'; y: Float64Array; raw: Float64Array; g: Float32Array; h: Float32Array | null; cs: number; ce: number }
-  | { op: 'leaves'; raw: Float64Array; idx: Int32Array; leafStart: Int32Array; leafEnd: Int32Array; leafValue: Float64Array; cs: number; ce: number }
+  /**
+   * memory: the fit's kernel arena (the arrays are views into it), so the helper runs the WebAssembly loops.
+   * words: the claim words (workUnits.js); results: each partition unit's left count; featureUnits: see histogram.ts.
+   */
+  | {
+      op: 'attach';
+      arrays: PartitionArrays;
+      layout: HistogramLayout;
+      target: Float64Array;
+      featureUnits: Int32Array;
+      words: Int32Array;
+      results: Int32Array;
+      memory: KernelMemory | null;
+    }
+  | ({ op: 'hist'; start: number; end: number; hessians: HessianKind; rowsInOrder: boolean } & Units)
+  | ({ op: 'split'; rule: SplitRule; start: number; end: number } & Units)
+  /** leftDest[u], rightDest[u]: where unit u's lefts and rights go (its left count is results[u]). */
+  | ({ op: 'place'; hasHess: boolean; start: number; end: number; leftDest: Int32Array; rightDest: Int32Array } & Units)
+  | ({ op: 'gradients'; kernel: 'binomial' | 'squared'; y: Float64Array; raw: Float64Array; g: Float32Array; h: Float32Array | null } & Units)
+  | ({ op: 'leaves'; raw: Float64Array; idx: Int32Array; leafStart: Int32Array; leafEnd: Int32Array; leafValue: Float64Array } & Units)
   /** The fit is over: drop the attached arrays, so a helper kept for the next fit holds no memory. */
   | { op: 'release' }
   | LogisticCommand;
@@ -56,13 +81,16 @@ export const DONE = 1;
 export const STATE = 2;
 export const READY = 1;
 export const FAILED = 2;
-/** ctrl slot where a helper leaves a command's numeric result (rows sent left by a partition chunk). */
-export const RESULT = 3;
 
 /** Polls of a control word before sleeping on it (~20-50 µs). */
 const SPIN = 20_000;
 /** How long to wait for a helper thread to load Bosun's modules before training without it. */
 const START_TIMEOUT_MS = 60_000;
+/**
+ * Rows per work unit of a partition or a per-row step, at least: enough that claiming one (an atomic
+ * compare-and-swap) is noise, and a node of this many rows is cut into one unit per thread at least.
+ */
+const UNIT_ROWS = 8192;
 /** Below this many (rows × features) a helper's start-up (~0.3 s) costs more than it saves. */
 const MIN_CELLS_FOR_THREADS = 2_000_000;
 
@@ -101,9 +129,9 @@ const spare: Helper[] = [];
 const MAX_SPARE = Math.max(1, os.availableParallelism() - 1);
 
 function startHelper(): Helper {
-  const ctrl = new Int32Array(new SharedArrayBuffer(16));
+  const ctrl = new Int32Array(new SharedArrayBuffer(12));
   const { port1, port2 } = new MessageChannel();
-  const slots = { SEQ, DONE, STATE, RESULT, READY, FAILED };
+  const slots = { SEQ, DONE, STATE, READY, FAILED };
   // The helper allocates next to nothing itself: a minimal young generation keeps its isolate small.
   const worker = new Worker(HELPER, { workerData: { ctrl, port: port2, slots }, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: 1 } });
   // A helper must never keep the process alive, nor take it down: failures surface through ctrl.
@@ -121,9 +149,14 @@ export class TrainThreads implements HistogramBuilder {
   /** The histogram `fill` writes (shared: each thread fills its features' slots). */
   target: Float64Array = new Float64Array(0);
   private bounds: Int32Array;
-  private fillOwn: ((start: number, end: number, hessians: HessianKind, rowsInOrder: boolean) => void) | null = null;
+  private fillOwn: ((start: number, end: number, hessians: HessianKind, rowsInOrder: boolean, firstFeature: number, endFeature: number) => void) | null = null;
   private arrays: PartitionArrays | null = null;
   private kernels: Kernels | null = null;
+  private featureUnits: Int32Array = new Int32Array(0);
+  /** The claim words of share (workUnits.js) and the partition units' left counts, seen by every helper. */
+  private readonly words = new Int32Array(new SharedArrayBuffer(8));
+  private readonly results = new Int32Array(new SharedArrayBuffer(MAX_UNITS * 4));
+  private epoch = 0;
 
   private constructor(
     private readonly helpers: Helper[],
@@ -198,75 +231,86 @@ export class TrainThreads implements HistogramBuilder {
     layout: HistogramLayout,
     own: (hist: Float64Array, start: number, end: number, hessians: HessianKind, rowsInOrder: boolean, firstFeature: number, endFeature: number) => void,
   ): void {
-    // Histogram work per feature is known now (two-bin features cost less): balance the groups by it.
-    this.bounds = featureGroups(this.nFeatures, this.helpers.length + 1, featureCosts(layout));
+    this.featureUnits = featureUnits(layout);
     const { arena } = arrays;
     this.target = arena ? arena.float64(histogramLength(layout)) : new Float64Array(new SharedArrayBuffer(histogramLength(layout) * 8));
     const memory = arena ? arena.memory : null;
     const target = this.target;
     const { binned, nRows, sampleIdx, orderedGrad, orderedHess, scratchIdx, scratchGrad, scratchHess } = arrays;
     this.arrays = { binned, nRows, sampleIdx, orderedGrad, orderedHess, scratchIdx, scratchGrad, scratchHess };
-    this.run(
-      (k) => ({ op: 'attach', arrays: this.arrays!, layout, target, firstFeature: this.bounds[k], endFeature: this.bounds[k + 1], memory }),
-      () => {},
-    );
+    const { words, results } = this;
+    const units = this.featureUnits;
+    this.run(() => ({ op: 'attach', arrays: this.arrays!, layout, target, featureUnits: units, words, results, memory }), () => {});
     this.kernels = arrays.kernels;
-    this.fillOwn = (start, end, hessians, rowsInOrder) => own(target, start, end, hessians, rowsInOrder, this.bounds[0], this.bounds[1]);
+    this.fillOwn = (start, end, hessians, rowsInOrder, firstFeature, endFeature) => own(target, start, end, hessians, rowsInOrder, firstFeature, endFeature);
   }
 
   fill(start: number, end: number, hessians: HessianKind, rowsInOrder: boolean): void {
-    this.run(() => ({ op: 'hist', start, end, hessians, rowsInOrder }), () => this.fillOwn!(start, end, hessians, rowsInOrder));
+    const fu = this.featureUnits;
+    this.share(
+      fu.length / 2,
+      (u) => ({ op: 'hist', start, end, hessians, rowsInOrder, ...u }),
+      (u) => this.fillOwn!(start, end, hessians, rowsInOrder, fu[2 * u], fu[2 * u + 1]),
+    );
   }
 
   partition(start: number, end: number, rule: SplitRule): number {
     const a = this.arrays!;
-    const T = this.threads;
-    const cut = (k: number) => start + Math.round((k * (end - start)) / T);
-    const nLeft = new Array<number>(T);
-    this.run(
-      (k) => ({ op: 'split', rule, cs: cut(k), ce: cut(k + 1) }),
-      () => (nLeft[0] = this.kernels!.splitChunk(a, rule, cut(0), cut(1))),
+    const nLeft = this.results;
+    const units = this.rowUnits(end - start);
+    const cut = (u: number) => unitStart(start, end, units, u);
+    this.share(
+      units,
+      (u) => ({ op: 'split', rule, start, end, ...u }),
+      (u) => (nLeft[u] = this.kernels!.splitChunk(a, rule, cut(u), cut(u + 1))),
     );
-    this.helpers.forEach((h, i) => (nLeft[i + 1] = Atomics.load(h.ctrl, RESULT)));
-    const totalLeft = nLeft.reduce((x, y) => x + y, 0);
-    const leftDest = new Array<number>(T);
-    const rightDest = new Array<number>(T);
+    let totalLeft = 0;
+    for (let u = 0; u < units; u++) totalLeft += nLeft[u];
+    // Unit u's lefts follow the lefts of units before it, its rights the rights before it: stable overall.
+    const leftDest = new Int32Array(units);
+    const rightDest = new Int32Array(units);
     let l = start;
     let r = start + totalLeft;
-    for (let k = 0; k < T; k++) {
-      leftDest[k] = l;
-      rightDest[k] = r;
-      l += nLeft[k];
-      r += cut(k + 1) - cut(k) - nLeft[k];
+    for (let u = 0; u < units; u++) {
+      leftDest[u] = l;
+      rightDest[u] = r;
+      l += nLeft[u];
+      r += cut(u + 1) - cut(u) - nLeft[u];
     }
-    this.run(
-      (k) => ({ op: 'place', hasHess: rule.hasHess, cs: cut(k), ce: cut(k + 1), nLeft: nLeft[k], leftDest: leftDest[k], rightDest: rightDest[k] }),
-      () => this.kernels!.placeChunk(a, rule.hasHess, cut(0), cut(1), nLeft[0], leftDest[0], rightDest[0]),
+    this.share(
+      units,
+      (u) => ({ op: 'place', hasHess: rule.hasHess, start, end, leftDest, rightDest, ...u }),
+      (u) => this.kernels!.placeChunk(a, rule.hasHess, cut(u), cut(u + 1), nLeft[u], leftDest[u], rightDest[u]),
     );
     return totalLeft;
   }
 
-  /** Gradients (and hessians) of rows 0..n, in row chunks across the threads (arrays in shared memory). */
+  /** Gradients (and hessians) of rows 0..n, in row units across the threads (arrays in shared memory). */
   gradients(kernel: 'binomial' | 'squared', y: Float64Array, raw: Float64Array, g: Float32Array, h: Float32Array | null): void {
-    const cut = this.rowCuts(y.length);
-    this.run(
-      (k) => ({ op: 'gradients', kernel, y, raw, g, h, cs: cut(k), ce: cut(k + 1) }),
-      () => (kernel === 'binomial' ? binomialGradients(y, raw, g, h, cut(0), cut(1)) : squaredGradients(y, raw, g, cut(0), cut(1))),
+    const n = y.length;
+    const units = this.rowUnits(n);
+    const cut = (u: number) => unitStart(0, n, units, u);
+    this.share(
+      units,
+      (u) => ({ op: 'gradients', kernel, y, raw, g, h, ...u }),
+      (u) => (kernel === 'binomial' ? binomialGradients(y, raw, g, h, cut(u), cut(u + 1)) : squaredGradients(y, raw, g, cut(u), cut(u + 1))),
     );
   }
 
-  /** One tree's leaf values added to the training predictions, in chunks of positions across the threads. */
+  /** One tree's leaf values added to the training predictions, in units of positions across the threads. */
   addLeafValues(raw: Float64Array, idx: Int32Array, leafStart: Int32Array, leafEnd: Int32Array, leafValue: Float64Array): void {
-    const cut = this.rowCuts(idx.length);
-    this.run(
-      (k) => ({ op: 'leaves', raw, idx, leafStart, leafEnd, leafValue, cs: cut(k), ce: cut(k + 1) }),
-      () => addLeafValues(raw, idx, leafStart, leafEnd, leafValue, cut(0), cut(1)),
+    const n = idx.length;
+    const units = this.rowUnits(n);
+    this.share(
+      units,
+      (u) => ({ op: 'leaves', raw, idx, leafStart, leafEnd, leafValue, ...u }),
+      (u) => addLeafValues(raw, idx, leafStart, leafEnd, leafValue, unitStart(0, n, units, u), unitStart(0, n, units, u + 1)),
     );
   }
 
-  private rowCuts(n: number): (k: number) => number {
-    const T = this.threads;
-    return (k) => Math.round((k * n) / T);
+  /** Units of a row-wise command over n rows: about UNIT_ROWS each, but one per thread at least. */
+  private rowUnits(n: number): number {
+    return Math.min(MAX_UNITS, Math.max(this.threads, Math.ceil(n / UNIT_ROWS)));
   }
 
   /** Runs a logistic-regression objective's blocks across the threads; `own` does the caller's (first 0, stride T). */
@@ -280,10 +324,7 @@ export class TrainThreads implements HistogramBuilder {
     for (const h of this.helpers) {
       // Not waited for: the helper does it before any later command (commands run in order).
       if (Atomics.load(h.ctrl, STATE) === READY && spare.length < MAX_SPARE) {
-        h.port.postMessage({ op: 'release' } satisfies HelperCommand);
-        h.seq++;
-        Atomics.store(h.ctrl, SEQ, h.seq);
-        Atomics.notify(h.ctrl, SEQ);
+        post(h, { op: 'release' });
         spare.push(h);
       } else {
         end(h);
@@ -300,12 +341,7 @@ export class TrainThreads implements HistogramBuilder {
 
   /** Posts each helper its command, does the caller's share, then waits for every helper. */
   private run(command: (helperGroup: number) => HelperCommand, own: () => void): void {
-    this.helpers.forEach((h, i) => {
-      h.port.postMessage(command(i + 1));
-      h.seq++;
-      Atomics.store(h.ctrl, SEQ, h.seq);
-      Atomics.notify(h.ctrl, SEQ);
-    });
+    this.helpers.forEach((h, i) => post(h, command(i + 1)));
     own();
     for (const h of this.helpers) {
       // A helper usually finishes within microseconds of the caller: poll a little before sleeping.
@@ -313,15 +349,53 @@ export class TrainThreads implements HistogramBuilder {
       for (;;) {
         const done = Atomics.load(h.ctrl, DONE);
         if (done === h.seq) break;
-        if (Atomics.load(h.ctrl, STATE) === FAILED) {
-          const reply = receiveMessageOnPort(h.port)?.message as { error?: string } | undefined;
-          this.terminate();
-          throw new Error(`a GBDT training thread failed: ${reply?.error ?? 'it exited unexpectedly'}; set BOSUN_TRAIN_THREADS=1 to train on one thread`);
-        }
+        this.checkHelpers();
         Atomics.wait(h.ctrl, DONE, done, 1000);
       }
     }
   }
+
+  /**
+   * Runs a command's `units` units on whichever thread claims each first (workUnits.js): posts it to the
+   * helpers, takes units here until none is left, then waits only for the units a helper is still on. A
+   * helper that is slow to wake (its core busy with another process) is not waited for: it finds nothing
+   * left to claim. Which thread runs a unit never changes its result, so the trees stay the same.
+   */
+  private share(units: number, command: (u: Units) => HelperCommand, unit: (u: number) => void): void {
+    const { words } = this;
+    const epoch = ++this.epoch;
+    openUnits(words, epoch);
+    for (const h of this.helpers) post(h, command({ epoch, units }));
+    for (let u = claimUnit(words, epoch, units); u >= 0; u = claimUnit(words, epoch, units)) {
+      unit(u);
+      finishUnit(words, units);
+    }
+    for (let spin = 0; spin < SPIN && Atomics.load(words, FINISHED) !== units; spin++);
+    for (;;) {
+      const done = Atomics.load(words, FINISHED);
+      if (done === units) return;
+      this.checkHelpers();
+      Atomics.wait(words, FINISHED, done, 1000);
+    }
+  }
+
+  /** Throws (ending every helper) when one has failed: its work will never be done. */
+  private checkHelpers(): void {
+    for (const h of this.helpers) {
+      if (Atomics.load(h.ctrl, STATE) !== FAILED) continue;
+      const reply = receiveMessageOnPort(h.port)?.message as { error?: string } | undefined;
+      this.terminate();
+      throw new Error(`a GBDT training thread failed: ${reply?.error ?? 'it exited unexpectedly'}; set BOSUN_TRAIN_THREADS=1 to train on one thread`);
+    }
+  }
+}
+
+/** Hands a helper its next command: the message, then the wake-up (a helper handles them in order). */
+function post(h: Helper, command: HelperCommand): void {
+  h.port.postMessage(command);
+  h.seq++;
+  Atomics.store(h.ctrl, SEQ, h.seq);
+  Atomics.notify(h.ctrl, SEQ);
 }
 
 function end(h: Helper): void {

@@ -1,15 +1,25 @@
 // A GBDT helper thread (see trainThreads.ts): waits on its control word, pulls the command from its port,
-// does its share (its feature group, or its chunk of a partition), and signals done. Plain JavaScript, so
-// the thread starts without a TypeScript loader; its loop blocks the thread, so it reacts to nothing but
-// commands; between fits it sleeps as a spare (see trainThreads.ts) until its thread ends.
+// does its share (its feature group, or the units of a tree's command it claims), and signals done. Plain
+// JavaScript, so the thread starts without a TypeScript loader; its loop blocks the thread, so it reacts to
+// nothing but commands; between fits it sleeps as a spare (see trainThreads.ts) until its thread ends.
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { addLeafValues, binomialGradients, binRows, buildHistogram, hessiansOf, jsKernels, logisticBlock, squaredGradients } from '../tree/kernels.js';
 import { wasmKernels } from '../tree/wasmKernels.js';
+import { claimUnit, finishUnit, unitStart } from './workUnits.js';
 
 const { ctrl, port, slots } = workerData;
-const { SEQ, DONE, STATE, RESULT, READY, FAILED } = slots;
+const { SEQ, DONE, STATE, READY, FAILED } = slots;
 let attached = null;
 const SPIN = 20_000;
+
+// The units of a tree's command this thread claims (workUnits.js); none are left when it comes late.
+function share(c, unit) {
+  const { words } = attached;
+  for (let u = claimUnit(words, c.epoch, c.units); u >= 0; u = claimUnit(words, c.epoch, c.units)) {
+    unit(u);
+    finishUnit(words, c.units);
+  }
+}
 
 function execute(c) {
   switch (c.op) {
@@ -20,23 +30,34 @@ function execute(c) {
       attached = { ...c, kernels: c.memory ? wasmKernels(c.memory) : jsKernels };
       return;
     case 'hist': {
-      const { arrays: a, layout, target, firstFeature, endFeature, kernels } = attached;
-      buildHistogram(target, layout, a.binned, a.nRows, a.sampleIdx, c.start, c.end, a.orderedGrad, hessiansOf(c.hessians, a.orderedHess), firstFeature, endFeature, c.rowsInOrder, kernels.loops);
+      const { arrays: a, layout, target, featureUnits: fu, kernels } = attached;
+      const h = hessiansOf(c.hessians, a.orderedHess);
+      share(c, (u) => buildHistogram(target, layout, a.binned, a.nRows, a.sampleIdx, c.start, c.end, a.orderedGrad, h, fu[2 * u], fu[2 * u + 1], c.rowsInOrder, kernels.loops));
       return;
     }
-    case 'split':
-      Atomics.store(ctrl, RESULT, attached.kernels.splitChunk(attached.arrays, c.rule, c.cs, c.ce));
+    case 'split': {
+      const { arrays, kernels, results } = attached;
+      const cut = (u) => unitStart(c.start, c.end, c.units, u);
+      share(c, (u) => (results[u] = kernels.splitChunk(arrays, c.rule, cut(u), cut(u + 1))));
       return;
-    case 'place':
-      attached.kernels.placeChunk(attached.arrays, c.hasHess, c.cs, c.ce, c.nLeft, c.leftDest, c.rightDest);
+    }
+    case 'place': {
+      const { arrays, kernels, results } = attached;
+      const cut = (u) => unitStart(c.start, c.end, c.units, u);
+      share(c, (u) => kernels.placeChunk(arrays, c.hasHess, cut(u), cut(u + 1), results[u], c.leftDest[u], c.rightDest[u]));
       return;
-    case 'gradients':
-      if (c.kernel === 'binomial') binomialGradients(c.y, c.raw, c.g, c.h, c.cs, c.ce);
-      else squaredGradients(c.y, c.raw, c.g, c.cs, c.ce);
+    }
+    case 'gradients': {
+      const cut = (u) => unitStart(0, c.y.length, c.units, u);
+      if (c.kernel === 'binomial') share(c, (u) => binomialGradients(c.y, c.raw, c.g, c.h, cut(u), cut(u + 1)));
+      else share(c, (u) => squaredGradients(c.y, c.raw, c.g, cut(u), cut(u + 1)));
       return;
-    case 'leaves':
-      addLeafValues(c.raw, c.idx, c.leafStart, c.leafEnd, c.leafValue, c.cs, c.ce);
+    }
+    case 'leaves': {
+      const cut = (u) => unitStart(0, c.idx.length, c.units, u);
+      share(c, (u) => addLeafValues(c.raw, c.idx, c.leafStart, c.leafEnd, c.leafValue, cut(u), cut(u + 1)));
       return;
+    }
     case 'release':
       attached = null;
       return;
@@ -63,8 +84,10 @@ for (;;) {
   // costs far more than a few microseconds of polling.
   for (let spin = 0; spin < SPIN && Atomics.load(ctrl, SEQ) === seen; spin++);
   Atomics.wait(ctrl, SEQ, seen);
-  const seq = Atomics.load(ctrl, SEQ);
-  if (seq === seen) continue;
+  if (Atomics.load(ctrl, SEQ) === seen) continue;
+  // One message per command, in order: the caller does not wait for a tree's commands to be taken here
+  // (see share), so several may be queued when this thread comes late.
+  const seq = seen + 1;
   const received = receiveMessageOnPort(port);
   try {
     if (!received) throw new Error('woken without a command');

@@ -48,12 +48,10 @@ export interface Kernels {
 }
 export declare const jsKernels: Kernels;
 /**
- * Splits features 0..nFeatures into `parts` contiguous groups (bounds[k]..bounds[k+1]), one per thread:
- * by feature, never by row, so no sum is ever split between threads. Balanced by `weights` (each
- * feature's cost, default 1); bounds on multiples of 4 where possible, so each thread runs the fast 8- and
- * 4-feature loops rather than the slow single-feature one.
+ * Splits features 0..nFeatures into `parts` contiguous groups (bounds[k]..bounds[k+1]), one per thread,
+ * for binning: as even as possible, with bounds on multiples of 4 where the features allow.
  */
-export declare function featureGroups(nFeatures: number, parts: number, weights?: Float64Array | null): Int32Array;
+export declare function featureGroups(nFeatures: number, parts: number): Int32Array;
 /**
  * Bins the given rows of X into a column-major Uint8Array (feature f of row i at f * nRows + i):
  * column-major because histogram building scans one feature at a time. `out` lets the caller put the

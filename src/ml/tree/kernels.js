@@ -58,17 +58,15 @@ function derivedHessians(g, start, end) {
   for (let i = start; i < end; i++) h[i] = derivedHessian(g[i]);
   return h;
 }
-// Contiguous feature groups for `parts` threads, balanced by each feature's cost (`weights`, default 1),
-// with bounds on multiples of 4 where the features allow, so each thread runs the 8- and 4-wide loops.
-function featureGroups(nFeatures, parts, weights = null) {
+// Contiguous feature groups for `parts` threads (binning), as even as can be with bounds on multiples of 4
+// where the features allow.
+function featureGroups(nFeatures, parts) {
   const bounds = new Int32Array(parts + 1);
-  const cum = new Float64Array(nFeatures + 1);
-  for (let f = 0; f < nFeatures; f++) cum[f + 1] = cum[f] + (weights ? weights[f] : 1);
   const step = nFeatures >= 4 * parts ? 4 : 1;
   for (let k = 1; k < parts; k++) {
-    const goal = k * cum[nFeatures] / parts;
+    const goal = (k * nFeatures) / parts;
     let best = bounds[k - 1];
-    for (let b = bounds[k - 1]; b <= nFeatures; b += step) if (Math.abs(cum[b] - goal) < Math.abs(cum[best] - goal)) best = b;
+    for (let b = bounds[k - 1]; b <= nFeatures; b += step) if (Math.abs(b - goal) < Math.abs(best - goal)) best = b;
     bounds[k] = best;
   }
   bounds[parts] = nFeatures;
