@@ -105,7 +105,7 @@ export function fitGbdt(
     ? holdoutSplit(n, params.validationFraction, rng, task.kind === 'regression' ? undefined : y)
     : { train: null, validation: new Int32Array(0) };
   const threads = trainThreads(opts.threads, train ? train.length : n, p);
-  // Helpers load while the bin thresholds are fitted here; close() in finally, whatever happens.
+  // Helpers (spare ones are up already) help from the bin thresholds on; close() in finally, whatever happens.
   const pool = threads > 1 ? TrainThreads.start(threads, p) : null;
   try {
     return boost(X, y, task, params, opts, { rng, loss, earlyStopping, train, validation, pool });
@@ -138,16 +138,18 @@ function boost(
   const yTrain = train ? gather(y, train) : y;
   const yVal = gather(y, validation);
 
-  const mapper = fitBinMapper(X, train, params.maxBins, rng);
   s.pool?.ready();
+  const pool = s.pool && s.pool.threads > 1 ? s.pool : null;
+  // Helpers read X in place only from shared memory (a fitInThread fit's is).
+  const sharedX = pool && X.data.buffer instanceof SharedArrayBuffer ? pool : null;
+  const mapper = fitBinMapper(X, train, params.maxBins, rng, sharedX);
   // Bins in shared memory, so helper threads read them in place: in the kernel arena (WebAssembly loops)
   // when the fit fits in wasm32's 4 GiB, with the grower's row arrays and histograms beside them.
   // Its first size: the bins, six row arrays (KernelArena grows for more histograms than the 64 estimated).
   const arena = opts.wasm === false ? null : KernelArena.create(nTrain * p + 6 * 4 * nTrain + 64 * p * 256 * 24);
   const binnedTrain = arena ? arena.uint8(nTrain * p) : new Uint8Array(new SharedArrayBuffer(nTrain * p));
-  const pool = s.pool && s.pool.threads > 1 ? s.pool : null;
-  if (pool && X.data.buffer instanceof SharedArrayBuffer) {
-    pool.binRows(X.data, p, train, mapper, binnedTrain, (f0, f1) => binRows(X, train, mapper, binnedTrain, f0, f1));
+  if (sharedX) {
+    sharedX.binRows(X.data, p, train, mapper, binnedTrain, (f0, f1) => binRows(X, train, mapper, binnedTrain, f0, f1));
   } else {
     binRows(X, train, mapper, binnedTrain);
   }

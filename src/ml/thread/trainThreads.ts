@@ -16,7 +16,7 @@ import os from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { featureGroups, featureUnits, histogramLength, type HistogramLayout } from '../tree/histogram';
 import type { HistogramBuilder } from '../tree/grower';
-import { addLeafValues, binomialGradients, squaredGradients, type HessianKind, type Kernels, type PartitionArrays, type SplitRule } from '../tree/kernels.js';
+import { addLeafValues, binomialGradients, sampleThresholds, squaredGradients, type HessianKind, type Kernels, type PartitionArrays, type SplitRule } from '../tree/kernels.js';
 import type { BinMapper as Mapper } from '../tree/binning';
 import type { KernelArena, KernelMemory } from '../tree/wasmKernels.js';
 import { claimUnit, FINISHED, finishUnit, MAX_UNITS, openUnits, unitStart } from './workUnits.js';
@@ -35,6 +35,7 @@ export interface Units {
  * tree's commands on the units it claims (row units of start..end, or feature units for 'hist').
  */
 export type HelperCommand =
+  | { op: 'thresholds'; X: Float64Array; cols: number; sample: Int32Array; maxBins: number; out: Float64Array; counts: Int32Array; firstFeature: number; endFeature: number }
   | { op: 'bin'; X: Float64Array; cols: number; rows: Int32Array | null; mapper: Mapper; out: Uint8Array; firstFeature: number; endFeature: number }
   /**
    * memory: the fit's kernel arena (the arrays are views into it), so the helper runs the WebAssembly loops.
@@ -208,6 +209,14 @@ export class TrainThreads implements HistogramBuilder {
       this.helpers.splice(0, this.helpers.length, ...alive);
       this.bounds = featureGroups(this.nFeatures, alive.length + 1);
     }
+  }
+
+  /** Bin thresholds fitted on the rows `sample` of X (shared), into `out` and `counts` (shared), each thread its own features. */
+  sampleThresholds(X: Float64Array, cols: number, sample: Int32Array, maxBins: number, out: Float64Array, counts: Int32Array): void {
+    this.run(
+      (k) => ({ op: 'thresholds', X, cols, sample, maxBins, out, counts, firstFeature: this.bounds[k], endFeature: this.bounds[k + 1] }),
+      () => sampleThresholds(X, cols, sample, maxBins, this.bounds[0], this.bounds[1], out, counts),
+    );
   }
 
   /** Bins rows of X (shared) into `out` (shared), each thread its own features. */

@@ -3,7 +3,7 @@
 // JavaScript, so the thread starts without a TypeScript loader; its loop blocks the thread, so it reacts to
 // nothing but commands; between fits it sleeps as a spare (see trainThreads.ts) until its thread ends.
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { addLeafValues, binomialGradients, binRows, buildHistogram, hessiansOf, jsKernels, logisticBlock, squaredGradients } from '../tree/kernels.js';
+import { addLeafValues, binomialGradients, binRows, buildHistogram, hessiansOf, jsKernels, logisticBlock, sampleThresholds, squaredGradients } from '../tree/kernels.js';
 import { wasmKernels } from '../tree/wasmKernels.js';
 import { claimUnit, finishUnit, unitStart } from './workUnits.js';
 
@@ -23,6 +23,9 @@ function share(c, unit) {
 
 function execute(c) {
   switch (c.op) {
+    case 'thresholds':
+      sampleThresholds(c.X, c.cols, c.sample, c.maxBins, c.firstFeature, c.endFeature, c.out, c.counts);
+      return;
     case 'bin':
       binRows({ rows: c.X.length / c.cols, cols: c.cols, data: c.X }, c.rows, c.mapper, c.out, c.firstFeature, c.endFeature);
       return;

@@ -53,6 +53,16 @@ export declare const jsKernels: Kernels;
  */
 export declare function featureGroups(nFeatures: number, parts: number): Int32Array;
 /**
+ * Bin thresholds of features firstFeature..endFeature, fitted on the rows `sample` of row-major X (p
+ * columns): feature f's go to out[f * maxBins ..], their number to counts[f] (see binning.ts).
+ */
+export declare function sampleThresholds(data: Float64Array, p: number, sample: Int32Array, maxBins: number, firstFeature: number, endFeature: number, out: Float64Array, counts: Int32Array): void;
+/**
+ * Thresholds for one sorted, NaN-free column: midpoints between distinct values when there are few,
+ * otherwise the (maxBins-1) inner quantiles with numpy's "averaged_inverted_cdf" rule, as sklearn does.
+ */
+export declare function featureThresholds(sorted: Float64Array, maxBins: number): Float64Array;
+/**
  * Bins the given rows of X into a column-major Uint8Array (feature f of row i at f * nRows + i):
  * column-major because histogram building scans one feature at a time. `out` lets the caller put the
  * bins in shared memory for histogram threads. rows null means every row of X, in order.

@@ -591,6 +591,88 @@ const jsHistogramLoops = {
 };
 // The kernels a fit runs with when there is no WebAssembly arena (see wasmKernels.js for the other set).
 const jsKernels = { loops: jsHistogramLoops, splitChunk, placeChunk };
+// Bin thresholds of features [firstFeature, endFeature) from the sampled rows `sample` of row-major X (p
+// columns): feature f's thresholds go to out[f * maxBins ..], their number to counts[f]. Columns are
+// gathered GATHER_COLUMNS at a time, in one pass over the sampled rows each: X is row-major, so a pass per
+// column would fetch every sampled row's cache lines once per column. Each column is fitted alone, so
+// threads may share the features out (binning.ts's fitBinMapper).
+const GATHER_COLUMNS = 8;
+function sampleThresholds(data, p, sample, maxBins, firstFeature, endFeature, out, counts) {
+  const m = sample.length;
+  const columns = new Float64Array(m * Math.min(endFeature - firstFeature, GATHER_COLUMNS));
+  for (let f0 = firstFeature; f0 < endFeature; f0 += GATHER_COLUMNS) {
+    const f1 = Math.min(endFeature, f0 + GATHER_COLUMNS);
+    for (let i = 0; i < m; i++) {
+      const xo = sample[i] * p;
+      for (let f = f0; f < f1; f++) columns[(f - f0) * m + i] = data[xo + f];
+    }
+    for (let f = f0; f < f1; f++) {
+      const column = columns.subarray((f - f0) * m, (f - f0 + 1) * m);
+      let k = 0;
+      for (let i = 0; i < m; i++) {
+        const v = column[i];
+        if (v === v) column[k++] = v;
+      }
+      const values = column.subarray(0, k);
+      // A column with few distinct values (one-hot, small integers) gets the same thresholds from its
+      // distinct values alone, without sorting the whole sample (a sort is ~25 ms per 200k values).
+      const t = featureThresholds(fewDistinct(values, maxBins) ?? values.sort(), maxBins);
+      out.set(t, f * maxBins);
+      counts[f] = t.length;
+    }
+  }
+}
+// The distinct values of `values`, sorted, when there are at most `limit`; otherwise null.
+function fewDistinct(values, limit) {
+  const seen = new Set();
+  for (let i = 0; i < values.length; i++) {
+    seen.add(values[i]);
+    if (seen.size > limit) return null;
+  }
+  return Float64Array.from(seen).sort();
+}
+// Largest finite threshold: +Infinity is reserved for the "NaN vs everything else" split.
+const ALMOST_INF = 1e300;
+// Thresholds for one sorted, NaN-free column: midpoints between distinct values when there are few,
+// otherwise the (maxBins-1) inner quantiles with numpy's "averaged_inverted_cdf" rule, as sklearn does.
+function featureThresholds(sorted, maxBins) {
+  const n = sorted.length;
+  let distinct = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+  if (distinct <= 1) return new Float64Array(0);
+
+  let out;
+  if (distinct <= maxBins) {
+    out = new Float64Array(distinct - 1);
+    let prev = sorted[0];
+    let k = 0;
+    for (let i = 1; i < n; i++) {
+      const v = sorted[i];
+      if (v !== prev) {
+        out[k++] = (prev + v) * 0.5;
+        prev = v;
+      }
+    }
+  } else {
+    const raw = new Float64Array(maxBins - 1);
+    const step = 100 / maxBins;
+    for (let b = 1; b < maxBins; b++) {
+      const q = (b * step) / 100;
+      const virtual = n * q - 1;
+      let lo = Math.floor(virtual);
+      const gamma = virtual - lo;
+      lo = Math.min(Math.max(lo, 0), n - 1);
+      const hi = Math.min(lo + 1, n - 1);
+      raw[b - 1] = gamma === 0 ? sorted[hi] - (sorted[hi] - sorted[lo]) * 0.5 : sorted[hi];
+    }
+    // Heavy ties give repeated quantiles; duplicates would only create empty bins.
+    let k = 0;
+    for (let i = 0; i < raw.length; i++) if (k === 0 || raw[i] !== raw[k - 1]) raw[k++] = raw[i];
+    out = raw.slice(0, k);
+  }
+  for (let i = 0; i < out.length; i++) if (out[i] > ALMOST_INF) out[i] = ALMOST_INF;
+  return out;
+}
 function binRows(X, rows, mapper, out = new Uint8Array((rows ? rows.length : X.rows) * X.cols), firstFeature = 0, endFeature = X.cols) {
   const n = rows ? rows.length : X.rows;
   const p = X.cols;
@@ -679,11 +761,13 @@ export {
   buildHistogram,
   derivedHessian,
   featureGroups,
+  featureThresholds,
   FROM_GRADIENT,
   hessiansOf,
   jsHistogramLoops,
   jsKernels,
   placeChunk,
+  sampleThresholds,
   splitChunk,
   squaredGradients
 };
