@@ -240,7 +240,7 @@ export class TrainThreads implements HistogramBuilder {
     layout: HistogramLayout,
     own: (hist: Float64Array, start: number, end: number, hessians: HessianKind, rowsInOrder: boolean, firstFeature: number, endFeature: number) => void,
   ): void {
-    this.featureUnits = featureUnits(layout);
+    this.featureUnits = featureUnits(layout, MAX_UNITS);
     const { arena } = arrays;
     this.target = arena ? arena.float64(histogramLength(layout)) : new Float64Array(new SharedArrayBuffer(histogramLength(layout) * 8));
     const memory = arena ? arena.memory : null;

@@ -30,17 +30,19 @@ export function histogramLayout(nBinsNonMissing: Int32Array, hasMissing?: Uint8A
   return { nFeatures: p, offsets, nBinsNonMissing, binary };
 }
 
-/** Features per histogram work unit: one pass of the 4-wide loops (per feature as fast as the 8-wide). */
+/** Features per histogram work unit: one pass of the 4-wide loops (in WebAssembly as fast per feature as the 8-wide). */
 const UNIT_FEATURES = 4;
 
 /**
  * The histogram's work units for threads (see TrainThreads.share): runs of UNIT_FEATURES consecutive
- * features as [first, end) pairs, costliest first, so that the cheap ones fill the gaps at the end.
+ * features (a multiple of it when more than maxUnits runs would be needed) as [first, end) pairs,
+ * costliest first, so that the cheap ones fill the gaps at the end.
  */
-export function featureUnits(layout: HistogramLayout): Int32Array {
+export function featureUnits(layout: HistogramLayout, maxUnits: number): Int32Array {
+  const size = UNIT_FEATURES * Math.ceil(layout.nFeatures / (UNIT_FEATURES * maxUnits));
   const units: { first: number; end: number; cost: number }[] = [];
-  for (let first = 0; first < layout.nFeatures; first += UNIT_FEATURES) {
-    const end = Math.min(layout.nFeatures, first + UNIT_FEATURES);
+  for (let first = 0; first < layout.nFeatures; first += size) {
+    const end = Math.min(layout.nFeatures, first + size);
     let cost = 0;
     for (let f = first; f < end; f++) cost += layout.binary?.[f] === 1 ? TWO_BIN_COST : 1;
     units.push({ first, end, cost });
