@@ -40,6 +40,8 @@ export function fitBinMapper(
     }
     sample = copy.subarray(0, BINNING_SUBSAMPLE).sort();
   }
+  // Helper threads read the sample in place: a posted copy would add to the fit's peak memory.
+  if (pool) sample = sharedCopy(sample);
 
   const p = X.cols;
   // Shared, so helper threads write their columns' thresholds in place.
@@ -56,6 +58,12 @@ export { featureThresholds } from './kernels.js';
 
 /** Binning of rows lives in kernels.js (plain JavaScript: helper threads load it too). */
 export { binRows } from './kernels.js';
+
+function sharedCopy(a: Int32Array): Int32Array {
+  const out = new Int32Array(new SharedArrayBuffer(a.length * 4));
+  out.set(a);
+  return out;
+}
 
 export function identity(n: number): Int32Array {
   const a = new Int32Array(n);
