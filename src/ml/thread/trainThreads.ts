@@ -19,7 +19,7 @@ import type { HistogramBuilder } from '../tree/grower';
 import { addLeafValues, binomialGradients, sampleThresholds, squaredGradients, type HessianKind, type Kernels, type PartitionArrays, type SplitRule } from '../tree/kernels.js';
 import type { BinMapper as Mapper } from '../tree/binning';
 import type { KernelArena, KernelMemory } from '../tree/wasmKernels.js';
-import { claimUnit, FINISHED, finishUnit, MAX_UNITS, openUnits, unitStart } from './workUnits.js';
+import { FINISHED, MAX_UNITS, openUnits, rowUnit, runUnits, unitStart } from './workUnits.js';
 
 /** Plain JavaScript: a helper starts without the TypeScript loader (~9 MB of RSS instead of ~45 MB). */
 const HELPER = new URL('./trainWorker.mjs', import.meta.url);
@@ -267,11 +267,12 @@ export class TrainThreads implements HistogramBuilder {
     const a = this.arrays!;
     const nLeft = this.results;
     const units = this.rowUnits(end - start);
-    const cut = (u: number) => unitStart(start, end, units, u);
-    this.share(
+    this.shareRows(
       units,
+      start,
+      end,
       (u) => ({ op: 'split', rule, start, end, ...u }),
-      (u) => (nLeft[u] = this.kernels!.splitChunk(a, rule, cut(u), cut(u + 1))),
+      (u, from, to) => (nLeft[u] = this.kernels!.splitChunk(a, rule, from, to)),
     );
     let totalLeft = 0;
     for (let u = 0; u < units; u++) totalLeft += nLeft[u];
@@ -284,12 +285,14 @@ export class TrainThreads implements HistogramBuilder {
       leftDest[u] = l;
       rightDest[u] = r;
       l += nLeft[u];
-      r += cut(u + 1) - cut(u) - nLeft[u];
+      r += unitStart(start, end, units, u + 1) - unitStart(start, end, units, u) - nLeft[u];
     }
-    this.share(
+    this.shareRows(
       units,
+      start,
+      end,
       (u) => ({ op: 'place', hasHess: rule.hasHess, start, end, leftDest, rightDest, ...u }),
-      (u) => this.kernels!.placeChunk(a, rule.hasHess, cut(u), cut(u + 1), nLeft[u], leftDest[u], rightDest[u]),
+      (u, from, to) => this.kernels!.placeChunk(a, rule.hasHess, from, to, nLeft[u], leftDest[u], rightDest[u]),
     );
     return totalLeft;
   }
@@ -297,23 +300,24 @@ export class TrainThreads implements HistogramBuilder {
   /** Gradients (and hessians) of rows 0..n, in row units across the threads (arrays in shared memory). */
   gradients(kernel: 'binomial' | 'squared', y: Float64Array, raw: Float64Array, g: Float32Array, h: Float32Array | null): void {
     const n = y.length;
-    const units = this.rowUnits(n);
-    const cut = (u: number) => unitStart(0, n, units, u);
-    this.share(
-      units,
+    this.shareRows(
+      this.rowUnits(n),
+      0,
+      n,
       (u) => ({ op: 'gradients', kernel, y, raw, g, h, ...u }),
-      (u) => (kernel === 'binomial' ? binomialGradients(y, raw, g, h, cut(u), cut(u + 1)) : squaredGradients(y, raw, g, cut(u), cut(u + 1))),
+      (_u, from, to) => (kernel === 'binomial' ? binomialGradients(y, raw, g, h, from, to) : squaredGradients(y, raw, g, from, to)),
     );
   }
 
   /** One tree's leaf values added to the training predictions, in units of positions across the threads. */
   addLeafValues(raw: Float64Array, idx: Int32Array, leafStart: Int32Array, leafEnd: Int32Array, leafValue: Float64Array): void {
     const n = idx.length;
-    const units = this.rowUnits(n);
-    this.share(
-      units,
+    this.shareRows(
+      this.rowUnits(n),
+      0,
+      n,
       (u) => ({ op: 'leaves', raw, idx, leafStart, leafEnd, leafValue, ...u }),
-      (u) => addLeafValues(raw, idx, leafStart, leafEnd, leafValue, unitStart(0, n, units, u), unitStart(0, n, units, u + 1)),
+      (_u, from, to) => addLeafValues(raw, idx, leafStart, leafEnd, leafValue, from, to),
     );
   }
 
@@ -375,10 +379,7 @@ export class TrainThreads implements HistogramBuilder {
     const epoch = ++this.epoch;
     openUnits(words, epoch);
     for (const h of this.helpers) post(h, command({ epoch, units }));
-    for (let u = claimUnit(words, epoch, units); u >= 0; u = claimUnit(words, epoch, units)) {
-      unit(u);
-      finishUnit(words, units);
-    }
+    runUnits(words, epoch, units, unit);
     for (let spin = 0; spin < SPIN && Atomics.load(words, FINISHED) !== units; spin++);
     for (;;) {
       const done = Atomics.load(words, FINISHED);
@@ -386,6 +387,11 @@ export class TrainThreads implements HistogramBuilder {
       this.checkHelpers();
       Atomics.wait(words, FINISHED, done, 1000);
     }
+  }
+
+  /** share over rows start..end cut into `units` equal ranges: `rows(u, from, to)` for the units claimed here. */
+  private shareRows(units: number, start: number, end: number, command: (u: Units) => HelperCommand, rows: (u: number, from: number, to: number) => void): void {
+    this.share(units, command, rowUnit(start, end, units, rows));
   }
 
   /** Throws (ending every helper) when one has failed: its work will never be done. */

@@ -5,7 +5,7 @@
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { addLeafValues, binomialGradients, binRows, buildHistogram, hessiansOf, jsKernels, logisticBlock, sampleThresholds, squaredGradients } from '../tree/kernels.js';
 import { wasmKernels } from '../tree/wasmKernels.js';
-import { claimUnit, finishUnit, unitStart } from './workUnits.js';
+import { rowUnit, runUnits } from './workUnits.js';
 
 const { ctrl, port, slots } = workerData;
 const { SEQ, DONE, STATE, READY, FAILED } = slots;
@@ -13,13 +13,8 @@ let attached = null;
 const SPIN = 20_000;
 
 // The units of a tree's command this thread claims (workUnits.js); none are left when it comes late.
-function share(c, unit) {
-  const { words } = attached;
-  for (let u = claimUnit(words, c.epoch, c.units); u >= 0; u = claimUnit(words, c.epoch, c.units)) {
-    unit(u);
-    finishUnit(words, c.units);
-  }
-}
+const share = (c, unit) => runUnits(attached.words, c.epoch, c.units, unit);
+const shareRows = (c, start, end, rows) => share(c, rowUnit(start, end, c.units, rows));
 
 function execute(c) {
   switch (c.op) {
@@ -40,27 +35,21 @@ function execute(c) {
     }
     case 'split': {
       const { arrays, kernels, results } = attached;
-      const cut = (u) => unitStart(c.start, c.end, c.units, u);
-      share(c, (u) => (results[u] = kernels.splitChunk(arrays, c.rule, cut(u), cut(u + 1))));
+      shareRows(c, c.start, c.end, (u, from, to) => (results[u] = kernels.splitChunk(arrays, c.rule, from, to)));
       return;
     }
     case 'place': {
       const { arrays, kernels, results } = attached;
-      const cut = (u) => unitStart(c.start, c.end, c.units, u);
-      share(c, (u) => kernels.placeChunk(arrays, c.hasHess, cut(u), cut(u + 1), results[u], c.leftDest[u], c.rightDest[u]));
+      shareRows(c, c.start, c.end, (u, from, to) => kernels.placeChunk(arrays, c.hasHess, from, to, results[u], c.leftDest[u], c.rightDest[u]));
       return;
     }
-    case 'gradients': {
-      const cut = (u) => unitStart(0, c.y.length, c.units, u);
-      if (c.kernel === 'binomial') share(c, (u) => binomialGradients(c.y, c.raw, c.g, c.h, cut(u), cut(u + 1)));
-      else share(c, (u) => squaredGradients(c.y, c.raw, c.g, cut(u), cut(u + 1)));
+    case 'gradients':
+      if (c.kernel === 'binomial') shareRows(c, 0, c.y.length, (_u, from, to) => binomialGradients(c.y, c.raw, c.g, c.h, from, to));
+      else shareRows(c, 0, c.y.length, (_u, from, to) => squaredGradients(c.y, c.raw, c.g, from, to));
       return;
-    }
-    case 'leaves': {
-      const cut = (u) => unitStart(0, c.idx.length, c.units, u);
-      share(c, (u) => addLeafValues(c.raw, c.idx, c.leafStart, c.leafEnd, c.leafValue, cut(u), cut(u + 1)));
+    case 'leaves':
+      shareRows(c, 0, c.idx.length, (_u, from, to) => addLeafValues(c.raw, c.idx, c.leafStart, c.leafEnd, c.leafValue, from, to));
       return;
-    }
     case 'release':
       attached = null;
       return;

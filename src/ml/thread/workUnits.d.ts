@@ -13,3 +13,7 @@ export declare function claimUnit(words: Int32Array, epoch: number, units: numbe
 export declare function finishUnit(words: Int32Array, units: number): void;
 /** Start of unit k when start..end is cut into `units` equal units (unitStart(.., units) is end). */
 export declare function unitStart(start: number, end: number, units: number, k: number): number;
+/** Claims units of command `epoch` until none is left, running `unit(u)` on each and counting it finished. */
+export declare function runUnits(words: Int32Array, epoch: number, units: number, unit: (u: number) => void): void;
+/** A unit's work over rows start..end cut into `units` equal ranges: `rows(u, from, to)` for unit u. */
+export declare function rowUnit(start: number, end: number, units: number, rows: (u: number, from: number, to: number) => void): (u: number) => void;

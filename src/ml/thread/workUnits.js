@@ -40,4 +40,17 @@ function unitStart(start, end, units, k) {
   return start + Math.round((k * (end - start)) / units);
 }
 
-export { CLAIM, FINISHED, MAX_UNITS, claimUnit, finishUnit, openUnits, unitStart };
+/** Claims units of command `epoch` until none is left, running `unit(u)` on each and counting it finished. */
+function runUnits(words, epoch, units, unit) {
+  for (let u = claimUnit(words, epoch, units); u >= 0; u = claimUnit(words, epoch, units)) {
+    unit(u);
+    finishUnit(words, units);
+  }
+}
+
+/** A unit's work over rows start..end cut into `units` equal ranges: `rows(u, from, to)` for unit u. */
+function rowUnit(start, end, units, rows) {
+  return (u) => rows(u, unitStart(start, end, units, u), unitStart(start, end, units, u + 1));
+}
+
+export { CLAIM, FINISHED, MAX_UNITS, claimUnit, finishUnit, openUnits, rowUnit, runUnits, unitStart };
