@@ -1,24 +1,22 @@
 /**
  * Serves the embedded PGlite database over the PostgreSQL wire protocol on loopback (bosun dev).
  *
- * PGlite trusts every connection, so it listens only on a Unix socket in a private (0700) directory;
- * the TCP port other processes use is a front that asks for a password (SCRAM-SHA-256, the user
- * "postgres") and, once it is right, replays the client's startup message to PGlite and pipes the bytes
- * both ways. The password is generated per start and reaches local Bosun commands through
- * BOSUN_HOME/dev.json (mode 0600, src/devState.ts).
+ * PGlite trusts every connection, so the TCP port other processes use asks for a password first
+ * (SCRAM-SHA-256, the user "postgres"). Once it is right, the client's startup message and everything
+ * after it run on PGlite one unit of work at a time (src/dbBridge.ts). The password is generated per
+ * start and reaches local Bosun commands through BOSUN_HOME/dev.json (mode 0600, src/devState.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { bridgeToPglite, type BridgeOptions } from './dbBridge';
 import { errorResponse, ScramHandshake, scramSecret } from './dbAuth';
 
 const USER = 'postgres';
 /** A client that has not authenticated by then is dropped. */
 const AUTH_TIMEOUT_MS = 10_000;
+/** Every client shares PGlite's one session, so more would only queue longer. */
+const MAX_CLIENTS = 50;
 
 export interface EmbeddedDbServer {
   /** postgres://postgres:<password>@127.0.0.1:<port>/postgres */
@@ -30,19 +28,18 @@ export function generatePassword(): string {
   return randomBytes(24).toString('base64url');
 }
 
-export async function serveEmbeddedDb(pglite: PGlite, port: number, password = generatePassword()): Promise<EmbeddedDbServer> {
-  // Short path under the temp dir: a Unix socket path may not exceed ~107 bytes.
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bosun-db-'));
-  const socketPath = path.join(dir, 'pglite.sock');
-  const inner = new PGLiteSocketServer({ db: pglite, path: socketPath, maxConnections: 50 });
-  await inner.start();
-
+export async function serveEmbeddedDb(pglite: PGlite, port: number, password = generatePassword(), opts: BridgeOptions = {}): Promise<EmbeddedDbServer> {
+  await pglite.waitReady;
   const secret = scramSecret(password);
   const sockets = new Set<net.Socket>();
   const front = net.createServer((client) => {
+    if (sockets.size >= MAX_CLIENTS) {
+      client.end(errorResponse('53300', `too many connections to the embedded database (limit ${MAX_CLIENTS}); close some clients or lower their pool size`));
+      return;
+    }
     sockets.add(client);
     client.once('close', () => sockets.delete(client));
-    authenticate(client, secret, socketPath);
+    authenticate(client, secret, pglite, opts);
   });
   await new Promise<void>((resolve, reject) => {
     front.once('error', reject);
@@ -53,14 +50,12 @@ export async function serveEmbeddedDb(pglite: PGlite, port: number, password = g
     async stop() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => front.close(() => resolve()));
-      await inner.stop();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-/** Runs the handshake on one client; on success connects it to PGlite's socket. */
-function authenticate(client: net.Socket, secret: ReturnType<typeof scramSecret>, socketPath: string): void {
+/** Runs the handshake on one client; on success connects it to PGlite. */
+function authenticate(client: net.Socket, secret: ReturnType<typeof scramSecret>, pglite: PGlite, opts: BridgeOptions): void {
   const handshake = new ScramHandshake(secret, USER);
   let buf = Buffer.alloc(0);
   const timer = setTimeout(() => client.destroy(), AUTH_TIMEOUT_MS);
@@ -82,25 +77,10 @@ function authenticate(client: net.Socket, secret: ReturnType<typeof scramSecret>
         clearTimeout(timer);
         client.off('data', onData);
         client.pause();
-        connectUpstream(client, socketPath, Buffer.concat([out.startup, buf]));
+        bridgeToPglite(client, pglite, Buffer.concat([out.startup, buf]), opts);
         return;
       }
     }
   };
   client.on('data', onData);
-}
-
-function connectUpstream(client: net.Socket, socketPath: string, first: Buffer): void {
-  const upstream = net.connect(socketPath);
-  upstream.once('connect', () => {
-    upstream.write(first);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    client.resume();
-  });
-  upstream.once('error', () => {
-    if (client.writable) client.end(errorResponse('57P03', 'the embedded database is not available; is bosun dev stopping?'));
-  });
-  upstream.once('close', () => client.end());
-  client.once('close', () => upstream.destroy());
 }

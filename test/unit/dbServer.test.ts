@@ -59,3 +59,105 @@ describe('serveEmbeddedDb', () => {
     }
   });
 });
+
+/**
+ * PGlite is one session for every client: the front must run each client's unit of work whole, or one
+ * client's Parse replaces another's unnamed statement and queries run inside someone else's transaction.
+ */
+describe('serveEmbeddedDb with concurrent clients', () => {
+  let pglite: PGlite;
+  let server: EmbeddedDbServer;
+  beforeAll(async () => {
+    pglite = new PGlite('memory://');
+    await pglite.waitReady;
+    server = await serveEmbeddedDb(pglite, await freePort(), 'pw', { idleInUnitMs: 1_500 });
+    await pglite.exec('create table items (id int primary key, label text)');
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    await pglite?.close();
+  });
+
+  // prepare: false: every query through the unnamed statement, the one a stray Parse would replace.
+  const connect = (max = 4) => postgres(server.url, { max, prepare: false, onnotice: () => {}, connect_timeout: 5 });
+
+  it('keeps parameterised queries of different shapes from several clients and the process itself apart', async () => {
+    const a = connect();
+    const b = connect();
+    try {
+      const work: Promise<void>[] = [];
+      for (let i = 0; i < 120; i++) {
+        work.push(a`select ${i}::int + ${2 * i}::int as s`.then(([r]) => expect(r.s).toBe(3 * i)));
+        work.push(b`select ${i}::int as s`.then(([r]) => expect(r.s).toBe(i)));
+        work.push(b`select ${i}::int * ${i}::int * ${3}::int as s`.then(([r]) => expect(r.s).toBe(3 * i * i)));
+        work.push(pglite.query<{ s: number }>('select $1::int - $2::int as s', [i, 1]).then(({ rows }) => expect(rows[0].s).toBe(i - 1)));
+      }
+      await Promise.all(work);
+    } finally {
+      await a.end();
+      await b.end();
+    }
+  });
+
+  it("runs nobody else's query inside a client's open transaction", async () => {
+    const a = connect(1);
+    const b = connect(1);
+    try {
+      let seenInside = -1;
+      let waiting: Promise<number>[] = [];
+      await a.begin(async (tx) => {
+        await tx`insert into items values (1, 'uncommitted')`;
+        // Both would see the uncommitted row if they ran inside a's transaction; they wait for its end.
+        const other = b`select count(*)::int as n from items where label = 'uncommitted'`;
+        const own = pglite.query<{ n: number }>(`select count(*)::int as n from items where label = 'uncommitted'`);
+        await new Promise((r) => setTimeout(r, 200));
+        [{ n: seenInside }] = await tx`select count(*)::int as n from items`;
+        await tx`update items set label = 'committed' where id = 1`;
+        waiting = [other.then(([r]) => r.n), own.then(({ rows }) => rows[0].n)];
+      });
+      expect(seenInside).toBe(1);
+      expect(await Promise.all(waiting)).toEqual([0, 0]);
+      const [{ n }] = await b`select count(*)::int as n from items where label = 'committed'`;
+      expect(n).toBe(1);
+    } finally {
+      await a.end();
+      await b.end();
+    }
+  });
+
+  it('rolls back what a vanished client left open, and lets the others in', async () => {
+    const a = connect(1);
+    const b = connect(1);
+    try {
+      const reserved = await a.reserve();
+      await reserved`begin`;
+      await reserved`insert into items values (2, 'left open')`;
+      await a.end({ timeout: 0 }); // closes the socket mid-transaction
+      const [{ n }] = await b`select count(*)::int as n from items where id = 2`;
+      expect(n).toBe(0);
+      expect(pglite.isInTransaction()).toBe(false);
+    } finally {
+      await b.end();
+    }
+  });
+
+  it('disconnects a client that sits in a transaction past the limit, and rolls it back', async () => {
+    let closed = false;
+    const a = postgres(server.url, { max: 1, onnotice: () => {}, connect_timeout: 5, onclose: () => (closed = true) });
+    const b = connect(1);
+    try {
+      const reserved = await a.reserve();
+      await reserved`begin`;
+      await reserved`insert into items values (3, 'idle')`;
+      const started = Date.now();
+      const [{ n }] = await b`select count(*)::int as n from items where id = 3`; // waits for the limit
+      expect(n).toBe(0);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+      expect(closed).toBe(true);
+      expect(pglite.isInTransaction()).toBe(false);
+    } finally {
+      await a.end({ timeout: 0 });
+      await b.end();
+    }
+  });
+});
