@@ -17,9 +17,6 @@ export interface HistogramLayout {
   binary?: Uint8Array;
 }
 
-/** Relative cost of a two-bin feature's histogram against a general one's (measured ~0.55-0.75). */
-const TWO_BIN_COST = 0.6;
-
 /** `hasMissing` (1 = the feature has NaN in the training rows) enables the two-bin loop for the others. */
 export function histogramLayout(nBinsNonMissing: Int32Array, hasMissing?: Uint8Array): HistogramLayout {
   const p = nBinsNonMissing.length;
@@ -30,25 +27,49 @@ export function histogramLayout(nBinsNonMissing: Int32Array, hasMissing?: Uint8A
   return { nFeatures: p, offsets, nBinsNonMissing, binary };
 }
 
-/** Features per histogram work unit: one pass of the 4-wide loops (in WebAssembly as fast per feature as the 8-wide). */
-const UNIT_FEATURES = 4;
+/**
+ * Features per histogram work unit: one pass of the widest loop of their kind (see kernels.js), general
+ * features eight to a pass, two-bin ones four. In WebAssembly a feature costs ~1.4x as much in a 4-wide
+ * pass as in an 8-wide one, so units of four general features made every 2-thread histogram ~20% slower.
+ */
+const UNIT_GENERAL = 8;
+const UNIT_TWO_BIN = 4;
+/** Relative cost per feature of the passes (8-wide general = 1), as measured on the bench's fit. */
+const COST = { general8: 1, general4: 1.4, single: 2.5, twoBin: 0.7 };
 
 /**
- * The histogram's work units for threads (see TrainThreads.share): runs of UNIT_FEATURES consecutive
- * features (a multiple of it when more than maxUnits runs would be needed) as [first, end) pairs,
- * costliest first, so that the cheap ones fill the gaps at the end.
+ * The histogram's work units for threads (see TrainThreads.share): runs of consecutive features of one
+ * kind (general or two-bin), UNIT_GENERAL or UNIT_TWO_BIN at most, as [first, end) pairs, costliest
+ * first, so that the cheap ones fill the gaps at the end. When that gives more than maxUnits, runs of
+ * a multiple of UNIT_GENERAL features of either kind instead.
  */
 export function featureUnits(layout: HistogramLayout, maxUnits: number): Int32Array {
-  const size = UNIT_FEATURES * Math.ceil(layout.nFeatures / (UNIT_FEATURES * maxUnits));
-  const units: { first: number; end: number; cost: number }[] = [];
-  for (let first = 0; first < layout.nFeatures; first += size) {
-    const end = Math.min(layout.nFeatures, first + size);
-    let cost = 0;
-    for (let f = first; f < end; f++) cost += layout.binary?.[f] === 1 ? TWO_BIN_COST : 1;
-    units.push({ first, end, cost });
+  const twoBin = (f: number) => layout.binary?.[f] === 1;
+  for (let scale = 1; ; scale *= 2) {
+    const mixed = scale > 1;
+    const units: { first: number; end: number; cost: number }[] = [];
+    for (let first = 0; first < layout.nFeatures; ) {
+      const kind = twoBin(first);
+      const limit = mixed ? UNIT_GENERAL * scale : kind ? UNIT_TWO_BIN : UNIT_GENERAL;
+      let end = first + 1;
+      while (end < layout.nFeatures && end - first < limit && (mixed || twoBin(end) === kind)) end++;
+      let two = 0;
+      for (let f = first; f < end; f++) if (twoBin(f)) two++;
+      units.push({ first, end, cost: unitCost(end - first - two, false) + unitCost(two, true) });
+      first = end;
+    }
+    if (units.length > maxUnits) continue;
+    units.sort((a, b) => b.cost - a.cost || a.first - b.first);
+    return Int32Array.from(units.flatMap((u) => [u.first, u.end]));
   }
-  units.sort((a, b) => b.cost - a.cost || a.first - b.first);
-  return Int32Array.from(units.flatMap((u) => [u.first, u.end]));
+}
+
+/** What buildHistogram's passes over n features of one kind cost (see COST). */
+function unitCost(n: number, twoBin: boolean): number {
+  if (twoBin) return (n - (n % 4)) * COST.twoBin + (n % 4) * COST.single;
+  const in8 = n - (n % 8);
+  const in4 = n % 8 >= 4 ? 4 : 0;
+  return in8 * COST.general8 + in4 * COST.general4 + (n - in8 - in4) * COST.single;
 }
 
 /** The loops that fill histograms live in kernels.js (plain JavaScript: helper threads load it too). */

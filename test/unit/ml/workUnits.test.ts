@@ -23,10 +23,11 @@ describe('work units', () => {
     for (let k = 0; k < 3; k++) expect(cuts[k + 1]).toBeGreaterThan(cuts[k]);
   });
 
-  it('groups features four at a time, costliest first, and wider when there would be too many units', () => {
-    // Features 0-3 general, 4-7 one-hot (two bins, no NaN): the cheaper unit goes last.
-    const layout = histogramLayout(Int32Array.of(255, 255, 255, 255, 2, 2, 2, 2, 255), new Uint8Array(9));
-    expect([...featureUnits(layout, 256)]).toEqual([0, 4, 4, 8, 8, 9]);
+  it('groups general features eight at a time and two-bin ones four, costliest first, and wider when there would be too many units', () => {
+    // Features 0-9 general, 10-14 one-hot (two bins, no NaN), 15 general: the cheaper units go last.
+    const bins = Int32Array.from({ length: 16 }, (_, f) => (f >= 10 && f < 15 ? 2 : 255));
+    const layout = histogramLayout(bins, new Uint8Array(16));
+    expect([...featureUnits(layout, 256)]).toEqual([0, 8, 8, 10, 10, 14, 14, 15, 15, 16]);
     const wide = histogramLayout(new Int32Array(2000).fill(255), new Uint8Array(2000));
     const units = featureUnits(wide, 256);
     expect(units.length / 2).toBeLessThanOrEqual(256);
