@@ -31,8 +31,11 @@ export interface BridgeOptions {
   idleInUnitMs?: number;
 }
 
-/** Connects `client` (authenticated; `first` holds its startup message and whatever followed) to PGlite. */
-export function bridgeToPglite(client: net.Socket, pglite: PGlite, first: Buffer, opts: BridgeOptions = {}): void {
+/**
+ * Connects `client` (authenticated; `first` holds its startup message and whatever followed) to PGlite. Resolves once
+ * the client is gone and what it left open is rolled back (the lock given back): close PGlite only after that.
+ */
+export function bridgeToPglite(client: net.Socket, pglite: PGlite, first: Buffer, opts: BridgeOptions = {}): Promise<void> {
   const idleMs = opts.idleInUnitMs ?? IDLE_IN_UNIT_MS;
   const backend = new BackendState();
   const queue: Buffer[] = [];
@@ -41,6 +44,8 @@ export function bridgeToPglite(client: net.Socket, pglite: PGlite, first: Buffer
   let running = false;
   let closed = false;
   let idleTimer: NodeJS.Timeout | undefined;
+  let finished!: () => void;
+  const gone = new Promise<void>((resolve) => (finished = resolve));
 
   const send = (data: Uint8Array) => {
     backend.feed(data);
@@ -103,7 +108,7 @@ export function bridgeToPglite(client: net.Socket, pglite: PGlite, first: Buffer
 
   /** The client is gone: undo what it left unfinished, then let the others in. */
   const finish = async () => {
-    if (!release) return;
+    if (!release) return finished();
     try {
       if (!backend.idle()) await abandon(pglite, backend);
     } catch (err) {
@@ -112,6 +117,7 @@ export function bridgeToPglite(client: net.Socket, pglite: PGlite, first: Buffer
     } finally {
       release();
       release = null;
+      finished();
     }
   };
 
@@ -134,6 +140,7 @@ export function bridgeToPglite(client: net.Socket, pglite: PGlite, first: Buffer
   inbox = first;
   if (frame(true)) void pump();
   client.resume();
+  return gone;
 }
 
 /** Waits for PGlite's transaction lock; resolves with the function that gives it back. */

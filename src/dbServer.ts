@@ -32,6 +32,7 @@ export async function serveEmbeddedDb(pglite: PGlite, port: number, password = g
   await pglite.waitReady;
   const secret = scramSecret(password);
   const sockets = new Set<net.Socket>();
+  const bridges = new Set<Promise<void>>();
   const front = net.createServer((client) => {
     if (sockets.size >= MAX_CLIENTS) {
       client.end(errorResponse('53300', `too many connections to the embedded database (limit ${MAX_CLIENTS}); close some clients or lower their pool size`));
@@ -39,7 +40,10 @@ export async function serveEmbeddedDb(pglite: PGlite, port: number, password = g
     }
     sockets.add(client);
     client.once('close', () => sockets.delete(client));
-    authenticate(client, secret, pglite, opts);
+    authenticate(client, secret, pglite, opts, (bridge) => {
+      bridges.add(bridge);
+      void bridge.then(() => bridges.delete(bridge));
+    });
   });
   await new Promise<void>((resolve, reject) => {
     front.once('error', reject);
@@ -50,12 +54,14 @@ export async function serveEmbeddedDb(pglite: PGlite, port: number, password = g
     async stop() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => front.close(() => resolve()));
+      // Each client's rollback, if it left a transaction open, runs before the caller closes PGlite.
+      await Promise.all(bridges);
     },
   };
 }
 
 /** Runs the handshake on one client; on success connects it to PGlite. */
-function authenticate(client: net.Socket, secret: ReturnType<typeof scramSecret>, pglite: PGlite, opts: BridgeOptions): void {
+function authenticate(client: net.Socket, secret: ReturnType<typeof scramSecret>, pglite: PGlite, opts: BridgeOptions, bridged: (bridge: Promise<void>) => void): void {
   const handshake = new ScramHandshake(secret, USER);
   let buf = Buffer.alloc(0);
   const timer = setTimeout(() => client.destroy(), AUTH_TIMEOUT_MS);
@@ -77,7 +83,7 @@ function authenticate(client: net.Socket, secret: ReturnType<typeof scramSecret>
         clearTimeout(timer);
         client.off('data', onData);
         client.pause();
-        bridgeToPglite(client, pglite, Buffer.concat([out.startup, buf]), opts);
+        bridged(bridgeToPglite(client, pglite, Buffer.concat([out.startup, buf]), opts));
         return;
       }
     }

@@ -160,4 +160,20 @@ describe('serveEmbeddedDb with concurrent clients', () => {
       await b.end();
     }
   });
+
+  it('stops only once what its clients left open is rolled back, so PGlite can close next', async () => {
+    const second = await serveEmbeddedDb(pglite, await freePort(), 'pw2');
+    const c = postgres(second.url, { max: 1, prepare: false, onnotice: () => {}, connect_timeout: 5 });
+    try {
+      const reserved = await c.reserve();
+      await reserved`begin`;
+      await reserved`insert into items values (4, 'at stop')`;
+      expect(pglite.isInTransaction()).toBe(true);
+      await second.stop();
+      expect(pglite.isInTransaction()).toBe(false);
+      expect((await pglite.query<{ n: number }>('select count(*)::int as n from items where id = 4')).rows[0].n).toBe(0);
+    } finally {
+      await c.end({ timeout: 0 });
+    }
+  });
 });
