@@ -183,8 +183,11 @@ function boost(
   // values, each on a chunk of rows (per-row work, so the same numbers for any thread count). Those arrays
   // must then be shared.
   const rowThreads = pool && K === 1 && loss.rowKernel ? pool : null;
-  const raw = rowThreads ? new Float64Array(new SharedArrayBuffer(nTrain * 8)) : new Float64Array(nTrain * K);
-  const yRows = rowThreads && !(yTrain.buffer instanceof SharedArrayBuffer) ? sharedCopy(yTrain) : yTrain;
+  // Binary log loss's gradients in WebAssembly (~20% faster than the JavaScript loop, the same numbers): the
+  // predictions and the labels (as bytes) in the arena.
+  const labels = arena && K === 1 && loss.rowKernel === 'binomial' ? labelBytes(arena, yTrain) : null;
+  const raw = labels ? arena!.float64(nTrain) : rowThreads ? new Float64Array(new SharedArrayBuffer(nTrain * 8)) : new Float64Array(nTrain * K);
+  const yRows = labels ?? (rowThreads && !(yTrain.buffer instanceof SharedArrayBuffer) ? sharedCopy(yTrain) : yTrain);
   for (let i = 0; i < nTrain; i++) raw.set(baseline, i * K);
   const rawVal = new Float64Array(nVal * K);
   for (let i = 0; i < nVal; i++) rawVal.set(baseline, i * K);
@@ -205,6 +208,7 @@ function boost(
   for (let iteration = 0; iteration < params.maxIter; iteration++) {
     // All K trees of an iteration fit the gradients at the iteration's start, as in sklearn.
     if (rowThreads) rowThreads.gradients(loss.rowKernel!, yRows, raw, ctx.orderedGrad, derived ? null : ctx.orderedHess);
+    else if (labels) ctx.kernels.binomialGradients(labels, raw, ctx.orderedGrad, null, 0, nTrain);
     else loss.gradients(yTrain, raw, grad, hess);
     for (let k = 0; k < K; k++) {
       const grown = growTree(ctx, grad[k], derived ? FROM_GRADIENT : loss.constantHessian ? null : hess[k], growerParams);
@@ -281,6 +285,14 @@ function addLeafValues(raw: Float64Array, idx: Int32Array, leafStart: Int32Array
     if (K === 1) for (let i = leafStart[leaf]; i < end; i++) raw[idx[i]] += v;
     else for (let i = leafStart[leaf]; i < end; i++) raw[idx[i] * K + k] += v;
   }
+}
+
+/** Binary labels as bytes in the arena, or null when one is not 0 or 1 (then the JavaScript gradients run). */
+function labelBytes(arena: KernelArena, y: Float64Array): Uint8Array | null {
+  for (let i = 0; i < y.length; i++) if (y[i] !== 0 && y[i] !== 1) return null;
+  const out = arena.uint8(y.length);
+  for (let i = 0; i < y.length; i++) out[i] = y[i];
+  return out;
 }
 
 function sharedCopy(a: Float64Array): Float64Array {

@@ -16,7 +16,7 @@ import os from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { featureGroups, featureUnits, histogramLength, type HistogramLayout } from '../tree/histogram';
 import type { HistogramBuilder } from '../tree/grower';
-import { addLeafValues, binomialGradients, sampleThresholds, squaredGradients, type HessianKind, type Kernels, type PartitionArrays, type SplitRule } from '../tree/kernels.js';
+import { addLeafValues, rowKernels, sampleThresholds, squaredGradients, type HessianKind, type Kernels, type PartitionArrays, type SplitRule } from '../tree/kernels.js';
 import type { BinMapper as Mapper } from '../tree/binning';
 import type { KernelArena, KernelMemory } from '../tree/wasmKernels.js';
 import { FINISHED, MAX_UNITS, openUnits, rowUnit, runUnits, unitStart } from './workUnits.js';
@@ -55,7 +55,7 @@ export type HelperCommand =
   | ({ op: 'split'; rule: SplitRule; start: number; end: number } & Units)
   /** leftDest[u], rightDest[u]: where unit u's lefts and rights go (its left count is results[u]). */
   | ({ op: 'place'; hasHess: boolean; start: number; end: number; leftDest: Int32Array; rightDest: Int32Array } & Units)
-  | ({ op: 'gradients'; kernel: 'binomial' | 'squared'; y: Float64Array; raw: Float64Array; g: Float32Array; h: Float32Array | null } & Units)
+  | ({ op: 'gradients'; kernel: 'binomial' | 'squared'; y: Float64Array | Uint8Array; raw: Float64Array; g: Float32Array; h: Float32Array | null } & Units)
   | ({ op: 'leaves'; raw: Float64Array; idx: Int32Array; leafStart: Int32Array; leafEnd: Int32Array; leafValue: Float64Array } & Units)
   /** The fit is over: drop the attached arrays, so a helper kept for the next fit holds no memory. */
   | { op: 'release' }
@@ -297,15 +297,18 @@ export class TrainThreads implements HistogramBuilder {
     return totalLeft;
   }
 
-  /** Gradients (and hessians) of rows 0..n, in row units across the threads (arrays in shared memory). */
-  gradients(kernel: 'binomial' | 'squared', y: Float64Array, raw: Float64Array, g: Float32Array, h: Float32Array | null): void {
+  /**
+   * Gradients (and hessians) of rows 0..n, in row units across the threads (arrays in shared memory; with
+   * the WebAssembly kernels, binomial's in the arena and the labels as bytes).
+   */
+  gradients(kernel: 'binomial' | 'squared', y: Float64Array | Uint8Array, raw: Float64Array, g: Float32Array, h: Float32Array | null): void {
     const n = y.length;
     this.shareRows(
       this.rowUnits(n),
       0,
       n,
       (u) => ({ op: 'gradients', kernel, y, raw, g, h, ...u }),
-      (_u, from, to) => (kernel === 'binomial' ? binomialGradients(y, raw, g, h, from, to) : squaredGradients(y, raw, g, from, to)),
+      (_u, from, to) => (kernel === 'binomial' ? rowKernels(this.kernels!, y).binomialGradients(y, raw, g, h, from, to) : squaredGradients(y as Float64Array, raw, g, from, to)),
     );
   }
 

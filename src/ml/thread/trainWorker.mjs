@@ -3,7 +3,7 @@
 // JavaScript, so the thread starts without a TypeScript loader; its loop blocks the thread, so it reacts to
 // nothing but commands; between fits it sleeps as a spare (see trainThreads.ts) until its thread ends.
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { addLeafValues, binomialGradients, binRows, buildHistogram, hessiansOf, jsKernels, logisticBlock, sampleThresholds, squaredGradients } from '../tree/kernels.js';
+import { addLeafValues, binRows, buildHistogram, hessiansOf, jsKernels, logisticBlock, rowKernels, sampleThresholds, squaredGradients } from '../tree/kernels.js';
 import { wasmKernels } from '../tree/wasmKernels.js';
 import { rowUnit, runUnits } from './workUnits.js';
 
@@ -44,7 +44,7 @@ function execute(c) {
       return;
     }
     case 'gradients':
-      if (c.kernel === 'binomial') shareRows(c, 0, c.y.length, (_u, from, to) => binomialGradients(c.y, c.raw, c.g, c.h, from, to));
+      if (c.kernel === 'binomial') shareRows(c, 0, c.y.length, (_u, from, to) => rowKernels(attached.kernels, c.y).binomialGradients(c.y, c.raw, c.g, c.h, from, to));
       else shareRows(c, 0, c.y.length, (_u, from, to) => squaredGradients(c.y, c.raw, c.g, from, to));
       return;
     case 'leaves':

@@ -45,6 +45,8 @@ export interface Kernels {
   loops: HistogramLoops;
   splitChunk: typeof splitChunk;
   placeChunk: typeof placeChunk;
+  /** WebAssembly's takes every array in its memory and the labels as bytes (a Uint8Array of 0 and 1). */
+  binomialGradients: typeof binomialGradients;
 }
 export declare const jsKernels: Kernels;
 /**
@@ -57,6 +59,8 @@ export declare function featureGroups(nFeatures: number, parts: number): Int32Ar
  * columns): feature f's go to out[f * maxBins ..], their number to counts[f] (see binning.ts).
  */
 export declare function sampleThresholds(data: Float64Array, p: number, sample: Int32Array, maxBins: number, firstFeature: number, endFeature: number, out: Float64Array, counts: Int32Array): void;
+/** Sorts NaN-free doubles in place into TypedArray.prototype.sort's order (a radix sort); returns them. */
+export declare function sortDoubles(a: Float64Array): Float64Array;
 /**
  * Thresholds for one sorted, NaN-free column: midpoints between distinct values when there are few,
  * otherwise the (maxBins-1) inner quantiles with numpy's "averaged_inverted_cdf" rule, as sklearn does.
@@ -103,7 +107,11 @@ export declare function placeChunk(a: PartitionArrays, hasHess: boolean, cs: num
  * weights, then the intercept at w[p]): adds the gradient into out[0..p], returns the loss sum.
  */
 /** Binary log-loss gradients and hessians of rows [start, end) (the arithmetic of boost-loss.ts's binomial). */
-export declare function binomialGradients(y: Float64Array, raw: Float64Array, g: Float32Array, h: Float32Array | null, start: number, end: number): void;
+export declare function binomialGradients(y: Float64Array | Uint8Array, raw: Float64Array, g: Float32Array, h: Float32Array | null, start: number, end: number): void;
+/** The kernels whose binomialGradients takes these labels: bytes are in the arena (`kernels`), doubles are not (jsKernels). */
+export declare function rowKernels(kernels: Kernels, y: Float64Array | Uint8Array): Kernels;
+/** 2^(j/32) for j < 32, then 2^-i for i < 1023: expNonPositive's tables, for the WebAssembly binomialGradients. */
+export declare const EXP2_TABLES: Float64Array;
 /** Squared-error gradients raw - y of rows [start, end). */
 export declare function squaredGradients(y: Float64Array, raw: Float64Array, g: Float32Array, start: number, end: number): void;
 /** raw[idx[i]] += the value of the leaf (a range leafStart..leafEnd of positions) holding position i, for i in [cs, ce). */

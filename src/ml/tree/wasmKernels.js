@@ -7,11 +7,14 @@
 // gradients, histograms) are allocated in one shared WebAssembly.Memory, a KernelArena; helper threads
 // instantiate the module over the same memory and see the same bytes at the same addresses.
 import { readFileSync } from 'node:fs';
+import { EXP2_TABLES } from './kernels.js';
 
 const PAGE = 65536;
 /** wasm32 addresses: the memory can grow to 4 GiB; a fit that needs more uses the JavaScript loops. */
 const MAX_PAGES = 65536;
 const ALIGN = 64;
+/** Where every arena keeps kernels.js's exp tables (its first allocation). */
+const EXP2_AT = 0;
 
 let compiled = null;
 /** The compiled module, once per thread (~9 KB: compiling takes well under a millisecond). */
@@ -32,6 +35,8 @@ class KernelArena {
   constructor(memory) {
     this.memory = memory;
     this.top = 0;
+    // The gradients' exp tables at address 0, where the WebAssembly binomialGradients reads them.
+    this.float64(EXP2_TABLES.length).set(EXP2_TABLES);
   }
 
   /** Returns the byte offset of `bytes` fresh bytes, or -1 when the memory cannot grow that far. */
@@ -97,10 +102,12 @@ function wasmKernels(memory) {
   };
   const loops = {};
   for (const name of Object.keys(x)) {
-    if (name.startsWith('splitChunk') || name === 'placeChunk') continue;
+    if (!name.startsWith('accumulate') && !name.startsWith('twoBin4')) continue;
     loops[name] = loop(x[name], name.startsWith('accumulate8') ? 8 : name.startsWith('accumulate1') ? 1 : 4);
   }
   const { splitChunk: split, splitChunkConstant: splitConstant } = x;
+  // Labels as bytes (0 or 1); h null: no hessians (derived from the gradients where needed).
+  const binomialGradients = (y, raw, g, h, start, end) => x.binomialGradients(y.byteOffset, raw.byteOffset, g.byteOffset, h ? h.byteOffset : 0, EXP2_AT, start, end);
   const splitChunk = (a, r, cs, ce) =>
     (r.hasHess ? split : splitConstant)(
       col(a.binned, a.nRows, r.feature), r.bin, r.missingBin, r.missingLeft ? 1 : 0,
@@ -113,7 +120,7 @@ function wasmKernels(memory) {
       a.scratchIdx.byteOffset, a.scratchGrad.byteOffset, a.scratchHess.byteOffset,
       hasHess ? 1 : 0, cs, ce, nLeft, leftDest, rightDest,
     );
-  return { loops, splitChunk, placeChunk };
+  return { loops, splitChunk, placeChunk, binomialGradients };
 }
 
 export { KernelArena, wasmKernels };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { binRows, featureThresholds, fitBinMapper, identity } from '../../../src/ml/tree/binning';
 import { buildHistogram, histogramLayout, histogramLength, subtractHistogram } from '../../../src/ml/tree/histogram';
+import { sortDoubles } from '../../../src/ml/tree/kernels.js';
 import { emptySplit, findBestSplit } from '../../../src/ml/tree/split';
 import { matrix } from '../../../src/ml/matrix';
 import { createRng } from '../../../src/ml/random';
@@ -30,6 +31,37 @@ describe('binning', () => {
     // A value exactly on a threshold belongs to the lower bin, as in sklearn.
     const onEdge = binRows(matrix(1, 1, Float64Array.of(1.75)), identity(1), mapper);
     expect(onEdge[0]).toBe(1);
+  });
+
+  it('counts the thresholds below each value exactly, through the bucket table or the binary search', () => {
+    const rng = createRng(9);
+    const normal = Float64Array.from({ length: 254 }, () => rng.normal()).sort();
+    // A huge outlier crowds every other threshold into the first bucket: the binary search takes over.
+    const skewed = Float64Array.from([...normal.subarray(0, 100), 1e300]);
+    const thresholds = [normal, skewed, Float64Array.of(0.5), new Float64Array(0), Float64Array.of(-1, -1e-300, 0, 1e-300, 1)];
+    const mapper = { thresholds, nBinsNonMissing: Int32Array.from(thresholds, (t) => t.length + 1) };
+    const specials = [0, -0, Infinity, -Infinity, 1e300, -1e300, 5e-324, ...normal.subarray(0, 20), ...thresholds[4]];
+    const n = 3000;
+    const p = thresholds.length;
+    const X = matrix(n, p, Float64Array.from({ length: n * p }, (_, k) => (k < specials.length * p ? specials[Math.floor(k / p)] : rng.next() < 0.02 ? NaN : 3 * rng.normal())));
+    const bins = binRows(X, null, mapper);
+    for (let f = 0; f < p; f++) {
+      for (let i = 0; i < n; i++) {
+        const v = X.data[i * p + f];
+        const expected = Number.isNaN(v) ? mapper.nBinsNonMissing[f] : thresholds[f].filter((t) => t < v).length;
+        if (bins[f * n + i] !== expected) expect({ f, v, bin: bins[f * n + i] }).toEqual({ f, v, bin: expected });
+      }
+    }
+  });
+
+  it('sorts sampled values as TypedArray.prototype.sort does (-0 before 0, infinities at the ends)', () => {
+    const rng = createRng(5);
+    for (const n of [10, 5000]) {
+      const a = Float64Array.from({ length: n }, (_, i) => [0, -0, 5e-324, -5e-324, Infinity, -Infinity, 1e300, 7][i % 8] * (i % 16 < 8 ? 1 : -1) + (i % 5 === 0 ? rng.normal() : 0));
+      const expected = Array.from(a.slice().sort());
+      const sorted = Array.from(sortDoubles(a));
+      expect(sorted.map((v) => Object.is(v, -0) ? '-0' : v)).toEqual(expected.map((v) => Object.is(v, -0) ? '-0' : v));
+    }
   });
 });
 
