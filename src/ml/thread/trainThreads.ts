@@ -16,7 +16,7 @@ import os from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { featureGroups, featureUnits, histogramLength, type HistogramLayout } from '../tree/histogram';
 import type { HistogramBuilder } from '../tree/grower';
-import { addLeafValues, rowKernels, sampleThresholds, squaredGradients, type HessianKind, type Kernels, type PartitionArrays, type SplitRule } from '../tree/kernels.js';
+import { rowKernels, sampleThresholds, squaredGradients, type HessianKind, type Kernels, type PartitionArrays, type SplitRule } from '../tree/kernels.js';
 import type { BinMapper as Mapper } from '../tree/binning';
 import type { KernelArena, KernelMemory } from '../tree/wasmKernels.js';
 import { FINISHED, MAX_UNITS, openUnits, rowUnit, runUnits, unitStart } from './workUnits.js';
@@ -299,9 +299,10 @@ export class TrainThreads implements HistogramBuilder {
 
   /**
    * Gradients (and hessians) of rows 0..n, in row units across the threads (arrays in shared memory; with
-   * the WebAssembly kernels, binomial's in the arena and the labels as bytes).
+   * the WebAssembly kernels, binomial's in the arena and the labels as bytes). `meanwhile` runs here
+   * before this thread takes any unit (work that only reads raw, such as the loss, while helpers start).
    */
-  gradients(kernel: 'binomial' | 'squared', y: Float64Array | Uint8Array, raw: Float64Array, g: Float32Array, h: Float32Array | null): void {
+  gradients(kernel: 'binomial' | 'squared', y: Float64Array | Uint8Array, raw: Float64Array, g: Float32Array, h: Float32Array | null, meanwhile?: () => void): void {
     const n = y.length;
     this.shareRows(
       this.rowUnits(n),
@@ -309,10 +310,11 @@ export class TrainThreads implements HistogramBuilder {
       n,
       (u) => ({ op: 'gradients', kernel, y, raw, g, h, ...u }),
       (_u, from, to) => (kernel === 'binomial' ? rowKernels(this.kernels!, y).binomialGradients(y, raw, g, h, from, to) : squaredGradients(y as Float64Array, raw, g, from, to)),
+      meanwhile,
     );
   }
 
-  /** One tree's leaf values added to the training predictions, in units of positions across the threads. */
+  /** One tree's leaf values added to the training predictions, in units of positions across the threads (with the WebAssembly kernels, every array in the arena). */
   addLeafValues(raw: Float64Array, idx: Int32Array, leafStart: Int32Array, leafEnd: Int32Array, leafValue: Float64Array): void {
     const n = idx.length;
     this.shareRows(
@@ -320,7 +322,7 @@ export class TrainThreads implements HistogramBuilder {
       0,
       n,
       (u) => ({ op: 'leaves', raw, idx, leafStart, leafEnd, leafValue, ...u }),
-      (_u, from, to) => addLeafValues(raw, idx, leafStart, leafEnd, leafValue, from, to),
+      (_u, from, to) => this.kernels!.addLeafValues(raw, idx, leafStart, leafEnd, leafValue, from, to),
     );
   }
 
@@ -377,11 +379,12 @@ export class TrainThreads implements HistogramBuilder {
    * helper that is slow to wake (its core busy with another process) is not waited for: it finds nothing
    * left to claim. Which thread runs a unit never changes its result, so the trees stay the same.
    */
-  private share(units: number, command: (u: Units) => HelperCommand, unit: (u: number) => void): void {
+  private share(units: number, command: (u: Units) => HelperCommand, unit: (u: number) => void, meanwhile?: () => void): void {
     const { words } = this;
     const epoch = ++this.epoch;
     openUnits(words, epoch);
     for (const h of this.helpers) post(h, command({ epoch, units }));
+    meanwhile?.();
     runUnits(words, epoch, units, unit);
     for (let spin = 0; spin < SPIN && Atomics.load(words, FINISHED) !== units; spin++);
     for (;;) {
@@ -393,8 +396,15 @@ export class TrainThreads implements HistogramBuilder {
   }
 
   /** share over rows start..end cut into `units` equal ranges: `rows(u, from, to)` for the units claimed here. */
-  private shareRows(units: number, start: number, end: number, command: (u: Units) => HelperCommand, rows: (u: number, from: number, to: number) => void): void {
-    this.share(units, command, rowUnit(start, end, units, rows));
+  private shareRows(
+    units: number,
+    start: number,
+    end: number,
+    command: (u: Units) => HelperCommand,
+    rows: (u: number, from: number, to: number) => void,
+    meanwhile?: () => void,
+  ): void {
+    this.share(units, command, rowUnit(start, end, units, rows), meanwhile);
   }
 
   /** Throws (ending every helper) when one has failed: its work will never be done. */

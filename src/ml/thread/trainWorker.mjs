@@ -3,7 +3,7 @@
 // JavaScript, so the thread starts without a TypeScript loader; its loop blocks the thread, so it reacts to
 // nothing but commands; between fits it sleeps as a spare (see trainThreads.ts) until its thread ends.
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { addLeafValues, binRows, buildHistogram, hessiansOf, jsKernels, logisticBlock, rowKernels, sampleThresholds, squaredGradients } from '../tree/kernels.js';
+import { binRows, buildHistogram, hessiansOf, jsKernels, logisticBlock, rowKernels, sampleThresholds, squaredGradients } from '../tree/kernels.js';
 import { wasmKernels } from '../tree/wasmKernels.js';
 import { rowUnit, runUnits } from './workUnits.js';
 
@@ -48,7 +48,7 @@ function execute(c) {
       else shareRows(c, 0, c.y.length, (_u, from, to) => squaredGradients(c.y, c.raw, c.g, from, to));
       return;
     case 'leaves':
-      shareRows(c, 0, c.idx.length, (_u, from, to) => addLeafValues(c.raw, c.idx, c.leafStart, c.leafEnd, c.leafValue, from, to));
+      shareRows(c, 0, c.idx.length, (_u, from, to) => attached.kernels.addLeafValues(c.raw, c.idx, c.leafStart, c.leafEnd, c.leafValue, from, to));
       return;
     case 'release':
       attached = null;

@@ -47,6 +47,8 @@ export interface Kernels {
   placeChunk: typeof placeChunk;
   /** WebAssembly's takes every array in its memory and the labels as bytes (a Uint8Array of 0 and 1). */
   binomialGradients: typeof binomialGradients;
+  /** WebAssembly's takes every array (the leaves' too) in its memory. */
+  addLeafValues: typeof addLeafValues;
 }
 export declare const jsKernels: Kernels;
 /**

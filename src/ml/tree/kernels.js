@@ -590,7 +590,7 @@ const jsHistogramLoops = {
   twoBin4, twoBin4Root, twoBin4Constant, twoBin4RootConstant,
 };
 // The kernels a fit runs with when there is no WebAssembly arena (see wasmKernels.js for the other set).
-const jsKernels = { loops: jsHistogramLoops, splitChunk, placeChunk, binomialGradients };
+const jsKernels = { loops: jsHistogramLoops, splitChunk, placeChunk, binomialGradients, addLeafValues };
 // Bin thresholds of features [firstFeature, endFeature) from the sampled rows `sample` of row-major X (p
 // columns): feature f's thresholds go to out[f * maxBins ..], their number to counts[f]. Columns are
 // gathered GATHER_COLUMNS at a time, in one pass over the sampled rows each: X is row-major, so a pass per

@@ -120,7 +120,9 @@ function wasmKernels(memory) {
       a.scratchIdx.byteOffset, a.scratchGrad.byteOffset, a.scratchHess.byteOffset,
       hasHess ? 1 : 0, cs, ce, nLeft, leftDest, rightDest,
     );
-  return { loops, splitChunk, placeChunk, binomialGradients };
+  const addLeafValues = (raw, idx, leafStart, leafEnd, leafValue, cs, ce) =>
+    x.addLeafValues(raw.byteOffset, idx.byteOffset, leafStart.byteOffset, leafEnd.byteOffset, leafValue.byteOffset, leafValue.length, cs, ce);
+  return { loops, splitChunk, placeChunk, binomialGradients, addLeafValues };
 }
 
 export { KernelArena, wasmKernels };
