@@ -61,8 +61,6 @@ export declare function featureGroups(nFeatures: number, parts: number): Int32Ar
  * columns): feature f's go to out[f * maxBins ..], their number to counts[f] (see binning.ts).
  */
 export declare function sampleThresholds(data: Float64Array, p: number, sample: Int32Array, maxBins: number, firstFeature: number, endFeature: number, out: Float64Array, counts: Int32Array): void;
-/** Sorts NaN-free doubles in place into TypedArray.prototype.sort's order (a radix sort); returns them. */
-export declare function sortDoubles(a: Float64Array): Float64Array;
 /**
  * Thresholds for one sorted, NaN-free column: midpoints between distinct values when there are few,
  * otherwise the (maxBins-1) inner quantiles with numpy's "averaged_inverted_cdf" rule, as sklearn does.
