@@ -54,8 +54,9 @@ export function bridgeToPglite(client: net.Socket, pglite: PGlite, first: Buffer
   };
 
   const fail = (code: string, message: string) => {
+    // end(), not destroy(): the error must reach the client before the socket closes.
     if (client.writable) client.end(errorResponse(code, message));
-    close();
+    close(false);
   };
 
   /** Splits complete messages off the inbox; the first is the startup message, which has no type byte. */
@@ -121,12 +122,12 @@ export function bridgeToPglite(client: net.Socket, pglite: PGlite, first: Buffer
     }
   };
 
-  const close = () => {
+  const close = (destroy = true) => {
     if (closed) return;
     closed = true;
     clearTimeout(idleTimer);
     queue.length = 0;
-    client.destroy();
+    if (destroy) client.destroy();
     if (!running) void finish();
   };
 
@@ -134,8 +135,8 @@ export function bridgeToPglite(client: net.Socket, pglite: PGlite, first: Buffer
     inbox = inbox.length === 0 ? chunk : Buffer.concat([inbox, chunk]);
     if (frame(false)) void pump();
   });
-  client.on('error', close);
-  client.on('close', close);
+  client.on('error', () => close());
+  client.on('close', () => close());
   client.setNoDelay(true);
   inbox = first;
   if (frame(true)) void pump();
