@@ -1,5 +1,5 @@
 /**
- * Ingest benchmark: Bosun's readTable (streamed read + type inference) and profile (tableStats) of the seeded
+ * Ingest benchmark: Bosun's readTable (streamed read + type inference) and profile (tableStatsThreaded: tableStats with the numeric columns shared across the cores) of the seeded
  * 1M-row synthetic CSV (bench/synthetic.ts, ~400 MB), against DuckDB on the same file in the same run:
  * read_csv materialized (CREATE TABLE AS) and read_csv + SUMMARIZE (bench/ingest_duckdb.py, in the bench venv).
  * Each Bosun repetition runs in a fresh child process, so its peak RSS is the ingest's alone; it is compared with
@@ -19,7 +19,7 @@ export interface IngestBenchResult {
   rows: number;
   columns: number;
   fileMb: number;
-  /** Bosun, median seconds: readTable, tableStats, and both. */
+  /** Bosun, median seconds: readTable, tableStatsThreaded, and both. */
   readSeconds: number;
   profileSeconds: number;
   totalSeconds: number;
@@ -101,12 +101,12 @@ export async function runIngestBench(o: { rows?: number; repeats?: number } = {}
 /** The measured child: what the ingest stage does with a file, minus storing it. */
 async function child(file: string): Promise<void> {
   const { readTable } = await import('../src/data/read');
-  const { tableStats } = await import('../src/data/stats');
+  const { tableStatsThreaded } = await import('../src/data/stats-parallel');
   const { isFloatColumn } = await import('../src/data/table');
   const t0 = performance.now();
   const table = await readTable(createReadStream(file, { highWaterMark: 1 << 20 }), { fileName: path.basename(file), expectedBytes: statSync(file).size });
   const t1 = performance.now();
-  const stats = tableStats(table);
+  const stats = await tableStatsThreaded(table);
   const t2 = performance.now();
   if (stats.columns.length !== table.columns.length) throw new Error('profile lost columns');
   const rawBytes = table.columns.reduce((s, c) => s + (isFloatColumn(c) ? c.values.byteLength : c.codes.byteLength), 0);

@@ -20,26 +20,15 @@
  * parse to its end (cut inside a record) makes it give up threads and read the rest of the stream itself. Files
  * whose records end with a lone CR (classic Mac) are read on one thread: a CR there may also be data.
  */
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ColumnChunk, ColumnStart } from './column-builder';
 import type { CsvReader } from './csv-reader';
 import { stripBom } from './csv-reader';
+import { tsWorkerSource } from './ts-thread';
 import { RD_CRLF, RD_LF, type RecordDelimiter } from './csv-tokenizer';
 import type { BuildOptions } from './table-builder';
 import type { Table } from './table';
-
-/**
- * A thread loads the parser through tsx's CommonJS hook, which transpiles in the thread itself: the ESM hook
- * (module.register) would start a loader thread per worker as well, ~45 MB of RSS each instead of ~20.
- */
-function bootScript(): string {
-  const tsx = createRequire(import.meta.url).resolve('tsx/cjs/api');
-  const entry = fileURLToPath(new URL('./csv-worker.ts', import.meta.url));
-  return `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(entry)});`;
-}
 
 /** Bytes of records per chunk sent to a thread. */
 export const DEFAULT_BLOCK_BYTES = 2 << 20;
@@ -344,7 +333,7 @@ class ChunkPool {
 
   constructor(n: number, onReady: () => void) {
     for (let i = 0; i < n; i++) {
-      const worker = new Worker(bootScript(), { eval: true, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+      const worker = new Worker(tsWorkerSource(new URL('./csv-worker.ts', import.meta.url)), { eval: true, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
       const t: Thread = { worker, ready: false, dead: false, waiting: new Map() };
       worker.on('message', (m: ChunkResult | { ready: true }) => {
         if ('ready' in m) {

@@ -53,16 +53,16 @@ export interface StatsOptions {
 
 export function tableStats(table: Table, opts: StatsOptions = {}): TableStats {
   // One set of sort buffers for every column, so profiling a wide table needs two columns' worth of scratch.
-  const scratch = new Scratch();
+  const scratch = new StatsScratch();
   return { nrows: table.nrows, columns: table.columns.map((c) => columnStats(c, opts, scratch)) };
 }
 
-export function columnStats(column: Column, opts: StatsOptions = {}, scratch = new Scratch()): ColumnStats {
+export function columnStats(column: Column, opts: StatsOptions = {}, scratch = new StatsScratch()): ColumnStats {
   return isFloatColumn(column) ? floatStats(column.name, column.type, column.values, opts, scratch) : codedStats(column.name, column.type, column.codes, column.levels, opts);
 }
 
 /** Reusable buffers: the finite values of a column (sorted in place) and the radix sort's second buffer. */
-class Scratch {
+export class StatsScratch {
   private finite = new Float64Array(0);
   private sort = new Uint32Array(0);
 
@@ -77,7 +77,7 @@ class Scratch {
   }
 }
 
-function floatStats(name: string, type: ColumnType, values: Float64Array, opts: StatsOptions, scratch: Scratch): ColumnStats {
+function floatStats(name: string, type: ColumnType, values: Float64Array, opts: StatsOptions, scratch: StatsScratch): ColumnStats {
   const n = values.length;
   const finite = scratch.values(n);
   let k = 0;

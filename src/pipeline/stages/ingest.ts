@@ -4,7 +4,7 @@ import { encodeTable } from '../../data/codec';
 import { DataError } from '../../data/errors';
 import { readTable } from '../../data/read';
 import { schemaOf, type Schema } from '../../data/schema';
-import { tableStats } from '../../data/stats';
+import { tableStatsThreaded } from '../../data/stats-parallel';
 import { datasets, datasetVersions } from '../../db/schema';
 import type { IngestResult, StepContext } from '../../contract/types';
 import { hashOf } from '../canonical';
@@ -52,7 +52,7 @@ async function ingestOpened(deps: StageDeps, ctx: StepContext, spec: PipelineSpe
     }
     if (views) table = buildTrainingTable(table, spec.featureViews!, views, spec.target).table;
     const schema: Schema = schemaOf(table);
-    const stats = tableStats(table);
+    const stats = await tableStatsThreaded(table);
     const ref = await deps.store.put(encodeTable(table));
     await indexArtifact(deps.db, ref, 'dataset', 'application/x-bosun-table');
 

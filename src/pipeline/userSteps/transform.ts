@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import { decodeTable, encodeTable } from '../../data/codec';
 import { schemaOf } from '../../data/schema';
-import { tableStats } from '../../data/stats';
+import { tableStatsThreaded } from '../../data/stats-parallel';
 import type { Table } from '../../data/table';
 import { datasets, datasetVersions } from '../../db/schema';
 import type { StepLayout, StepRuntime, UserStepOutcome, UserStepPlan } from '../../contract/steps';
@@ -71,13 +71,14 @@ export async function adoptTable(
   const ref = await deps.store.put(encodeTable(table));
   await indexArtifact(deps.db, ref, 'dataset', 'application/x-bosun-table');
   const source = await derivedSource(deps, ctx, plan, input);
+  const statistics = await tableStatsThreaded(table);
   const version = await deps.db.transaction(async (tx) => {
     await tx.insert(datasets).values({ source }).onConflictDoNothing();
     const [ds] = await tx.select().from(datasets).where(eq(datasets.source, source));
     // A derived version is named by its own content: the same output from edited code is the same version.
     await tx
       .insert(datasetVersions)
-      .values({ datasetId: ds.id, contentHash: ref.hash, tableHash: ref.hash, rows: table.nrows, schema: schemaOf(table), statistics: tableStats(table) })
+      .values({ datasetId: ds.id, contentHash: ref.hash, tableHash: ref.hash, rows: table.nrows, schema: schemaOf(table), statistics })
       .onConflictDoNothing();
     const [v] = await tx.select().from(datasetVersions).where(and(eq(datasetVersions.datasetId, ds.id), eq(datasetVersions.contentHash, ref.hash)));
     return v;

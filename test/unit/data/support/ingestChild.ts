@@ -6,11 +6,11 @@ import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { readTable } from '../../../../src/data/read';
-import { tableStats } from '../../../../src/data/stats';
+import { tableStatsThreaded } from '../../../../src/data/stats-parallel';
 
 const file = process.argv[2];
 const table = await readTable(createReadStream(file, { highWaterMark: 1 << 20 }), { fileName: path.basename(file), expectedBytes: statSync(file).size });
-const stats = tableStats(table);
+const stats = await tableStatsThreaded(table); // as the ingest stage profiles
 console.log(
   JSON.stringify({
     rows: table.nrows,
