@@ -38,11 +38,18 @@ export class ArrayPool {
   }
 }
 
+/** A column of the frame, and whether a step has named or produced it. */
+interface Slot {
+  col: Column;
+  touched: boolean;
+}
+
 export class Frame {
   private readonly order: string[] = [];
-  private readonly byName = new Map<string, Column>();
+  // One map from name to a mutable slot: a step rewriting a column in place costs one lookup, not a map and a set
+  // update (on the serving path that is per column per step of every batch).
+  private readonly byName = new Map<string, Slot>();
   private readonly owned = new Set<Float64Array>();
-  private readonly touchedNames = new Set<string>();
 
   constructor(
     readonly nrows: number,
@@ -59,7 +66,7 @@ export class Frame {
     const frame = new Frame(nrows, pool);
     for (const col of columns) {
       frame.order.push(col.name);
-      frame.byName.set(col.name, col);
+      frame.byName.set(col.name, { col, touched: false });
     }
     return frame;
   }
@@ -74,11 +81,11 @@ export class Frame {
 
   /** Whether a step has named or produced this column (columns only carried along are not touched). */
   touched(name: string): boolean {
-    return this.touchedNames.has(name);
+    return this.byName.get(name)?.touched ?? false;
   }
 
   column(name: string, op: FeatureOp, ctx: StepContext, opts?: KindOptions): Column {
-    const col = this.byName.get(name);
+    const col = this.byName.get(name)?.col;
     if (!col) throw new Error(`${ctx.where}: column "${name}" does not exist at this step${suggestion(name, this.order)}`);
     const problem = kindProblem(op, name, col.type, opts);
     if (problem) throw new Error(`${ctx.where}: ${problem}`);
@@ -122,22 +129,21 @@ export class Frame {
 
   /** Replaces column `name` with `cols` at the same position (none removes it, several expand it). */
   replace(name: string, cols: Column[], where = 'features'): void {
-    if (cols.length === 1 && cols[0].name === name && this.byName.has(name)) {
+    const slot = cols.length === 1 && cols[0].name === name ? this.byName.get(name) : undefined;
+    if (slot) {
       // A step rewriting a column in place (impute, scale, clip...): the order does not change. The common case, and
       // on the serving path once per column per request, so it skips the search through the order.
-      this.byName.set(name, cols[0]);
-      this.touchedNames.add(name);
+      slot.col = cols[0];
+      slot.touched = true;
       return;
     }
     const at = this.order.indexOf(name);
     if (at < 0) throw new Error(`internal: replace of unknown column "${name}"`);
     this.byName.delete(name);
-    this.touchedNames.delete(name);
     const names = cols.map((c) => c.name);
     for (const c of cols) {
       if (this.byName.has(c.name)) throw new Error(`${where}: would create column "${c.name}", but a column with that name already exists; rename or drop it first`);
-      this.byName.set(c.name, c);
-      this.touchedNames.add(c.name);
+      this.byName.set(c.name, { col: c, touched: true });
     }
     this.order.splice(at, 1, ...names);
   }
@@ -146,8 +152,7 @@ export class Frame {
   append(col: Column, where: string): void {
     if (this.byName.has(col.name)) throw new Error(`${where}: column "${col.name}" already exists; pick another name`);
     this.order.push(col.name);
-    this.byName.set(col.name, col);
-    this.touchedNames.add(col.name);
+    this.byName.set(col.name, { col, touched: true });
   }
 
   remove(name: string): void {
@@ -157,7 +162,7 @@ export class Frame {
   /** The named columns, for the output matrix. */
   floats(names: readonly string[]): FloatColumn[] {
     return names.map((n) => {
-      const col = this.byName.get(n);
+      const col = this.byName.get(n)?.col;
       if (!col) throw new Error(`output column "${n}" was not produced; the fitted features are inconsistent (refit them)`);
       if (!isFloatColumn(col)) throw new Error(`output column "${n}" is ${col.type}; only numeric columns can reach the model`);
       return col;
@@ -167,9 +172,11 @@ export class Frame {
 
 /** The table's columns named by `inputs`, checked for presence, type and length. */
 export function resolveInputs(table: Table, inputs: readonly { name: string; type: ColumnType }[], where: string): Column[] {
-  const byName = new Map(table.columns.map((c) => [c.name, c]));
-  return inputs.map((input) => {
-    const col = byName.get(input.name);
+  // Serving's tables hold exactly the inputs, in order (instanceReader.ts): found by position, no map per batch.
+  const aligned = table.columns.length === inputs.length && inputs.every((input, j) => table.columns[j].name === input.name);
+  const byName = aligned ? null : new Map(table.columns.map((c) => [c.name, c]));
+  return inputs.map((input, j) => {
+    const col = byName ? byName.get(input.name) : table.columns[j];
     if (!col) {
       const available = table.columns.map((c) => c.name);
       throw new Error(`${where}: the table has no column "${input.name}" (${input.type}), which the features were fitted on${suggestion(input.name, available)}`);

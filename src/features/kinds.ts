@@ -5,14 +5,12 @@
 import type { ColumnType } from '../data/table';
 import type { FeatureOp, ImputeStrategy } from './spec';
 
-const FLOAT_KINDS: readonly ColumnType[] = ['numeric', 'boolean'];
-const CODED_KINDS: readonly ColumnType[] = ['categorical', 'text'];
-
+// Plain comparisons, not a list lookup: serving asks once per column per step of every batch.
 export function isNumericKind(kind: ColumnType): boolean {
-  return FLOAT_KINDS.includes(kind);
+  return kind === 'numeric' || kind === 'boolean';
 }
 export function isCodedKind(kind: ColumnType): boolean {
-  return CODED_KINDS.includes(kind);
+  return kind === 'categorical' || kind === 'text';
 }
 
 function article(kind: ColumnType): string {

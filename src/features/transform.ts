@@ -11,8 +11,9 @@ export function runSteps(fitted: FittedFeatures, table: Table, label: RowLabel, 
   return runOnColumns(fitted, resolveInputs(table, fitted.inputSchema, where), table.nrows, label);
 }
 
-function runOnColumns(fitted: FittedFeatures, inputs: readonly Column[], nrows: number, label: RowLabel, pool?: ArrayPool): Frame {
+function runOnColumns(fitted: FittedFeatures, inputs: readonly Column[], nrows: number, label: RowLabel, pool?: ArrayPool, ownInputs = false): Frame {
   const frame = Frame.fromColumns(inputs, nrows, pool);
+  if (ownInputs) for (const c of inputs) if (isFloatColumn(c)) frame.adopt(c.values);
   fitted.steps.forEach((step, i) => applyStep(step, frame, { where: `steps[${i}].${step.op}`, label }));
   return frame;
 }
@@ -65,12 +66,21 @@ function writeRows(cols: readonly FloatColumn[], nrows: number, data: Float64Arr
   }
 }
 
+export interface ApplyOptions {
+  /**
+   * The table is the caller's scratch (serving's table of one batch, read for this call alone): steps may write
+   * their results over its numeric arrays instead of allocating new ones. On a batch of one instance, allocating an
+   * array per column per step was a third of the transform's cost.
+   */
+  consumeTable?: boolean;
+}
+
 /**
  * Every fitted step is row-wise, so the table is transformed in chunks of rows written straight into their slice of
  * the matrix. Besides keeping the working set in cache, this avoids allocating (and page-faulting) a full-length
  * array for each intermediate column, which costs more than the arithmetic on large tables.
  */
-export function applyFeatures(fitted: FittedFeatures, table: Table, label: RowLabel, where: string): Matrix {
+export function applyFeatures(fitted: FittedFeatures, table: Table, label: RowLabel, where: string, opts: ApplyOptions = {}): Matrix {
   const inputs = resolveInputs(table, fitted.inputSchema, where);
   const n = table.nrows;
   const k = fitted.outputNames.length;
@@ -78,8 +88,10 @@ export function applyFeatures(fitted: FittedFeatures, table: Table, label: RowLa
   const pool = new ArrayPool();
   for (let start = 0; start === 0 || start < n; start += CHUNK_ROWS) {
     const end = Math.min(start + CHUNK_ROWS, n);
-    const chunk = start === 0 && end === n ? inputs : inputs.map((c) => sliceColumn(c, start, end));
-    const frame = runOnColumns(fitted, chunk, end - start, (row, column) => label(row + start, column), pool);
+    const whole = start === 0 && end === n;
+    const chunk = whole ? inputs : inputs.map((c) => sliceColumn(c, start, end));
+    // Only a table transformed in one chunk may be written over: a chunk's arrays go back to the pool for the next.
+    const frame = runOnColumns(fitted, chunk, end - start, (row, column) => label(row + start, column), pool, whole && opts.consumeTable === true);
     writeRows(frame.floats(fitted.outputNames), end - start, data.subarray(start * k, end * k));
     frame.release();
   }

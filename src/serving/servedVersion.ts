@@ -94,9 +94,10 @@ export class ServedVersion implements BatchScorer {
   /**
    * The table's rows through the fitted features and the model: rows x k probabilities, or rows values. Throws an
    * Error whose message starts with `instances[` for input only the transform can refuse (an unseen category).
+   * The table is consumed (its arrays may be overwritten): it is one read() of a batch, made for this call.
    */
   scoreTable(table: Table): Float64Array {
-    return this.model.predict(applyFeatures(this.features, table, instancePath, 'instances'));
+    return this.model.predict(applyFeatures(this.features, table, instancePath, 'instances', { consumeTable: true }));
   }
 
   /** read + scoreTable, synchronously and unbatched. */

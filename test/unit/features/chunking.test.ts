@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitFeatures, parseFeaturesSpec, transformTable } from '../../../src/features';
 import { tableRowLabel } from '../../../src/features/frame';
-import { runSteps } from '../../../src/features/transform';
+import { applyFeatures, runSteps } from '../../../src/features/transform';
 import { cat, date, num, table } from './helpers';
 
 // transformTable works in chunks of 16,384 rows; these tables span several chunks and end in a partial one.
@@ -34,6 +34,25 @@ describe('chunked transform', () => {
     for (let i = 0; i < N; i++) for (let j = 0; j < cols.length; j++) expected[i * cols.length + j] = cols[j][i];
     expect(m.rows).toBe(N);
     expect(Buffer.from(m.data.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+  });
+
+  it('consumeTable: the same matrix, written over the table only when it is transformed in one chunk', () => {
+    const spec = parseFeaturesSpec([{ impute: 'x', addIndicator: true }, { derive: 'x2', expr: 'x * x / 100' }, { standardize: ['x', 'x2'] }, { onehot: 'c', maxCategories: 10 }]);
+    const fitted = fitFeatures(spec, big);
+    const copy = (t: typeof big) => ({ nrows: t.nrows, columns: t.columns.map((c) => ('values' in c ? { ...c, values: c.values.slice() } : { ...c, codes: c.codes.slice() })) });
+    const bytes = (t: typeof big) => t.columns.map((c) => Buffer.from(('values' in c ? c.values : c.codes).buffer).toString('base64'));
+    const expected = transformTable(fitted, big);
+    // Larger than a chunk: consumeTable is ignored, the table stays as it was.
+    const large = copy(big);
+    const before = bytes(large);
+    expect(applyFeatures(fitted, large, tableRowLabel, 'test', { consumeTable: true }).data).toEqual(expected.data);
+    expect(bytes(large)).toEqual(before);
+    // One chunk: same matrix, and the numeric input was overwritten (that is the point: no new array per step).
+    const small = { nrows: 100, columns: big.columns.map((c) => ('values' in c ? { ...c, values: c.values.slice(0, 100) } : { ...c, codes: c.codes.slice(0, 100) })) };
+    const smallExpected = transformTable(fitted, small);
+    const smallBefore = bytes(small);
+    expect(applyFeatures(fitted, small, tableRowLabel, 'test', { consumeTable: true }).data).toEqual(smallExpected.data);
+    expect(bytes(small)[0]).not.toEqual(smallBefore[0]);
   });
 
   it('reports the row of a problem in the whole table, not in its chunk', () => {
