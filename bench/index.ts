@@ -66,8 +66,8 @@ if (want('serving')) {
   });
   rows.push({
     row: `serving: p99 latency at half of Bosun's max load (${setup})`,
-    bosun: `${f(s.p99AtHalfLoadMs, 2)} ms at ${f(s.bosunRps / 2, 0)} req/s`,
-    reference: `same rate: bare same-work ${f(s.bare.atBosunHalfLoad.p99Ms, 2)} ms, Fastify alone ${f(s.fastify.atBosunHalfLoad.p99Ms, 2)} ms`,
+    bosun: `${f(s.p99AtHalfLoadMs, 2)} ms at ${f(s.bosunRps / 2, 0)} req/s (median round ${f((s.postgres?.halfLoad ?? s.bosun.halfLoad).p99MedianMs, 2)} ms)`,
+    reference: `same rate: bare same-work ${f(s.bare.atBosunHalfLoad.p99Ms, 2)} ms (median round ${f(s.bare.atBosunHalfLoad.p99MedianMs, 2)}), Fastify alone ${f(s.fastify.atBosunHalfLoad.p99Ms, 2)} ms`,
     ratio: '-',
     target: '≤ 5 ms',
     met: s.postgres ? s.p99AtHalfLoadMs <= 5 : null,

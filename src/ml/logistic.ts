@@ -28,10 +28,12 @@ export class LogisticModel implements Model {
     /** One intercept per weight row; multiclass intercepts are centred to sum to 0 (softmax is shift-invariant). */
     readonly intercept: Float64Array,
     readonly params: LogisticParams,
-    readonly fitInfo: { iterations: number; converged: boolean; loss: number } = {
+    /** threads: how many evaluated the objective (1 unless the fit had helper threads). */
+    readonly fitInfo: { iterations: number; converged: boolean; loss: number; threads: number } = {
       iterations: 0,
       converged: true,
       loss: NaN,
+      threads: 1,
     },
   ) {
     const rows = task.kind === 'binary' ? 1 : task.classes.length;
@@ -107,8 +109,10 @@ export function fitLogistic(
   const nThreads = task.kind === 'binary' && X.data.buffer instanceof SharedArrayBuffer ? trainThreads(threads, X.rows, p) : 1;
   const pool = nThreads > 1 ? TrainThreads.start(nThreads, p) : null;
   let result: ReturnType<typeof minimizeLbfgs>;
+  let threadsUsed = 1;
   try {
     pool?.ready();
+    if (pool && pool.threads > 1) threadsUsed = pool.threads;
     const objective = logisticObjective(X, y, task, params.c, pool && pool.threads > 1 ? pool : null);
     result = minimizeLbfgs(objective, new Float64Array(weightRows * (p + 1)), {
       maxIterations: params.maxIterations,
@@ -133,6 +137,7 @@ export function fitLogistic(
     iterations: result.iterations,
     converged: result.converged,
     loss: result.f,
+    threads: threadsUsed,
   });
 }
 
@@ -208,8 +213,8 @@ function binaryObjective(X: Matrix, y: Float64Array, c: number, pool: TrainThrea
     yShared = alloc(n);
     yShared.set(y);
   }
-  const blocks = (first: number, step: number) => {
-    for (let k = first; k < nBlocks; k += step) {
+  const blocks = (from: number, to: number) => {
+    for (let k = from; k < to; k++) {
       const o = k * stride;
       const out = partials.subarray(o, o + p + 1);
       out.fill(0);
@@ -219,7 +224,7 @@ function binaryObjective(X: Matrix, y: Float64Array, c: number, pool: TrainThrea
   return (w, grad) => {
     wShared.set(w);
     if (pool) pool.logistic({ X: X.data, y: yShared, w: wShared, p, rows: n, blockRows: BLOCK_ROWS, nBlocks, partials }, blocks);
-    else blocks(0, 1);
+    else blocks(0, nBlocks);
     grad.fill(0);
     let loss = 0;
     for (let k = 0; k < nBlocks; k++) {

@@ -31,8 +31,9 @@ export interface Units {
 }
 
 /**
- * What a helper is asked to do (trainWorker.mjs): 'bin' and 'logistic' work on the helper's own share; the
- * tree's commands on the units it claims (row units of start..end, or feature units for 'hist').
+ * What a helper is asked to do (trainWorker.mjs): 'thresholds' and 'bin' work on the helper's own feature
+ * group; the tree's commands and 'logistic' on the units it claims (row units of start..end, feature units
+ * for 'hist', units of consecutive blocks for 'logistic').
  */
 export type HelperCommand =
   | { op: 'thresholds'; X: Float64Array; cols: number; sample: Int32Array; maxBins: number; out: Float64Array; counts: Int32Array; firstFeature: number; endFeature: number }
@@ -61,9 +62,10 @@ export type HelperCommand =
   | { op: 'release' }
   | LogisticCommand;
 
-/** Logistic-regression blocks first, first + stride, … (see logisticObjective). */
-export interface LogisticCommand {
+/** Logistic-regression blocks, one work unit each, claimed with `words` (see logisticObjective). */
+export interface LogisticCommand extends Units {
   op: 'logistic';
+  words: Int32Array;
   X: Float64Array;
   y: Float64Array;
   w: Float64Array;
@@ -73,8 +75,6 @@ export interface LogisticCommand {
   nBlocks: number;
   /** nBlocks × (p + 2): block k's gradient at k * (p + 2), its loss sum at k * (p + 2) + p + 1. */
   partials: Float64Array;
-  first: number;
-  stride: number;
 }
 
 export const SEQ = 0;
@@ -331,10 +331,15 @@ export class TrainThreads implements HistogramBuilder {
     return Math.min(MAX_UNITS, Math.max(this.threads, Math.ceil(n / UNIT_ROWS)));
   }
 
-  /** Runs a logistic-regression objective's blocks across the threads; `own` does the caller's (first 0, stride T). */
-  logistic(command: Omit<LogisticCommand, 'op' | 'first' | 'stride'>, own: (first: number, stride: number) => void): void {
-    const T = this.threads;
-    this.run((k) => ({ op: 'logistic', ...command, first: k, stride: T }), () => own(0, T));
+  /**
+   * Runs a logistic-regression objective's blocks across the threads in work units of consecutive blocks that
+   * whichever thread is free claims (`blocks(from, to)` for those claimed here): a helper still compiling the
+   * loop, or descheduled, is not waited for. Every block's partial has its own slot, so the sums do not
+   * depend on who ran it.
+   */
+  logistic(command: Omit<LogisticCommand, 'op' | 'words' | keyof Units>, blocks: (from: number, to: number) => void): void {
+    const units = Math.min(MAX_UNITS, command.nBlocks);
+    this.share(units, (u) => ({ op: 'logistic', ...command, words: this.words, ...u }), rowUnit(0, command.nBlocks, units, (_u, from, to) => blocks(from, to)));
   }
 
   /** The fit is over: healthy helpers drop its arrays and wait as spares for the next fit; others end. */

@@ -54,14 +54,17 @@ function execute(c) {
       attached = null;
       return;
     case 'logistic':
-      // Blocks first, first + stride, ...: each block's partial lands in its own slot of `partials`.
-      for (let k = c.first; k < c.nBlocks; k += c.stride) {
-        const o = k * (c.p + 2);
-        const out = c.partials.subarray(o, o + c.p + 1);
-        out.fill(0);
-        const end = Math.min(c.rows, (k + 1) * c.blockRows);
-        c.partials[o + c.p + 1] = logisticBlock(c.X, c.p, c.y, c.w, k * c.blockRows, end, out);
-      }
+      // The blocks of the units this thread claims (no fit is attached: the claim words come with the
+      // command); each block's partial lands in its own slot of `partials`.
+      runUnits(c.words, c.epoch, c.units, rowUnit(0, c.nBlocks, c.units, (_u, from, to) => {
+        for (let k = from; k < to; k++) {
+          const o = k * (c.p + 2);
+          const out = c.partials.subarray(o, o + c.p + 1);
+          out.fill(0);
+          const end = Math.min(c.rows, (k + 1) * c.blockRows);
+          c.partials[o + c.p + 1] = logisticBlock(c.X, c.p, c.y, c.w, k * c.blockRows, end, out);
+        }
+      }));
       return;
     default:
       throw new Error(`unknown command ${JSON.stringify(c.op)}`);

@@ -91,6 +91,29 @@ describe('logistic regression', () => {
     for (let i = 1; i < losses.length; i++) expect(losses[i]).toBeLessThanOrEqual(losses[i - 1]);
   });
 
+  it('fits bit-identical coefficients on 1, 2 and 3 threads, also with more row blocks than work units', () => {
+    // Helpers take part only for a matrix in shared memory, as fitInThread hands it over. 4.3M rows make
+    // 263 blocks of 16384 rows, more than the 256 work units a command is cut into.
+    for (const [rows, cols] of [
+      [60_000, 6],
+      [4_300_000, 2],
+    ]) {
+      const X = new Float64Array(new SharedArrayBuffer(rows * cols * 8));
+      const y = new Float64Array(new SharedArrayBuffer(rows * 8));
+      const rng = createRng(7);
+      for (let i = 0; i < X.length; i++) X[i] = rng.uniform(-1, 1);
+      for (let i = 0; i < rows; i++) y[i] = X[i * cols] - 0.5 * X[i * cols + cols - 1] + 0.5 * rng.uniform(-1, 1) > 0 ? 1 : 0;
+      const fit = (threads: number) => fitLogistic(matrix(rows, cols, X), y, binary, params({ maxIterations: rows > 1e6 ? 2 : 50 }), undefined, threads);
+      const [one, two, threeThreads] = [fit(1), fit(2), fit(3)];
+      expect([one.fitInfo.threads, two.fitInfo.threads, threeThreads.fitInfo.threads]).toEqual([1, Math.min(2, cols), Math.min(3, cols)]);
+      for (const other of [two, threeThreads]) {
+        expect(Array.from(other.coef)).toEqual(Array.from(one.coef));
+        expect(Array.from(other.intercept)).toEqual(Array.from(one.intercept));
+        expect(other.fitInfo.loss).toBe(one.fitInfo.loss);
+      }
+    }
+  });
+
   it('explains bad input: one class only, NaN features, wrong column count', () => {
     const X = randomMatrix(10, 2, 1);
     expect(() => fitLogistic(X, new Float64Array(10), binary, params())).toThrow(/every training row has class "no"/);
