@@ -5,7 +5,7 @@ import { checkFitInput, checkNoMissing, checkPredictInput } from './checks';
 import { checkTargets, type ClassificationTask } from './task';
 import { minimizeLbfgs, type Objective } from './optim/lbfgs';
 import { clearNegativeZeros } from './float';
-import { logisticBlock } from './tree/kernels.js';
+import { logisticBlocks } from './tree/kernels.js';
 import { TrainThreads, trainThreads } from './thread/trainThreads';
 
 /**
@@ -112,8 +112,10 @@ export function fitLogistic(
   let threadsUsed = 1;
   try {
     pool?.ready();
-    if (pool && pool.threads > 1) threadsUsed = pool.threads;
-    const objective = logisticObjective(X, y, task, params.c, pool && pool.threads > 1 ? pool : null);
+    // Fewer threads than asked when helpers failed to start; one left means no pool at all.
+    const helpers = pool && pool.threads > 1 ? pool : null;
+    threadsUsed = helpers?.threads ?? 1;
+    const objective = logisticObjective(X, y, task, params.c, helpers);
     result = minimizeLbfgs(objective, new Float64Array(weightRows * (p + 1)), {
       maxIterations: params.maxIterations,
       gtol: params.tol,
@@ -213,14 +215,7 @@ function binaryObjective(X: Matrix, y: Float64Array, c: number, pool: TrainThrea
     yShared = alloc(n);
     yShared.set(y);
   }
-  const blocks = (from: number, to: number) => {
-    for (let k = from; k < to; k++) {
-      const o = k * stride;
-      const out = partials.subarray(o, o + p + 1);
-      out.fill(0);
-      partials[o + p + 1] = logisticBlock(X.data, p, yShared, wShared, k * BLOCK_ROWS, Math.min(n, (k + 1) * BLOCK_ROWS), out);
-    }
-  };
+  const blocks = (from: number, to: number) => logisticBlocks(X.data, p, yShared, wShared, n, BLOCK_ROWS, partials, from, to);
   return (w, grad) => {
     wShared.set(w);
     if (pool) pool.logistic({ X: X.data, y: yShared, w: wShared, p, rows: n, blockRows: BLOCK_ROWS, nBlocks, partials }, blocks);

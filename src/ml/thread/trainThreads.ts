@@ -62,7 +62,7 @@ export type HelperCommand =
   | { op: 'release' }
   | LogisticCommand;
 
-/** Logistic-regression blocks, one work unit each, claimed with `words` (see logisticObjective). */
+/** Logistic-regression blocks in work units of consecutive blocks, claimed with `words` (see logisticObjective). */
 export interface LogisticCommand extends Units {
   op: 'logistic';
   words: Int32Array;
@@ -339,7 +339,7 @@ export class TrainThreads implements HistogramBuilder {
    */
   logistic(command: Omit<LogisticCommand, 'op' | 'words' | keyof Units>, blocks: (from: number, to: number) => void): void {
     const units = Math.min(MAX_UNITS, command.nBlocks);
-    this.share(units, (u) => ({ op: 'logistic', ...command, words: this.words, ...u }), rowUnit(0, command.nBlocks, units, (_u, from, to) => blocks(from, to)));
+    this.shareRows(units, 0, command.nBlocks, (u) => ({ op: 'logistic', ...command, words: this.words, ...u }), (_u, from, to) => blocks(from, to));
   }
 
   /** The fit is over: healthy helpers drop its arrays and wait as spares for the next fit; others end. */

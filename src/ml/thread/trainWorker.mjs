@@ -3,7 +3,7 @@
 // JavaScript, so the thread starts without a TypeScript loader; its loop blocks the thread, so it reacts to
 // nothing but commands; between fits it sleeps as a spare (see trainThreads.ts) until its thread ends.
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { binRows, buildHistogram, hessiansOf, jsKernels, logisticBlock, rowKernels, sampleThresholds, squaredGradients } from '../tree/kernels.js';
+import { binRows, buildHistogram, hessiansOf, jsKernels, logisticBlocks, rowKernels, sampleThresholds, squaredGradients } from '../tree/kernels.js';
 import { wasmKernels } from '../tree/wasmKernels.js';
 import { rowUnit, runUnits } from './workUnits.js';
 
@@ -54,17 +54,8 @@ function execute(c) {
       attached = null;
       return;
     case 'logistic':
-      // The blocks of the units this thread claims (no fit is attached: the claim words come with the
-      // command); each block's partial lands in its own slot of `partials`.
-      runUnits(c.words, c.epoch, c.units, rowUnit(0, c.nBlocks, c.units, (_u, from, to) => {
-        for (let k = from; k < to; k++) {
-          const o = k * (c.p + 2);
-          const out = c.partials.subarray(o, o + c.p + 1);
-          out.fill(0);
-          const end = Math.min(c.rows, (k + 1) * c.blockRows);
-          c.partials[o + c.p + 1] = logisticBlock(c.X, c.p, c.y, c.w, k * c.blockRows, end, out);
-        }
-      }));
+      // The units this thread claims (no fit is attached: the claim words come with the command).
+      runUnits(c.words, c.epoch, c.units, rowUnit(0, c.nBlocks, c.units, (_u, from, to) => logisticBlocks(c.X, c.p, c.y, c.w, c.rows, c.blockRows, c.partials, from, to)));
       return;
     default:
       throw new Error(`unknown command ${JSON.stringify(c.op)}`);

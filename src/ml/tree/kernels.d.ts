@@ -117,3 +117,4 @@ export declare function squaredGradients(y: Float64Array, raw: Float64Array, g: 
 /** raw[idx[i]] += the value of the leaf (a range leafStart..leafEnd of positions) holding position i, for i in [cs, ce). */
 export declare function addLeafValues(raw: Float64Array, idx: Int32Array, leafStart: Int32Array, leafEnd: Int32Array, leafValue: Float64Array, cs: number, ce: number): void;
 export declare function logisticBlock(data: Float64Array, p: number, y: Float64Array, w: Float64Array, start: number, end: number, out: Float64Array): number;
+export declare function logisticBlocks(data: Float64Array, p: number, y: Float64Array, w: Float64Array, rows: number, blockRows: number, partials: Float64Array, from: number, to: number): void;

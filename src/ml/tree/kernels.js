@@ -887,3 +887,15 @@ export function logisticBlock(data, p, y, w, start, end, out) {
   for (let j = 0; j <= p; j++) out[j] += acc[j];
   return loss;
 }
+
+// Blocks [from, to) of the binary logistic objective, block k being rows [k * blockRows, (k + 1) * blockRows)
+// of `rows`: block k's gradient goes to partials[k * (p + 2) ..][0..p] and its loss sum after it, so the
+// caller adds the blocks up in block order, whichever thread computed each.
+export function logisticBlocks(data, p, y, w, rows, blockRows, partials, from, to) {
+  for (let k = from; k < to; k++) {
+    const o = k * (p + 2);
+    const out = partials.subarray(o, o + p + 1);
+    out.fill(0);
+    partials[o + p + 1] = logisticBlock(data, p, y, w, k * blockRows, Math.min(rows, (k + 1) * blockRows), out);
+  }
+}
