@@ -23,6 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closedLoad, pacedLoad, percentile, type LoadTarget } from './loadgen';
+import { serverExecArgv } from './serverArgv';
 
 const CUSTOMERS = 10_000;
 
@@ -136,7 +137,7 @@ async function benchOn(pgUrl: string | null, o: { seconds?: number; rounds?: num
   const ms = (o.seconds ?? 3) * 1000;
   const rounds = o.rounds ?? 3;
   const env = pgUrl ? { ...process.env, BOSUN_BENCH_PG_URL: pgUrl } : { ...process.env, BOSUN_BENCH_PG_URL: '' };
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve'], { env, execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve'], { env, execArgv: serverExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     const setup = await new Promise<Setup>((resolve, reject) => {
       child.once('message', (m: Setup) => resolve(m));

@@ -56,6 +56,7 @@ if (want('serving')) {
   const s = await runServingBench();
   const setup = s.postgres ? 'log to PostgreSQL' : 'log to PGlite (no PostgreSQL binaries)';
   const us = (x: { cpuUsPerRequest: number }) => `${f(x.cpuUsPerRequest, 0)} µs`;
+  const headHalf = s.postgres?.halfLoad ?? s.bosun.halfLoad;
   rows.push({
     row: `serving: requests/s, 30-feature LR, 1 instance/request (${setup})`,
     bosun: f(s.bosunRps, 0),
@@ -66,8 +67,8 @@ if (want('serving')) {
   });
   rows.push({
     row: `serving: p99 latency at half of Bosun's max load (${setup})`,
-    bosun: `${f(s.p99AtHalfLoadMs, 2)} ms at ${f(s.bosunRps / 2, 0)} req/s (median round ${f((s.postgres?.halfLoad ?? s.bosun.halfLoad).p99MedianMs, 2)} ms)`,
-    reference: `same rate: bare same-work ${f(s.bare.atBosunHalfLoad.p99Ms, 2)} ms (median round ${f(s.bare.atBosunHalfLoad.p99MedianMs, 2)}), Fastify alone ${f(s.fastify.atBosunHalfLoad.p99Ms, 2)} ms`,
+    bosun: `${f(s.p99AtHalfLoadMs, 2)} ms at ${f(s.bosunRps / 2, 0)} req/s (median round ${f(headHalf.p99MedianMs, 2)} ms; in the best round the server used ${f(headHalf.serverCorePct, 0)}% of a core, CPU steal ${headHalf.stealPct === null ? '-' : `${f(headHalf.stealPct, 1)}%`})`,
+    reference: `same rate: bare same-work ${f(s.bare.atBosunHalfLoad.p99Ms, 2)} ms (median round ${f(s.bare.atBosunHalfLoad.p99MedianMs, 2)}; ${f(s.bare.atBosunHalfLoad.serverCorePct, 0)}% of a core), Fastify alone ${f(s.fastify.atBosunHalfLoad.p99Ms, 2)} ms`,
     ratio: '-',
     target: '≤ 5 ms',
     met: s.postgres ? s.p99AtHalfLoadMs <= 5 : null,

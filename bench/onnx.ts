@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { closedLoad, pacedLoad, percentile, type LoadTarget } from './loadgen';
+import { serverExecArgv } from './serverArgv';
 
 const DATA = fileURLToPath(new URL('../data/breast_cancer.csv', import.meta.url));
 const TARGET = 'diagnosis';
@@ -91,7 +92,7 @@ interface Server {
 }
 
 async function spawnServer(kind: Kind): Promise<Server> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', kind], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', kind], { execArgv: serverExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`the ${kind} benchmark server exited with code ${code} before listening`)));

@@ -27,7 +27,8 @@
  * request ever waits for a connection to be set up (opening connections mid-run added 50-500 ms outliers that were
  * the client's, not the server's). Servers are measured alternately, a few rounds each, and each keeps its best round:
  * on a machine shared with other work the best round is the least disturbed one. Server CPU time per request is
- * reported too: on a loaded machine it moves less than requests/s. Targets, with the log on PostgreSQL: Bosun >= 0.7x
+ * reported too: on a loaded machine it moves less than requests/s; each latency round also records the server's share
+ * of a core and the CPU steal. Every Node server runs with `bosun serve`'s Node flags (BOSUN_SERVE_NODE_FLAGS). Targets, with the log on PostgreSQL: Bosun >= 0.7x
  * bare same-work requests/s; p99 <= 5 ms at half of Bosun's max load; >= 10x FastAPI's requests/s.
  *
  * Started by hand, `npx tsx bench/serving.ts --serve <bare|bare-constant|fastify|bosun|bosun-hot|bosun-pg>` serves
@@ -43,6 +44,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { serverExecArgv } from './serverArgv';
 import { ask, closedLoad, pacedLoad, percentile, type LoadTarget } from './loadgen';
 
 const DATA = fileURLToPath(new URL('../data/breast_cancer.csv', import.meta.url));
@@ -75,6 +77,10 @@ export interface HalfLoadFigures {
   p99MedianMs: number;
   /** Connections the client had to open mid-run because all were busy (0 when the pool was big enough). */
   extraConnections: number;
+  /** In the round reported: the server's CPU time as a share of one core, and the machine's CPU time taken by the
+   * hypervisor (steal, from /proc/stat; null where there is none to read). What the tail is measured against. */
+  serverCorePct: number;
+  stealPct: number | null;
   /** Prediction-log records dropped over these runs (the log not keeping up; 0 where nothing is logged). */
   logDropped: number;
 }
@@ -329,7 +335,7 @@ interface Server {
 
 /** One of this file's servers (`--serve <kind>`) in a child process, driven over IPC. */
 async function spawnServer(kind: Kind, env: NodeJS.ProcessEnv = process.env): Promise<Server> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', kind], { env, execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', kind], { env, execArgv: serverExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`the ${kind} benchmark server exited with code ${code} before listening`)));
@@ -399,15 +405,39 @@ async function halfLoadOf(s: Server, target: LoadTarget, rps: number, ms: number
   const p99s: number[] = [];
   await pacedLoad(target, rps, 1000); // warm-up
   for (let r = 0; r < rounds; r++) {
+    const cpu0 = await s.cpuMs();
+    const stat0 = machineCpu();
+    const t0 = performance.now();
     const run = await pacedLoad(target, rps, ms);
+    const wallMs = performance.now() - t0;
+    const stat1 = machineCpu();
+    const cpuMs = (await s.cpuMs()) - cpu0;
     errors += run.errors;
     const sorted = Array.from(run.latencies).sort((a, b) => a - b);
-    const figures = { rps: run.rps, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), extraConnections: run.extraConnections };
+    const figures = {
+      rps: run.rps,
+      p50Ms: percentile(sorted, 50),
+      p99Ms: percentile(sorted, 99),
+      extraConnections: run.extraConnections,
+      serverCorePct: (100 * cpuMs) / wallMs,
+      stealPct: stat0 && stat1 ? (100 * (stat1.steal - stat0.steal)) / Math.max(1, stat1.total - stat0.total) : null,
+    };
     p99s.push(figures.p99Ms);
     if (!best || figures.p99Ms < best.p99Ms) best = figures;
   }
   p99s.sort((a, b) => a - b);
   return { ...best!, p99MedianMs: p99s[p99s.length >> 1], errors, logDropped: (await s.drainedLog()).dropped - before.dropped };
+}
+
+/** The machine's CPU time so far, all cores, and the part of it the hypervisor took (steal); null off Linux. */
+function machineCpu(): { total: number; steal: number } | null {
+  try {
+    // cpu  user nice system idle iowait irq softirq steal ...
+    const ticks = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+    return { total: ticks.reduce((a, b) => a + b, 0), steal: ticks[7] ?? 0 };
+  } catch {
+    return null;
+  }
 }
 
 export async function runServingBench(o: ServingBenchOptions = {}): Promise<ServingBenchResult> {

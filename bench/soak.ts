@@ -23,6 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ask, closedLoad, pacedLoad, percentile, type LoadTarget } from './loadgen';
+import { serverExecArgv } from './serverArgv';
 
 export interface SoakMinute {
   minute: number;
@@ -143,7 +144,7 @@ export async function runSoakBench(o: { minutes?: number; onMinute?: (m: SoakMin
   const pg = await startSoakPostgres();
   const child = fork(fileURLToPath(import.meta.url), ['--serve'], {
     env: { ...process.env, ...(pg ? { BOSUN_SOAK_PG_URL: pg.url } : {}) },
-    execArgv: ['--import', import.meta.resolve('tsx'), '--expose-gc'],
+    execArgv: serverExecArgv('--expose-gc'),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {

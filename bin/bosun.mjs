@@ -3,4 +3,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../workers/cli.ts');
+// `bosun serve` needs Node flags that only apply at start-up: it may start itself again with them (see relaunch.ts).
+const { relaunchServeWithNodeFlags } = await import('../workers/relaunch.ts');
+if (!relaunchServeWithNodeFlags()) await import('../workers/cli.ts');

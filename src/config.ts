@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from './errors';
 import { DEFAULT_PYTHON_TASK_QUEUE } from './contract/steps';
+import { DEFAULT_SERVE_NODE_FLAGS, serveNodeFlagsSchema } from './serving/nodeFlags';
 
 const hostPort = z
   .string()
@@ -58,6 +59,8 @@ export const ENV_SCHEMA = {
   BOSUN_SERVE_TOKEN: z.string().min(16, 'expected a token of at least 16 characters').optional(),
   /** Largest prediction request body the serving process reads (bytes); bigger ones get 413. */
   BOSUN_SERVE_MAX_BODY_BYTES: z.coerce.number().int().min(1024, 'expected at least 1024 bytes').default(1024 * 1024),
+  /** Node flags `bosun serve` starts itself with (src/serving/nodeFlags.ts); `none` for none. */
+  BOSUN_SERVE_NODE_FLAGS: serveNodeFlagsSchema.default([...DEFAULT_SERVE_NODE_FLAGS]),
   BOSUN_METRICS_PORT: port.default(9464),
   BOSUN_WEBHOOK_URL: httpUrl.optional(),
   BOSUN_CACHE_DIR: z.string().min(1).optional(),
@@ -92,7 +95,7 @@ export interface Config {
   /** The object store's connection, for s3:// data sources even when artifacts live on the filesystem. */
   s3: { endpoint: URL; accessKey?: string; secretKey?: string; region: string };
   minioPath?: string;
-  serve: { port: number; token?: string; maxBodyBytes: number };
+  serve: { port: number; token?: string; maxBodyBytes: number; nodeFlags: string[] };
   metricsPort: number;
   webhookUrl?: string;
   cacheDir: string;
@@ -169,7 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     artifacts,
     s3: { endpoint: new URL(e.BOSUN_S3_ENDPOINT), accessKey: e.BOSUN_S3_ACCESS_KEY, secretKey: e.BOSUN_S3_SECRET_KEY, region: e.BOSUN_S3_REGION },
     minioPath: e.MINIO_PATH,
-    serve: { port: e.BOSUN_SERVE_PORT, token: e.BOSUN_SERVE_TOKEN, maxBodyBytes: e.BOSUN_SERVE_MAX_BODY_BYTES },
+    serve: { port: e.BOSUN_SERVE_PORT, token: e.BOSUN_SERVE_TOKEN, maxBodyBytes: e.BOSUN_SERVE_MAX_BODY_BYTES, nodeFlags: e.BOSUN_SERVE_NODE_FLAGS },
     metricsPort: e.BOSUN_METRICS_PORT,
     webhookUrl: e.BOSUN_WEBHOOK_URL,
     cacheDir: e.BOSUN_CACHE_DIR ?? path.join(env.HOME ?? cwd, '.cache', 'bosun'),

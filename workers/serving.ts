@@ -3,13 +3,20 @@
  * version, following the registry (promotions, rollbacks, canaries) without restarts. Start it with `npx bosun serve`.
  *
  * SIGINT/SIGTERM stop it gracefully: no new connections, in-flight requests finish, the prediction log is flushed,
- * then the database closes. A second signal, or 30 s without finishing, exits at once.
+ * then the database closes. A second signal, or 30 s without finishing, exits at once. So does the end of the
+ * parent's IPC channel when `bosun serve` started itself again with its Node flags (workers/relaunch.ts) and that
+ * parent is gone.
  */
 import { openApp } from '../src/app';
 import { ConfigError, loadConfig } from '../src/config';
 import { buildServingApp } from '../src/serving/app';
 
 const SHUTDOWN_TIMEOUT_MS = 30_000;
+/**
+ * A repeat of the stop signal this soon is the same stop delivered twice (a supervisor that signals every process
+ * of a cgroup, as systemd does, reaches the relaunched child directly and through its parent), not "stop now".
+ */
+const REPEAT_IGNORED_MS = 1_000;
 
 export async function serveCommand(): Promise<void> {
   const config = loadConfig();
@@ -27,17 +34,18 @@ export async function serveCommand(): Promise<void> {
   const served = app.serving.cache.served();
   console.log(
     `bosun serve: listening on :${config.serve.port} (${served.length ? `models: ${served.join(', ')}` : 'no model in production yet'}; ` +
-      `auth ${config.serve.token ? 'on' : 'off'}; artifacts ${deps.store.location})`,
+      `auth ${config.serve.token ? 'on' : 'off'}; artifacts ${deps.store.location}; node flags ${process.execArgv.filter((f) => f.startsWith('--')).join(' ') || 'none'})`,
   );
 
   await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) {
+    let stoppingSince = 0;
+    const stop = (signal: NodeJS.Signals | 'parent gone') => {
+      if (stoppingSince) {
+        if (performance.now() - stoppingSince < REPEAT_IGNORED_MS || signal === 'parent gone') return;
         console.error(`bosun serve: ${signal} again, exiting now`);
         process.exit(1);
       }
-      stopping = true;
+      stoppingSince = performance.now();
       console.log(`bosun serve: ${signal}, finishing in-flight requests and flushing the prediction log`);
       const force = setTimeout(() => {
         console.error(`bosun serve: shutdown took over ${SHUTDOWN_TIMEOUT_MS / 1000} s, exiting`);
@@ -56,10 +64,12 @@ export async function serveCommand(): Promise<void> {
           clearTimeout(force);
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
+          process.disconnect?.();
           resolve();
         });
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    if (process.connected) process.once('disconnect', () => stop('parent gone'));
   });
 }
