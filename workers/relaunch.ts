@@ -10,6 +10,7 @@
  * gracefully instead of running on, orphaned.
  */
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { missingNodeFlags, serveNodeFlags } from '../src/serving/nodeFlags';
 
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
@@ -44,7 +45,11 @@ function relaunchWith(flags: readonly string[]): void {
   });
   child.on('exit', (code, signal) => {
     for (const s of FORWARDED) process.off(s, forward);
-    if (signal) process.kill(process.pid, signal);
-    else process.exit(code ?? 1);
+    if (signal) {
+      // The same end as the child's. As PID 1 of a container a signal without a handler is ignored: the process then
+      // ends when its event loop is empty, with the shell's code for death by that signal.
+      process.exitCode = 128 + (constants.signals[signal] ?? 0);
+      process.kill(process.pid, signal);
+    } else process.exit(code ?? 1);
   });
 }
