@@ -70,10 +70,14 @@ async function devEnv() {
 
 describe('bosun dev', () => {
   const children: ChildProcess[] = [];
-  const pids: number[] = [];
+  // Temporal servers to kill at the end if still running, with their command lines: a pid that has exited may by
+  // then belong to another process (pid_max is 32 768 here, and a test run's threads use pids too), and killing
+  // that one took down another test file's server.
+  const pids: { pid: number; argv: string }[] = [];
+  const track = (pid: number) => pids.push({ pid, argv: (processArgv(pid) ?? []).join(' ') });
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    for (const p of pids) if (processAlive(p)) process.kill(p, 'SIGKILL');
+    for (const { pid, argv } of pids) if (processAlive(pid) && (processArgv(pid) ?? []).join(' ') === argv) process.kill(pid, 'SIGKILL');
   });
 
   it('brings the stack up behind a database password, restarts a killed Temporal, and a run in flight survives both', async () => {
@@ -113,7 +117,7 @@ describe('bosun dev', () => {
       const p = readDevStateFile(env.BOSUN_HOME)?.children?.temporal?.pid;
       return p && p !== oldPid && processAlive(p) ? p : null;
     });
-    pids.push(newPid);
+    track(newPid);
     {
       const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
       try {
@@ -163,7 +167,7 @@ describe('bosun dev', () => {
     children.push(first.child);
     await first.ready;
     const temporalPid = readDevStateFile(env.BOSUN_HOME)!.children!.temporal!.pid;
-    pids.push(temporalPid);
+    track(temporalPid);
     first.child.kill('SIGKILL');
     await waitFor('the Temporal child to exit with its parent', () => !processAlive(temporalPid), 30_000);
 
@@ -197,7 +201,7 @@ describe('bosun dev', () => {
       dbFile,
       logFile: path.join(env.BOSUN_HOME, 'logs', 'orphan.log'),
     });
-    pids.push(orphan.pid);
+    track(orphan.pid);
     expect(processArgv(orphan.pid)).toContain(dbFile);
     const dead = spawn(process.execPath, ['-e', '']);
     await new Promise((r) => dead.once('exit', r));
