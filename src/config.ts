@@ -59,7 +59,10 @@ export const ENV_SCHEMA = {
   BOSUN_SERVE_TOKEN: z.string().min(16, 'expected a token of at least 16 characters').optional(),
   /** Largest prediction request body the serving process reads (bytes); bigger ones get 413. */
   BOSUN_SERVE_MAX_BODY_BYTES: z.coerce.number().int().min(1024, 'expected at least 1024 bytes').default(1024 * 1024),
-  /** Node flags `bosun serve` starts itself with (src/serving/nodeFlags.ts); `none` for none. */
+  /**
+   * Node flags `bosun serve` starts itself with; `none` for none. Read before the configuration is (the process that
+   * relaunches, workers/relaunch.ts, via serveNodeFlags); declared here so that a malformed value fails with the rest.
+   */
   BOSUN_SERVE_NODE_FLAGS: serveNodeFlagsSchema.default([...DEFAULT_SERVE_NODE_FLAGS]),
   BOSUN_METRICS_PORT: port.default(9464),
   BOSUN_WEBHOOK_URL: httpUrl.optional(),
@@ -95,7 +98,7 @@ export interface Config {
   /** The object store's connection, for s3:// data sources even when artifacts live on the filesystem. */
   s3: { endpoint: URL; accessKey?: string; secretKey?: string; region: string };
   minioPath?: string;
-  serve: { port: number; token?: string; maxBodyBytes: number; nodeFlags: string[] };
+  serve: { port: number; token?: string; maxBodyBytes: number };
   metricsPort: number;
   webhookUrl?: string;
   cacheDir: string;
@@ -172,7 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     artifacts,
     s3: { endpoint: new URL(e.BOSUN_S3_ENDPOINT), accessKey: e.BOSUN_S3_ACCESS_KEY, secretKey: e.BOSUN_S3_SECRET_KEY, region: e.BOSUN_S3_REGION },
     minioPath: e.MINIO_PATH,
-    serve: { port: e.BOSUN_SERVE_PORT, token: e.BOSUN_SERVE_TOKEN, maxBodyBytes: e.BOSUN_SERVE_MAX_BODY_BYTES, nodeFlags: e.BOSUN_SERVE_NODE_FLAGS },
+    serve: { port: e.BOSUN_SERVE_PORT, token: e.BOSUN_SERVE_TOKEN, maxBodyBytes: e.BOSUN_SERVE_MAX_BODY_BYTES },
     metricsPort: e.BOSUN_METRICS_PORT,
     webhookUrl: e.BOSUN_WEBHOOK_URL,
     cacheDir: e.BOSUN_CACHE_DIR ?? path.join(env.HOME ?? cwd, '.cache', 'bosun'),
