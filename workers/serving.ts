@@ -33,7 +33,7 @@ export async function serveCommand(): Promise<void> {
   }
   const served = app.serving.cache.served();
   console.log(
-    `bosun serve: listening on :${config.serve.port} (${served.length ? `models: ${served.join(', ')}` : 'no model in production yet'}; ` +
+    `bosun serve: listening on :${config.serve.port} (pid ${process.pid}; ${served.length ? `models: ${served.join(', ')}` : 'no model in production yet'}; ` +
       `auth ${config.serve.token ? 'on' : 'off'}; artifacts ${deps.store.location}; node flags ${process.execArgv.filter((f) => f.startsWith('--')).join(' ') || 'none'})`,
   );
 

@@ -49,9 +49,11 @@ async function listening(s: Serve): Promise<string> {
   return /bosun serve: listening[^\n]*/.exec(s.output())![0];
 }
 
-/** The pid of the process that answers (Fastify's log lines carry it). */
+/** The pid of the process that answers, from its listening line (call after `listening`). */
 function serverPid(s: Serve): number {
-  return Number(/"pid":(\d+)/.exec(s.output())![1]);
+  const m = /bosun serve: listening on :\d+ \(pid (\d+);/.exec(s.output());
+  if (!m) throw new Error(`no pid in the listening line:\n${s.output()}`);
+  return Number(m[1]);
 }
 
 /** Whether the server is still running: its pid is there and still runs `bosun serve` (pids get reused). */
