@@ -4,6 +4,7 @@ import { resolveParams } from '../../../src/ml/params';
 import { matrix } from '../../../src/ml/matrix';
 import { createRng } from '../../../src/ml/random';
 import type { ClassificationTask } from '../../../src/ml/task';
+import { logisticBlock } from '../../../src/ml/tree/kernels.js';
 import { accuracy, fromRows, maxAbsDiff, randomMatrix, sklearnFixtures } from './helpers';
 
 const binary: ClassificationTask = { kind: 'binary', classes: ['no', 'yes'] };
@@ -112,6 +113,36 @@ describe('logistic regression', () => {
         expect(other.fitInfo.loss).toBe(one.fitInfo.loss);
       }
     }
+  });
+
+  it('computes the binary loss and gradient four rows at a time as the textbook formulas do, whatever the row count', () => {
+    const rng = createRng(11);
+    for (const p of [1, 2, 3, 5, 28]) {
+      for (const rows of [1, 3, 4, 7, 64, 301]) {
+        const data = Float64Array.from({ length: rows * p }, () => rng.next() * 8 - 4);
+        const y = Float64Array.from({ length: rows }, () => (rng.next() < 0.3 ? 1 : 0));
+        const w = Float64Array.from({ length: p + 1 }, () => rng.next() * 2 - 1);
+        let loss = 0;
+        const grad = new Float64Array(p + 1);
+        for (let i = 0; i < rows; i++) {
+          let s = w[p];
+          for (let j = 0; j < p; j++) s += data[i * p + j] * w[j];
+          loss += Math.log(1 + Math.exp(s)) - y[i] * s;
+          const r = 1 / (1 + Math.exp(-s)) - y[i];
+          for (let j = 0; j < p; j++) grad[j] += r * data[i * p + j];
+          grad[p] += r;
+        }
+        // Added into `out`: start from non-zero values.
+        const out = Float64Array.from({ length: p + 1 }, (_, j) => j);
+        const got = logisticBlock(data, p, y, w, 0, rows, out);
+        expect(Math.abs(got - loss), `p = ${p}, rows = ${rows}: loss`).toBeLessThan(1e-9 * Math.max(1, loss));
+        for (let j = 0; j <= p; j++) expect(Math.abs(out[j] - j - grad[j]), `p = ${p}, rows = ${rows}: gradient ${j}`).toBeLessThan(1e-9 * Math.max(1, Math.abs(grad[j])));
+      }
+    }
+    // Scores far out on either side: no overflow, the loss of a confident right answer ~0, of a confident wrong one ~|s|.
+    const out = new Float64Array(2);
+    expect(logisticBlock(Float64Array.of(800, -800, 800, -800, 800), 1, Float64Array.of(1, 0, 0, 1, 1), Float64Array.of(1, 0), 0, 5, out)).toBeCloseTo(1600, 9);
+    expect(Array.from(out)).toEqual([800 + 800, 1 - 1]);
   });
 
   it('explains bad input: one class only, NaN features, wrong column count', () => {
