@@ -67,8 +67,10 @@ if (want('serving')) {
   });
   rows.push({
     row: `serving: p99 latency at half of Bosun's max load (${setup})`,
-    bosun: `${f(s.p99AtHalfLoadMs, 2)} ms at ${f(s.bosunRps / 2, 0)} req/s (median round ${f(headHalf.p99MedianMs, 2)} ms; in the best round the server used ${f(headHalf.serverCorePct, 0)}% of a core, CPU steal ${headHalf.stealPct === null ? '-' : `${f(headHalf.stealPct, 1)}%`})`,
-    reference: `same rate: bare same-work ${f(s.bare.atBosunHalfLoad.p99Ms, 2)} ms (median round ${f(s.bare.atBosunHalfLoad.p99MedianMs, 2)}; ${f(s.bare.atBosunHalfLoad.serverCorePct, 0)}% of a core), Fastify alone ${f(s.fastify.atBosunHalfLoad.p99Ms, 2)} ms`,
+    bosun: `${f(s.p99AtHalfLoadMs, 2)} ms at ${f(s.bosunRps / 2, 0)} req/s (median round ${f(headHalf.p99MedianMs, 2)} ms; in the best round the server used ${f(headHalf.serverCorePct, 0)}% of a core, CPU steal ${headHalf.stealPct === null ? '-' : `${f(headHalf.stealPct, 1)}%`}, client event-loop lag p99 ${f(headHalf.clientLagP99Ms, 1)} ms)`,
+    reference:
+      `same rate: bare same-work ${f(s.bare.atBosunHalfLoad.p99Ms, 2)} ms (median round ${f(s.bare.atBosunHalfLoad.p99MedianMs, 2)}; ${f(s.bare.atBosunHalfLoad.serverCorePct, 0)}% of a core), ` +
+      `Fastify alone ${f(s.fastify.atBosunHalfLoad.p99Ms, 2)} ms, bare constant answer (the client's and machine's floor) ${f(s.bareConstant.atBosunHalfLoad.p99Ms, 2)} ms (median round ${f(s.bareConstant.atBosunHalfLoad.p99MedianMs, 2)})`,
     ratio: '-',
     target: '≤ 5 ms',
     met: s.postgres ? s.p99AtHalfLoadMs <= 5 : null,

@@ -11,7 +11,8 @@
  * standardized with the fitted parameters, the logistic dot product with the fitted coefficients, JSON.stringify of
  * the same answer. Beside it: Fastify alone doing that same work in a route (its own JSON parser, no hooks, logger
  * off: what the framework costs before Bosun does anything); node:http answering a constant without reading the
- * body (the floor of node:http and of this client, an extra row); and FastAPI + scikit-learn on uvicorn
+ * body (the floor of node:http and of this client, an extra row; also paced at the headline's half-load rate, where its
+ * p99 is what this client, the kernel and the machine's neighbours alone add to every latency row that round); and FastAPI + scikit-learn on uvicorn
  * (serving_fastapi.py, the same model fitted by scikit-learn on the same rows, from the bench venv).
  *
  * Bosun runs three ways. `bosun (log to PostgreSQL)` is the production setup and the headline: the registry it polls
@@ -28,7 +29,7 @@
  * the client's, not the server's). Servers are measured alternately, a few rounds each, and each keeps its best round:
  * on a machine shared with other work the best round is the least disturbed one. Server CPU time per request is
  * reported too: on a loaded machine it moves less than requests/s; each latency round also records the server's share
- * of a core and the CPU steal. Every Node server runs with `bosun serve`'s Node flags (BOSUN_SERVE_NODE_FLAGS). Targets, with the log on PostgreSQL: Bosun >= 0.7x
+ * of a core, the CPU steal and this process's own event-loop lag (the client's lateness). Every Node server runs with `bosun serve`'s Node flags (BOSUN_SERVE_NODE_FLAGS). Targets, with the log on PostgreSQL: Bosun >= 0.7x
  * bare same-work requests/s; p99 <= 5 ms at half of Bosun's max load; >= 10x FastAPI's requests/s.
  *
  * Started by hand, `npx tsx bench/serving.ts --serve <bare|bare-constant|fastify|bosun|bosun-hot|bosun-pg>` serves
@@ -43,6 +44,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { serverExecArgv } from './serverArgv';
 import { ask, closedLoad, pacedLoad, percentile, type LoadTarget } from './loadgen';
@@ -81,6 +83,12 @@ export interface HalfLoadFigures {
    * hypervisor (steal, from /proc/stat; null where there is none to read). What the tail is measured against. */
   serverCorePct: number;
   stealPct: number | null;
+  /**
+   * In the round reported: the p99 of this process's own event-loop delay (1 ms timer resolution). The load client
+   * shares the machine; when it is late reading answers, every latency it records is that much longer, whatever the
+   * server did. A floor under what the round can show.
+   */
+  clientLagP99Ms: number;
   /** Prediction-log records dropped over these runs (the log not keeping up; 0 where nothing is logged). */
   logDropped: number;
 }
@@ -103,7 +111,8 @@ export interface ServingBenchResult {
   /** Fastify alone doing the same work by hand: what the framework costs before Bosun does anything. */
   fastify: ServerFigures & { halfLoad: HalfLoadFigures; atBosunHalfLoad: HalfLoadFigures };
   /** node:http answering a constant without parsing the body: the floor of node:http and this client (an extra row). */
-  bareConstant: ServerFigures;
+  /** Also paced at the headline's half-load rate: the floor of this client, the kernel and the machine that round. */
+  bareConstant: ServerFigures & { atBosunHalfLoad: HalfLoadFigures };
   /** FastAPI + scikit-learn on uvicorn, the same model; `bosunOver` is the headline's req/s over its own. */
   fastapi: (ServerFigures & { bosunOver: number }) | { why: string };
   /** Non-200 answers or transport errors across all runs (must be 0 for the figures to mean anything). */
@@ -403,13 +412,18 @@ async function halfLoadOf(s: Server, target: LoadTarget, rps: number, ms: number
   let errors = 0;
   let best: Omit<HalfLoadFigures, 'logDropped' | 'p99MedianMs'> | null = null;
   const p99s: number[] = [];
-  await pacedLoad(target, rps, 1000); // warm-up
+  // Warm-up at the measured rate, long enough for the server to settle after the saturating throughput rounds (their
+  // backlog's garbage is collected in the next few seconds: rounds started 1 s after them were the worst of a series).
+  await pacedLoad(target, rps, 3000);
   for (let r = 0; r < rounds; r++) {
     const cpu0 = await s.cpuMs();
     const stat0 = machineCpu();
+    const lag = monitorEventLoopDelay({ resolution: 1 });
+    lag.enable();
     const t0 = performance.now();
     const run = await pacedLoad(target, rps, ms);
     const wallMs = performance.now() - t0;
+    lag.disable();
     const stat1 = machineCpu();
     const cpuMs = (await s.cpuMs()) - cpu0;
     errors += run.errors;
@@ -421,6 +435,7 @@ async function halfLoadOf(s: Server, target: LoadTarget, rps: number, ms: number
       extraConnections: run.extraConnections,
       serverCorePct: (100 * cpuMs) / wallMs,
       stealPct: stat0 && stat1 ? (100 * (stat1.steal - stat0.steal)) / Math.max(1, stat1.total - stat0.total) : null,
+      clientLagP99Ms: lag.percentile(99) / 1e6,
     };
     p99s.push(figures.p99Ms);
     if (!best || figures.p99Ms < best.p99Ms) best = figures;
@@ -494,7 +509,7 @@ export async function runServingBench(o: ServingBenchOptions = {}): Promise<Serv
       bosun: { ...bosun, halfLoad: bosunHalf },
       hotPath: { ...hot, ratio: hot.rps / bare.rps, halfLoad: hotHalf },
       bare: { ...bare, atBosunHalfLoad: await halfLoad(server('bare'), floorRps) },
-      bareConstant: best.get('bare-constant')!,
+      bareConstant: { ...best.get('bare-constant')!, atBosunHalfLoad: await halfLoad(server('bare-constant'), floorRps) },
       postgres,
       fastify: { ...fastify, halfLoad: await halfLoad(server('fastify'), fastify.rps / 2), atBosunHalfLoad: await halfLoad(server('fastify'), floorRps) },
       fastapi: fastapiBest ? { ...fastapiBest, bosunOver: headline.rps / fastapiBest.rps } : { why: (fastapi as { why: string }).why },
@@ -544,6 +559,7 @@ if (process.argv[2] === '--serve') {
     'p50 ms': half ? f(half.p50Ms, 2) : '',
     'p99 ms': half ? f(half.p99Ms, 2) : '',
     'p99 median round': half ? f(half.p99MedianMs, 2) : '',
+    'client lag p99 ms': half ? f(half.clientLagP99Ms, 1) : '',
     'log drops': x || half ? String((x?.logDropped ?? 0) + (half?.logDropped ?? 0)) : '',
   });
   console.table([
@@ -555,6 +571,7 @@ if (process.argv[2] === '--serve') {
     row('bare node:http, same work by hand (reference)', r.bare),
     row('bare node:http, paced as the headline', null, r.bare.atBosunHalfLoad),
     row('bare node:http, constant answer, body unread', r.bareConstant),
+    row('bare node:http, constant answer, paced as the headline', null, r.bareConstant.atBosunHalfLoad),
     ...('rps' in r.fastapi ? [row('FastAPI + scikit-learn (uvicorn, 1 process)', r.fastapi)] : []),
   ]);
   if (!('rps' in r.fastapi)) console.log(`FastAPI reference not measured: ${r.fastapi.why}`);
