@@ -11,9 +11,10 @@
  * standardized with the fitted parameters, the logistic dot product with the fitted coefficients, JSON.stringify of
  * the same answer. Beside it: Fastify alone doing that same work in a route (its own JSON parser, no hooks, logger
  * off: what the framework costs before Bosun does anything); node:http answering a constant without reading the
- * body (the floor of node:http and of this client, an extra row; also paced at the headline's half-load rate, where its
- * p99 is what this client, the kernel and the machine's neighbours alone add to every latency row that round); and FastAPI + scikit-learn on uvicorn
- * (serving_fastapi.py, the same model fitted by scikit-learn on the same rows, from the bench venv).
+ * body (the floor of node:http and of this client, an extra row; also paced at the headline's half-load rate, where
+ * its p99 is what this client, the kernel and the machine's neighbours alone add to every latency row that round);
+ * and FastAPI + scikit-learn on uvicorn (serving_fastapi.py, the same model fitted by scikit-learn on the same rows,
+ * from the bench venv).
  *
  * Bosun runs three ways. `bosun (log to PostgreSQL)` is the production setup and the headline: the registry it polls
  * and the prediction log it writes are on a throwaway PostgreSQL (Debian's binaries, as the integration tests use) in
@@ -29,8 +30,9 @@
  * the client's, not the server's). Servers are measured alternately, a few rounds each, and each keeps its best round:
  * on a machine shared with other work the best round is the least disturbed one. Server CPU time per request is
  * reported too: on a loaded machine it moves less than requests/s; each latency round also records the server's share
- * of a core, the CPU steal and this process's own event-loop lag (the client's lateness). Every Node server runs with `bosun serve`'s Node flags (BOSUN_SERVE_NODE_FLAGS). Targets, with the log on PostgreSQL: Bosun >= 0.7x
- * bare same-work requests/s; p99 <= 5 ms at half of Bosun's max load; >= 10x FastAPI's requests/s.
+ * of a core, the CPU steal and this process's own event-loop lag (the client's lateness). Every Node server runs with
+ * `bosun serve`'s Node flags (BOSUN_SERVE_NODE_FLAGS). Targets, with the log on PostgreSQL: Bosun >= 0.7x bare
+ * same-work requests/s; p99 <= 5 ms at half of Bosun's max load; >= 10x FastAPI's requests/s.
  *
  * Started by hand, `npx tsx bench/serving.ts --serve <bare|bare-constant|fastify|bosun|bosun-hot|bosun-pg>` serves
  * one of them (bosun-pg needs BOSUN_BENCH_PG_URL) and prints its address, for profiling with other tools
@@ -110,8 +112,10 @@ export interface ServingBenchResult {
   postgres: (ServerFigures & { ratio: number; halfLoad: HalfLoadFigures }) | null;
   /** Fastify alone doing the same work by hand: what the framework costs before Bosun does anything. */
   fastify: ServerFigures & { halfLoad: HalfLoadFigures; atBosunHalfLoad: HalfLoadFigures };
-  /** node:http answering a constant without parsing the body: the floor of node:http and this client (an extra row). */
-  /** Also paced at the headline's half-load rate: the floor of this client, the kernel and the machine that round. */
+  /**
+   * node:http answering a constant without parsing the body: the floor of node:http and this client (an extra row);
+   * also paced at the headline's half-load rate, the floor this client, the kernel and the machine put under that run.
+   */
   bareConstant: ServerFigures & { atBosunHalfLoad: HalfLoadFigures };
   /** FastAPI + scikit-learn on uvicorn, the same model; `bosunOver` is the headline's req/s over its own. */
   fastapi: (ServerFigures & { bosunOver: number }) | { why: string };

@@ -74,10 +74,11 @@ describe('bosun dev', () => {
   // then belong to another process (pid_max is 32 768 here, and a test run's threads use pids too), and killing
   // that one took down another test file's server.
   const pids: { pid: number; argv: string }[] = [];
-  const track = (pid: number) => pids.push({ pid, argv: (processArgv(pid) ?? []).join(' ') });
+  const commandLine = (pid: number) => (processArgv(pid) ?? []).join(' ');
+  const track = (pid: number) => pids.push({ pid, argv: commandLine(pid) });
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    for (const { pid, argv } of pids) if (processAlive(pid) && (processArgv(pid) ?? []).join(' ') === argv) process.kill(pid, 'SIGKILL');
+    for (const { pid, argv } of pids) if (processAlive(pid) && commandLine(pid) === argv) process.kill(pid, 'SIGKILL');
   });
 
   it('brings the stack up behind a database password, restarts a killed Temporal, and a run in flight survives both', async () => {

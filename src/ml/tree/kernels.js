@@ -846,8 +846,9 @@ export {
 // Four rows at a time: each weight is loaded once for four dot products (four independent chains of adds, so
 // the core is not idle waiting on one), and each gradient sum is read and written once per four rows instead
 // of once per row. On 800k x 28 a pass went from ~140 ms (one row at a time, four chains within the row) to
-// ~85 ms, about what a loop written out for the exact column count reaches, and unlike such a loop it is one
-// function that the thread warm-up (thread/warmKernels.ts) compiles before the first fit, whatever the width.
+// ~85 ms. A loop written out for the exact column count (new Function) was 15-25% faster still once compiled,
+// but compiling it cost each fit's first evaluations 0.2-0.3 s on two busy threads; this is one function that
+// the thread warm-up (thread/warmKernels.ts) compiles before the first fit, whatever the width.
 let local = new Float64Array(0);
 export function logisticBlock(data, p, y, w, start, end, out) {
   if (local.length < p + 1) local = new Float64Array(p + 1);
