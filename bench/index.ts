@@ -95,6 +95,16 @@ if (want('serving')) {
     target: 'reported',
     met: null,
   });
+  if (s.postgres?.databaseCpuUsPerRow !== undefined) {
+    rows.push({
+      row: 'serving: PostgreSQL CPU per logged prediction (COPY into prediction_log)',
+      bosun: `${f(s.postgres.databaseCpuUsPerRow, 1)} µs per row`,
+      reference: `${us(s.postgres)} the serving process per request`,
+      ratio: '-',
+      target: 'reported',
+      met: null,
+    });
+  }
   rows.push({
     row: 'serving hot path (log discarded): requests/s',
     bosun: f(s.hotPath.rps, 0),

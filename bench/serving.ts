@@ -41,7 +41,7 @@
  *     npx tsx bench/serving.ts
  */
 import { execFileSync, fork, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -70,6 +70,11 @@ export interface ServerFigures {
   cpuUsPerRequest: number;
   /** Prediction-log records dropped in that round because the queue was full (the log not keeping up). */
   logDropped: number;
+  /**
+   * Log on PostgreSQL only: the database's CPU time (postmaster and all its processes) per record written in that
+   * round, in microseconds: what each logged prediction costs the database server.
+   */
+  databaseCpuUsPerRow?: number;
 }
 
 export interface HalfLoadFigures {
@@ -479,10 +484,14 @@ export async function runServingBench(o: ServingBenchOptions = {}): Promise<Serv
         await closedLoad(target(s), clients, 1000); // warm-up: JIT, connections
         const log0 = await s.drainedLog();
         const cpu0 = await s.cpuMs();
+        const db0 = s.kind === 'bosun-pg' ? pg?.cpuMs() : undefined;
         const run = await closedLoad(target(s), clients, ms);
         const cpuMs = (await s.cpuMs()) - cpu0;
-        const logDropped = (await s.drainedLog()).dropped - log0.dropped;
-        const figures = { rps: run.done / (run.elapsedMs / 1000), cpuUsPerRequest: (cpuMs * 1000) / run.done, logDropped };
+        const log1 = await s.drainedLog();
+        const logDropped = log1.dropped - log0.dropped;
+        const figures: ServerFigures = { rps: run.done / (run.elapsedMs / 1000), cpuUsPerRequest: (cpuMs * 1000) / run.done, logDropped };
+        // After the drain, so that the round's rows are all written and their COPYs counted.
+        if (db0 !== undefined && log1.written > log0.written) figures.databaseCpuUsPerRow = ((pg!.cpuMs() - db0) * 1000) / (log1.written - log0.written);
         if (figures.rps > (best.get(s.kind)?.rps ?? 0)) best.set(s.kind, figures);
         errors += run.errors;
       }
@@ -527,7 +536,7 @@ export async function runServingBench(o: ServingBenchOptions = {}): Promise<Serv
 }
 
 /** A throwaway PostgreSQL for the production-setup row (null where its binaries are not installed). */
-export async function startBenchPostgres(): Promise<{ url: string; stop: () => Promise<void> } | null> {
+export async function startBenchPostgres(): Promise<{ url: string; cpuMs: () => number; stop: () => Promise<void> } | null> {
   const { findPostgresBin, startPostgres } = await import('../src/stack/postgresServer');
   const { freePort } = await import('../src/stack/process');
   try {
@@ -541,6 +550,7 @@ export async function startBenchPostgres(): Promise<{ url: string; stop: () => P
   const pg = await startPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), logFile: path.join(dir, 'postgres.log') });
   return {
     url: pg.databaseUrl,
+    cpuMs: () => processTreeCpuMs(pg.postmasterPid()),
     stop: async () => {
       await pg.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -581,4 +591,21 @@ if (process.argv[2] === '--serve') {
   if (!('rps' in r.fastapi)) console.log(`FastAPI reference not measured: ${r.fastapi.why}`);
   console.log('paced = half of that server\'s own best req/s unless the row says otherwise; p50/p99 from the least disturbed round, beside the median round\'s p99');
   console.log(`targets: >= 0.70 x bare same-work req/s and p99 <= 5 ms at half load, both with the log on PostgreSQL; >= 10 x FastAPI; non-200 answers or errors: ${r.errors}`);
+}
+
+/** CPU time (user + system, ms) of a process and its children, from /proc (PostgreSQL runs one process per connection). */
+function processTreeCpuMs(root: number): number {
+  const ticks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // After the parenthesised command name: state, ppid, ..., utime and stime are the 12th and 13th fields.
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
+      if (Number(entry) === root || Number(fields[1]) === root) total += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return (total * 1000) / ticks;
 }

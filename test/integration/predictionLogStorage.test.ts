@@ -1,6 +1,6 @@
 /**
- * The prediction log's writer on both databases (PGlite and a real PostgreSQL): `features` and `output` are `json`
- * columns (migration 0009) written by COPY (logRows.ts), and every field a record carries comes back as it was
+ * The prediction log's writer on both databases (PGlite and a real PostgreSQL): `features` and `output` are JSON kept
+ * as `text` (migration 0010, read back parsed) written by COPY (logRows.ts), and every field a record carries comes back as it was
  * logged, including instance text cut out of a request body as the client sent it (spacing, newlines, escapes,
  * unicode). A row the database refuses costs only itself, and never wedges the writer.
  */
@@ -20,13 +20,13 @@ const backends = [
 const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Record<string, unknown>[];
 
 describe.each(backends)('prediction log storage on $name', (backend) => {
-  it('stores features and output as json, and reads back every field of every record', async () => {
+  it('stores features and output as JSON text, and reads back every field of every record', async () => {
     const h: DbHandle = await backend.open();
     try {
       const types = rowsOf(await h.db.execute(sql`select column_name, data_type from information_schema.columns where table_name = 'prediction_log' and column_name in ('features', 'output') order by column_name`));
       expect(types).toEqual([
-        { column_name: 'features', data_type: 'json' },
-        { column_name: 'output', data_type: 'json' },
+        { column_name: 'features', data_type: 'text' },
+        { column_name: 'output', data_type: 'text' },
       ]);
 
       const body = '{ "instances" : [ {"x": 1.5, "city": "Zürich \\"old\\" \\u00e9", "n": null} ,\n {"x": -2e-3, "city": "a\\\\b", "n": 7} ] }';
@@ -50,7 +50,7 @@ describe.each(backends)('prediction log storage on $name', (backend) => {
         { modelName: 'm "quoted"', modelVersion: 3, requestId: 'req/1', features: { x: -2e-3, city: 'a\\b', n: 7 }, output: { label: 'no', probabilities: { no: 0.9, yes: 0.1 } }, error: null, shadow: true, latencyMs: 0.5, createdAt: new Date(at) },
         { modelName: 'other', modelVersion: 1, requestId: 'failed', features: { x: 3 }, output: {}, error: 'boom: "why"\nline 2', shadow: false, latencyMs: 0, createdAt: new Date(at + 1) },
       ]);
-      // json keeps the text as the client sent it.
+      // The instance's text is stored as the client sent it (spacing and escapes included).
       const [raw] = rowsOf(await h.db.execute(sql`select features::text as f from prediction_log where request_id = 'req/1'`));
       expect(raw.f).toBe(texts[1]);
       expect((await h.db.select().from(predictionLog).where(eq(predictionLog.shadow, true))).map((r) => r.requestId)).toEqual(['req/1']);
