@@ -397,15 +397,10 @@ async function spawnFastApi(): Promise<Server | { why: string }> {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  const ticks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
   return {
     kind: 'fastapi',
     port,
-    async cpuMs() {
-      // /proc/<pid>/stat: utime and stime are fields 14 and 15, after the parenthesised command name.
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks;
-    },
+    cpuMs: async () => procCpuMs(procStat(child.pid!).cpuTicks),
     drainedLog: async () => ({ dropped: 0, written: 0 }),
     async stop() {
       child.kill('SIGTERM');
@@ -558,6 +553,36 @@ export async function startBenchPostgres(): Promise<{ url: string; cpuMs: () => 
   };
 }
 
+/** A process's parent and CPU time so far (user + system, in clock ticks), from /proc/<pid>/stat. */
+function procStat(pid: number | string): { ppid: number; cpuTicks: number } {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // After the parenthesised command name (which may itself hold ") "): state, ppid, ..., utime and stime (fields 14, 15).
+  const fields = text.slice(text.lastIndexOf(') ') + 2).split(' ');
+  return { ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
+}
+
+let clockTicks = 0;
+/** Clock ticks as milliseconds (CLK_TCK asked once). */
+function procCpuMs(ticks: number): number {
+  clockTicks ||= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  return (ticks * 1000) / clockTicks;
+}
+
+/** CPU time (ms) of a process and its children (PostgreSQL runs one process per connection). */
+function processTreeCpuMs(root: number): number {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = procStat(entry);
+      if (Number(entry) === root || stat.ppid === root) ticks += stat.cpuTicks;
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return procCpuMs(ticks);
+}
+
 if (process.argv[2] === '--serve') {
   await serveChild(process.argv[3]);
 } else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -591,21 +616,4 @@ if (process.argv[2] === '--serve') {
   if (!('rps' in r.fastapi)) console.log(`FastAPI reference not measured: ${r.fastapi.why}`);
   console.log('paced = half of that server\'s own best req/s unless the row says otherwise; p50/p99 from the least disturbed round, beside the median round\'s p99');
   console.log(`targets: >= 0.70 x bare same-work req/s and p99 <= 5 ms at half load, both with the log on PostgreSQL; >= 10 x FastAPI; non-200 answers or errors: ${r.errors}`);
-}
-
-/** CPU time (user + system, ms) of a process and its children, from /proc (PostgreSQL runs one process per connection). */
-function processTreeCpuMs(root: number): number {
-  const ticks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // After the parenthesised command name: state, ppid, ..., utime and stime are the 12th and 13th fields.
-      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
-      if (Number(entry) === root || Number(fields[1]) === root) total += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // The process ended while being read.
-    }
-  }
-  return (total * 1000) / ticks;
 }

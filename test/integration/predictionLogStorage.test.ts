@@ -1,8 +1,8 @@
 /**
  * The prediction log's writer on both databases (PGlite and a real PostgreSQL): `features` and `output` are JSON kept
- * as `text` (migration 0010, read back parsed) written by COPY (logRows.ts), and every field a record carries comes back as it was
- * logged, including instance text cut out of a request body as the client sent it (spacing, newlines, escapes,
- * unicode). A row the database refuses costs only itself, and never wedges the writer.
+ * as `text` (migration 0010, read back parsed) written by COPY (logRows.ts), and every field a record carries comes
+ * back as it was logged, including instance text cut out of a request body as the client sent it (spacing, newlines,
+ * escapes, unicode). A row the database refuses costs only itself, and never wedges the writer.
  */
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
